@@ -1,0 +1,38 @@
+"""Plain-English formatting for people reading the dashboard (UK style: "3 November 2025")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def uk_date(day: dt.date | None, *, missing: str = "never") -> str:
+    """dt.date(2025, 11, 3) -> '3 November 2025'; None -> 'never'."""
+    if day is None:
+        return missing
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def pct(share: float | None, *, digits: int = 0) -> str:
+    """0.456 -> '46%'; None (no denominator) -> 'no data'."""
+    if share is None:
+        return "no data"
+    return f"{share * 100:.{digits}f}%"
+
+
+def count(n: int | None) -> str:
+    """12345 -> '12,345'."""
+    return "no data" if n is None else f"{n:,}"
+
+
+def signed(delta: float | int | None, *, as_pct_points: bool = False) -> str | None:
+    """A change for st.metric: +3, -2, '+5 points'; None when there is nothing to compare."""
+    if delta is None:
+        return None
+    if as_pct_points:
+        return f"{delta * 100:+.0f} points"
+    return f"{delta:+,}"

@@ -1,0 +1,26 @@
+"""Every page of the app, in menu order (STYLE.md: this list and pages/*.py must match)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class PageSpec(NamedTuple):
+    path: str
+    title: str
+    icon: str
+    url_path: str
+
+
+PAGES = (
+    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview"),
+    PageSpec("pages/coverage.py", "Panel coverage", ":material/groups:", "coverage"),
+    PageSpec("pages/diversity.py", "Membership and diversity", ":material/diversity_3:", "diversity"),
+    PageSpec("pages/meetings.py", "Meetings", ":material/event:", "meetings"),
+    PageSpec("pages/promises.py", "Promises", ":material/task_alt:", "promises"),
+    PageSpec("pages/outcomes.py", "Engagement outcomes", ":material/insights:", "outcomes"),
+    PageSpec("pages/borough_map.py", "Borough map", ":material/map:", "map"),
+    PageSpec("pages/briefing.py", "Briefing pack", ":material/description:", "briefing"),
+    PageSpec("pages/data.py", "Data", ":material/upload_file:", "data"),
+    PageSpec("pages/about.py", "About the figures", ":material/info:", "about"),
+)

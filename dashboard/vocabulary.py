@@ -1,0 +1,135 @@
+"""Allowed values of every coded column, kept in one place (issues #3, #7, #11).
+
+The README's CSV contract, the import validation, the sample generator and the pages all read
+these lists, so a value is added here once and everywhere agrees.
+"""
+
+from __future__ import annotations
+
+LONDON_CODE = "E12000007"  # ONS code of the London region, used for London-wide survey rows
+CITY_OF_LONDON_CODE = "E09000001"  # policed by City of London Police, not the Met
+
+CHAIR_TYPES = ("resident", "councillor", "business", "community group", "police officer", "other")
+
+SECTORS = (
+    "resident",
+    "councillor",
+    "business",
+    "school",
+    "faith",
+    "youth",
+    "housing",
+    "neighbourhood watch",
+    "agency",
+    "other",
+)
+
+# ONS 2021 ethnic group classification: 19 detailed categories rolled up to 5 high-level groups.
+ETHNIC_DETAILED = {
+    "Bangladeshi": "Asian",
+    "Chinese": "Asian",
+    "Indian": "Asian",
+    "Pakistani": "Asian",
+    "Other Asian": "Asian",
+    "African": "Black",
+    "Caribbean": "Black",
+    "Other Black": "Black",
+    "White and Asian": "Mixed",
+    "White and Black African": "Mixed",
+    "White and Black Caribbean": "Mixed",
+    "Other Mixed": "Mixed",
+    "White British": "White",
+    "White Irish": "White",
+    "Gypsy or Irish Traveller": "White",
+    "Roma": "White",
+    "Other White": "White",
+    "Arab": "Other",
+    "Any other ethnic group": "Other",
+}
+ETHNIC_GROUPS = ("Asian", "Black", "Mixed", "White", "Other")
+NOT_STATED = "Not stated"
+ETHNIC_VALUES = (*ETHNIC_GROUPS, NOT_STATED, *ETHNIC_DETAILED)
+
+# Census 2021 bands for adults (16 and over); panels are adult bodies.
+AGE_BANDS = ("16-24", "25-34", "35-49", "50-64", "65+")
+AGE_VALUES = (*AGE_BANDS, NOT_STATED)
+SEXES = ("Female", "Male")
+SEX_VALUES = (*SEXES, NOT_STATED)
+
+MEETING_FORMATS = ("in person", "online", "hybrid")
+
+PROMISE_ORIGINS = ("panel", "borough", "central")
+PROMISE_OPEN = "open"
+PROMISE_CLOSED_STATUSES = ("achieved", "partly achieved", "not achieved", "withdrawn")
+PROMISE_STATUSES = (PROMISE_OPEN, *PROMISE_CLOSED_STATUSES)
+
+# One vocabulary for promise categories and (issue #11) community concerns.
+CATEGORIES = (
+    "anti-social behaviour",
+    "drugs",
+    "burglary",
+    "vehicle crime",
+    "violence",
+    "robbery",
+    "theft",
+    "road safety",
+    "criminal damage",
+    "violence against women and girls",
+    "youth safety",
+    "hate crime",
+)
+
+ENGAGEMENT_KINDS = (
+    "contact session",
+    "newsletter",
+    "social media",
+    "community event",
+    "public meeting",
+    "school visit",
+    "street briefing",
+    "survey",
+)
+
+REMEDY_PROBLEMS = ("no panel", "not functioning")
+
+# MOPAC Public Attitude Survey measures, named exactly as MOPAC's release names them.
+PAS_MEASURES = (
+    '"Good Job" local',
+    "Contact ward officer",
+    "Informed local",
+    "Listen to concerns",
+    "Relied on to be there",
+    "Treat everyone fairly",
+    "Trust MPS",
+    "Understand issues",
+)
+PAS_MEASURE_LABELS = {
+    '"Good Job" local': "Police do a good job in the local area",
+    "Contact ward officer": "Know how to contact their ward officer",
+    "Informed local": "Police keep them informed about local policing",
+    "Listen to concerns": "Police listen to the concerns of local people",
+    "Relied on to be there": "Police can be relied on to be there when needed",
+    "Treat everyone fairly": "Police treat everyone fairly",
+    "Trust MPS": "Trust the Metropolitan Police",
+    "Understand issues": "Police understand issues that affect this community",
+}
+
+TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1"})
+FALSE_WORDS = frozenset({"no", "n", "false", "f", "0"})
+
+
+def parse_yes_no(value: str | None) -> bool | None:
+    """'Yes', 'y', 'TRUE', '1' -> True; 'no', 'n', 'false', '0' -> False; anything else -> None."""
+    if value is None:
+        return None
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def ethnic_high_level(value: str) -> str:
+    """Roll a detailed ONS category up to its high-level group: 'Indian' -> 'Asian'."""
+    return ETHNIC_DETAILED.get(value, value)

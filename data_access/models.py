@@ -1,0 +1,213 @@
+"""The database schema: SQLAlchemy 2 typed models, one per table (issue #3).
+
+Every table a user maintains has a *natural key* (a unique constraint on the columns a person
+would use to say "this row"): imports upsert on it and the sample generator never repeats it.
+One naming convention for constraints keeps SQLite and PostgreSQL migrations identical.
+
+Codes are ONS GSS codes: boroughs E09, 2022 wards E05, London region E12000007.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _ward_fk() -> Mapped[str]:
+    return mapped_column(String(9), ForeignKey("ward.code"), index=True)
+
+
+class Borough(Base):
+    """A London local authority (32 boroughs and the City of London)."""
+
+    __tablename__ = "borough"
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)  # ONS E09 code
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    police_force: Mapped[str] = mapped_column(String(80))
+    bcu: Mapped[str | None] = mapped_column(String(40))  # Met BCU; NULL for the City of London
+
+
+class Ward(Base):
+    """A 2022 London ward (704: 679 policed by the Met, 25 in the City of London)."""
+
+    __tablename__ = "ward"
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)  # ONS E05 code, 2022 wards
+    name: Mapped[str] = mapped_column(String(120))
+    borough_code: Mapped[str] = mapped_column(String(9), ForeignKey("borough.code"), index=True)
+    centroid_lon: Mapped[float | None] = mapped_column(Float)
+    centroid_lat: Mapped[float | None] = mapped_column(Float)
+
+
+class WardPopulation(Base):
+    """Census counts by ward: one row per (ward, dimension, category), e.g. ethnic_group/Asian."""
+
+    __tablename__ = "ward_population"
+    ward_code: Mapped[str] = mapped_column(String(9), ForeignKey("ward.code"), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200))
+    __table_args__ = (CheckConstraint("count >= 0", name="count_not_negative"),)
+
+
+class Panel(Base):
+    """A ward panel's life: a ward may have had several (closed and re-formed)."""
+
+    __tablename__ = "panel"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ward_code: Mapped[str] = _ward_fk()
+    established_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    chair_type: Mapped[str] = mapped_column(String(40))
+    meetings_open_to_public: Mapped[bool] = mapped_column(Boolean)
+    terms_of_reference_agreed: Mapped[bool] = mapped_column(Boolean)
+    last_membership_review_on: Mapped[dt.date | None] = mapped_column(Date)
+    __table_args__ = (UniqueConstraint("ward_code", "established_on"),)
+
+
+class PanelMember(Base):
+    """A panel member, by pseudonymous reference only: never a name."""
+
+    __tablename__ = "panel_member"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_ref: Mapped[str] = mapped_column(String(40))
+    ward_code: Mapped[str] = _ward_fk()
+    sector: Mapped[str] = mapped_column(String(40))
+    is_chair: Mapped[bool] = mapped_column(Boolean)
+    ethnic_group: Mapped[str] = mapped_column(String(60))
+    age_band: Mapped[str] = mapped_column(String(20))
+    sex: Mapped[str] = mapped_column(String(20))
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    __table_args__ = (UniqueConstraint("ward_code", "member_ref"),)
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ward_code: Mapped[str] = _ward_fk()
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    attendees: Mapped[int] = mapped_column(Integer)
+    public_attendees: Mapped[int] = mapped_column(Integer)
+    dwo_present: Mapped[bool] = mapped_column(Boolean)
+    promises_reviewed: Mapped[bool] = mapped_column(Boolean)
+    minutes_published: Mapped[bool] = mapped_column(Boolean)
+    format: Mapped[str] = mapped_column(String(20))  # in person | online | hybrid
+    open_to_public: Mapped[bool | None] = mapped_column(Boolean)  # added column; optional in CSV
+    __table_args__ = (
+        UniqueConstraint("ward_code", "held_on"),
+        CheckConstraint("attendees >= 0 AND public_attendees >= 0", name="counts_not_negative"),
+    )
+
+
+class Promise(Base):
+    """A ward promise (local policing priority) and what came of it."""
+
+    __tablename__ = "promise"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    promise_ref: Mapped[str] = mapped_column(String(40), unique=True)
+    ward_code: Mapped[str] = _ward_fk()
+    set_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    category: Mapped[str] = mapped_column(String(60))
+    origin: Mapped[str] = mapped_column(String(20))  # panel | borough | central
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(30))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    feedback_published_on: Mapped[dt.date | None] = mapped_column(Date)  # "you said, we did"
+
+
+class EngagementActivity(Base):
+    __tablename__ = "engagement_activity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ward_code: Mapped[str] = _ward_fk()
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    people_reached: Mapped[int] = mapped_column(Integer)
+    young_people_reached: Mapped[int] = mapped_column(Integer)
+    promise_ref: Mapped[str | None] = mapped_column(String(40))
+    __table_args__ = (
+        UniqueConstraint("ward_code", "held_on", "kind"),
+        CheckConstraint(
+            "people_reached >= 0 AND young_people_reached >= 0", name="counts_not_negative"
+        ),
+    )
+
+
+class ConfidenceMeasure(Base):
+    """Public Attitude Survey measure by borough (or London, E12000007) and quarter end."""
+
+    __tablename__ = "confidence_measure"
+    borough_code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    quarter_end: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value_pct: Mapped[float] = mapped_column(Float)
+    base_n: Mapped[int | None] = mapped_column(Integer)  # survey base; not in MOPAC's release
+    __table_args__ = (CheckConstraint("value_pct >= 0 AND value_pct <= 100", name="pct_range"),)
+
+
+class RemedyPlan(Base):
+    __tablename__ = "remedy_plan"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ward_code: Mapped[str] = _ward_fk()
+    problem: Mapped[str] = mapped_column(String(30))  # no panel | not functioning
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(120))
+    agreed_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    __table_args__ = (UniqueConstraint("ward_code", "problem", "agreed_on"),)
+
+
+class DwoAssignment(Base):
+    """A Dedicated Ward Officer's time on a ward, by pseudonymous officer reference."""
+
+    __tablename__ = "dwo_assignment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ward_code: Mapped[str] = _ward_fk()
+    officer_ref: Mapped[str] = mapped_column(String(40))
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    __table_args__ = (UniqueConstraint("ward_code", "officer_ref", "started_on"),)
+
+
+class ImportBatch(Base):
+    """One load of data: an upload, a command-line import, the reference data or the sample."""
+
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64))  # sha256 of the file's bytes
+    table_name: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))  # reference | sample | upload | cli
+    rows_new: Mapped[int] = mapped_column(Integer, default=0)
+    rows_changed: Mapped[int] = mapped_column(Integer, default=0)
+    rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))

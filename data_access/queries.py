@@ -1,0 +1,158 @@
+"""Reads: every query the app makes, each returning a polars DataFrame (issue #3).
+
+Each reader takes an optional ``boroughs`` scope (borough codes). ``None`` means all of London;
+the scope is applied in SQL so a scoped caller never receives another borough's rows (the
+sign-in issue #10 builds on this). Frames always carry the same columns and dtypes, even when
+empty, so metric functions never meet a column of nulls with no type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+from sqlalchemy import Boolean, Date, DateTime, Engine, Float, Integer, Select, func, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from data_access.models import (
+    Borough,
+    ConfidenceMeasure,
+    DwoAssignment,
+    EngagementActivity,
+    ImportBatch,
+    Meeting,
+    Panel,
+    PanelMember,
+    Promise,
+    RemedyPlan,
+    Ward,
+    WardPopulation,
+)
+
+Scope = Sequence[str] | None
+
+
+def _dtype(column) -> pl.DataType:
+    t = column.type
+    if isinstance(t, DateTime):
+        return pl.Datetime("us")
+    if isinstance(t, Date):
+        return pl.Date()
+    if isinstance(t, Boolean):
+        return pl.Boolean()
+    if isinstance(t, Integer):
+        return pl.Int64()
+    if isinstance(t, Float):
+        return pl.Float64()
+    return pl.String()
+
+
+def read(stmt: Select, engine: Engine) -> pl.DataFrame:
+    """Run ``stmt`` and return a frame typed from the selected columns, empty or not."""
+    schema = {c.key: _dtype(c) for c in stmt.selected_columns}
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _in_scope(stmt: Select, ward_code: ColumnElement, boroughs: Scope) -> Select:
+    if boroughs is None:
+        return stmt
+    return stmt.join(Ward, Ward.code == ward_code).where(Ward.borough_code.in_(list(boroughs)))
+
+
+def boroughs(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    stmt = select(Borough.code.label("borough_code"), Borough.name.label("borough_name"), Borough.police_force, Borough.bcu)
+    if boroughs is not None:
+        stmt = stmt.where(Borough.code.in_(list(boroughs)))
+    return read(stmt.order_by(Borough.name), engine)
+
+
+def wards(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    stmt = select(
+        Ward.code.label("ward_code"),
+        Ward.name.label("ward_name"),
+        Ward.borough_code,
+        Borough.name.label("borough_name"),
+        Borough.bcu,
+        Borough.police_force,
+        Ward.centroid_lon,
+        Ward.centroid_lat,
+    ).join(Borough, Borough.code == Ward.borough_code)
+    if boroughs is not None:
+        stmt = stmt.where(Ward.borough_code.in_(list(boroughs)))
+    return read(stmt.order_by(Borough.name, Ward.name), engine)
+
+
+def ward_population(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    stmt = select(WardPopulation.ward_code, WardPopulation.dimension, WardPopulation.category, WardPopulation.count, WardPopulation.source)
+    return read(_in_scope(stmt, WardPopulation.ward_code, boroughs), engine)
+
+
+def _table(model, engine: Engine, boroughs: Scope) -> pl.DataFrame:
+    cols = [c for c in model.__table__.columns if c.key != "id"]
+    stmt = select(*cols)
+    return read(_in_scope(stmt, model.ward_code, boroughs), engine)
+
+
+def panels(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    return _table(Panel, engine, boroughs)
+
+
+def members(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    return _table(PanelMember, engine, boroughs)
+
+
+def meetings(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    return _table(Meeting, engine, boroughs)
+
+
+def promises(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    return _table(Promise, engine, boroughs)
+
+
+def engagement(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    return _table(EngagementActivity, engine, boroughs)
+
+
+def remedy_plans(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    return _table(RemedyPlan, engine, boroughs)
+
+
+def dwo_assignments(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    return _table(DwoAssignment, engine, boroughs)
+
+
+def confidence(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    """Survey measures for the boroughs in scope, plus the London-wide rows (E12000007)."""
+    cols = list(ConfidenceMeasure.__table__.columns)
+    stmt = select(*cols)
+    if boroughs is not None:
+        stmt = stmt.where(ConfidenceMeasure.borough_code.in_([*boroughs, "E12000007"]))
+    return read(stmt, engine)
+
+
+def import_batches(engine: Engine) -> pl.DataFrame:
+    stmt = select(*[c for c in ImportBatch.__table__.columns]).order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+    return read(stmt, engine)
+
+
+def data_bounds(engine: Engine) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last dates of activity or survey data: the default "as of" is the last."""
+    parts = [
+        select(func.min(Meeting.held_on), func.max(Meeting.held_on)),
+        select(func.min(Promise.set_on), func.max(func.coalesce(Promise.closed_on, Promise.set_on))),
+        select(func.min(EngagementActivity.held_on), func.max(EngagementActivity.held_on)),
+        select(func.min(ConfidenceMeasure.quarter_end), func.max(ConfidenceMeasure.quarter_end)),
+    ]
+    with engine.connect() as conn:
+        rows = [conn.execute(p).one() for p in parts]
+    los = [_as_date(r[0]) for r in rows if r[0] is not None]
+    his = [_as_date(r[1]) for r in rows if r[1] is not None]
+    return (min(los) if los else None, max(his) if his else None)
+
+
+def _as_date(value) -> dt.date:
+    # SQLite hands back aggregates of DATE columns as text; PostgreSQL as dates.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])

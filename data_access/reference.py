@@ -1,0 +1,138 @@
+"""Read the real reference data shipped in ``sample_data/reference`` (issue #3).
+
+Sources and licences: ``sample_data/README.md``. Every frame here uses the database's column
+names so it can be written as it is.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "reference"
+
+ETHNIC_SOURCE = "Census 2021 TS021 ethnic group, usual residents (ONS, OGL v3.0)"
+AGE_SOURCE = "Census 2021 age, usual residents, LSOA best fit to 2022 wards (ONS, GLA; OGL v3.0)"
+PAS_SOURCE = "MOPAC Public Attitude Survey, to Q3 2023-24 (London Datastore, OGL)"
+
+# TS021 column -> detailed ONS category (dashboard.vocabulary.ETHNIC_DETAILED keys).
+TS021_DETAILED = {
+    "asian_bangladeshi": "Bangladeshi",
+    "asian_chinese": "Chinese",
+    "asian_indian": "Indian",
+    "asian_pakistani": "Pakistani",
+    "asian_other": "Other Asian",
+    "black_african": "African",
+    "black_caribbean": "Caribbean",
+    "black_other": "Other Black",
+    "mixed_white_asian": "White and Asian",
+    "mixed_white_black_african": "White and Black African",
+    "mixed_white_black_caribbean": "White and Black Caribbean",
+    "mixed_other": "Other Mixed",
+    "white_british": "White British",
+    "white_irish": "White Irish",
+    "white_gypsy_irish_traveller": "Gypsy or Irish Traveller",
+    "white_roma": "Roma",
+    "white_other": "Other White",
+    "other_arab": "Arab",
+    "other_any_other": "Any other ethnic group",
+}
+TS021_GROUPS = {"asian": "Asian", "black": "Black", "mixed": "Mixed", "white": "White", "other": "Other"}
+
+ATTRIBUTION = (
+    "Ward and borough boundaries, ward codes and lookups: Source: Office for National Statistics "
+    "licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and "
+    "database right 2022.",
+    "Census 2021 ethnic group and age by ward: Source: Office for National Statistics licensed "
+    "under the Open Government Licence v.3.0. Contains data from the Greater London Authority.",
+    "Public Attitude Survey: Source: Mayor's Office for Policing and Crime (MOPAC), Public "
+    "Attitude Survey, via the London Datastore. Contains public sector information licensed "
+    "under the Open Government Licence.",
+)
+
+
+def boroughs() -> pl.DataFrame:
+    df = pl.read_csv(REFERENCE_DIR / "london_borough_bcu.csv", infer_schema_length=0)
+    return df.select(
+        pl.col("lad_code").alias("code"),
+        pl.col("lad_name").alias("name"),
+        "police_force",
+        pl.when(pl.col("bcu") == "").then(None).otherwise(pl.col("bcu")).alias("bcu"),
+    ).sort("code")
+
+
+def wards() -> pl.DataFrame:
+    df = pl.read_csv(
+        REFERENCE_DIR / "london_wards_2022.csv",
+        schema_overrides={"centroid_lon": pl.Float64, "centroid_lat": pl.Float64},
+        infer_schema_length=0,
+    )
+    return df.select(
+        pl.col("ward_code").alias("code"),
+        pl.col("ward_name").alias("name"),
+        pl.col("lad_code").alias("borough_code"),
+        pl.col("centroid_lon").cast(pl.Float64),
+        pl.col("centroid_lat").cast(pl.Float64),
+    ).sort("code")
+
+
+def ward_population() -> pl.DataFrame:
+    """Census 2021 by ward, long: ethnic_group (5), ethnic_group_detailed (19), age_band (6)."""
+    ts021 = pl.read_csv(REFERENCE_DIR / "census2021_ts021_ethnic_group_london_wards.csv")
+    parts = []
+    for dimension, columns in (("ethnic_group", TS021_GROUPS), ("ethnic_group_detailed", TS021_DETAILED)):
+        parts.append(
+            ts021.unpivot(index="ward_code", on=list(columns), variable_name="column", value_name="count")
+            .with_columns(
+                pl.lit(dimension).alias("dimension"),
+                pl.col("column").replace_strict(columns).alias("category"),
+                pl.lit(ETHNIC_SOURCE).alias("source"),
+            )
+            .drop("column")
+        )
+    age = pl.read_csv(REFERENCE_DIR / "census2021_age_london_wards_bestfit.csv")
+    parts.append(
+        age.select(
+            "ward_code",
+            pl.col("usual_residents").alias("count"),
+            pl.lit("age_band").alias("dimension"),
+            pl.col("age_band").alias("category"),
+            pl.lit(AGE_SOURCE).alias("source"),
+        )
+    )
+    return (
+        pl.concat([p.select("ward_code", "dimension", "category", pl.col("count").cast(pl.Int64), "source") for p in parts])
+        .sort("ward_code", "dimension", "category")
+    )
+
+
+def confidence() -> pl.DataFrame:
+    """MOPAC's real Public Attitude Survey figures (no survey base in the release)."""
+    df = pl.read_csv(REFERENCE_DIR / "mopac_pas_borough.csv", try_parse_dates=False)
+    return df.select(
+        "borough_code",
+        pl.col("period_end").str.to_date("%Y-%m-%d").alias("quarter_end"),
+        "measure",
+        pl.col("value_pct").cast(pl.Float64),
+        pl.lit(None, dtype=pl.Int64).alias("base_n"),
+    )
+
+
+@lru_cache(maxsize=1)
+def ward_geojson() -> dict:
+    """The 704 2022 ward polygons (ONS BSC, 200 m generalised)."""
+    return json.loads((REFERENCE_DIR / "london_wards_2022.geojson").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def borough_geojson() -> dict:
+    return json.loads((REFERENCE_DIR / "london_boroughs_2022.geojson").read_text(encoding="utf-8"))
+
+
+def pre2022_lookup() -> pl.DataFrame:
+    """Wards in force before May 2022 -> 2022 wards, with area shares and a best-fit flag."""
+    return pl.read_csv(REFERENCE_DIR / "london_ward_lookup_pre2022_to_2022.csv", infer_schema_length=0)
+

@@ -1,0 +1,213 @@
+"""Bring a database to life: schema, real reference data, and (optionally) sample activity.
+
+``prepare`` is what the app and the command line call on start (issue #3): it upgrades the
+schema, loads the reference data once, and on the embedded database seeds the sample data the
+first time, so a fresh machine shows every London ward with no set-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+
+import polars as pl
+from sqlalchemy import Connection, Engine, delete, func, insert, select
+
+from data_access import reference
+from data_access.engine import DatabaseProblem, upgrade
+from data_access.models import (
+    Base,
+    Borough,
+    ImportBatch,
+    Panel,
+    Ward,
+    WardPopulation,
+)
+from sample_data import generator
+
+# Tables the sample generator fills, in an order that respects foreign keys.
+ACTIVITY_TABLES = (
+    "panel",
+    "panel_member",
+    "meeting",
+    "promise",
+    "engagement_activity",
+    "remedy_plan",
+    "dwo_assignment",
+)
+CHUNK = 20_000
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def insert_frame(conn: Connection, table_name: str, frame: pl.DataFrame) -> int:
+    """Insert every row of ``frame`` (columns named as the table's) in chunks; returns the count."""
+    table = Base.metadata.tables[table_name]
+    for start in range(0, frame.height, CHUNK):
+        conn.execute(insert(table), frame.slice(start, CHUNK).to_dicts())
+    return frame.height
+
+
+def record_batch(
+    conn: Connection, *, file_name: str, digest: str, table_name: str, kind: str, rows_new: int
+) -> None:
+    conn.execute(
+        insert(ImportBatch).values(
+            file_name=file_name,
+            checksum=digest,
+            table_name=table_name,
+            kind=kind,
+            rows_new=rows_new,
+            rows_changed=0,
+            rows_unchanged=0,
+            imported_at=dt.datetime.now().replace(microsecond=0),
+        )
+    )
+
+
+def _file_digest(names: Iterable[str]) -> str:
+    h = hashlib.sha256()
+    for name in names:
+        h.update((reference.REFERENCE_DIR / name).read_bytes())
+    return h.hexdigest()
+
+
+def load_reference(engine: Engine) -> bool:
+    """Load boroughs, wards and Census profiles once; returns True if it loaded anything."""
+    with engine.begin() as conn:
+        if conn.execute(select(func.count()).select_from(Borough)).scalar():
+            return False
+        loads = (
+            ("borough", reference.boroughs(), ("london_borough_bcu.csv",)),
+            ("ward", reference.wards(), ("london_wards_2022.csv",)),
+            (
+                "ward_population",
+                reference.ward_population(),
+                ("census2021_ts021_ethnic_group_london_wards.csv", "census2021_age_london_wards_bestfit.csv"),
+            ),
+        )
+        for table_name, frame, files in loads:
+            n = insert_frame(conn, table_name, frame)
+            record_batch(
+                conn,
+                file_name=" + ".join(files),
+                digest=_file_digest(files),
+                table_name=table_name,
+                kind="reference",
+                rows_new=n,
+            )
+    return True
+
+
+def has_activity(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(select(func.count()).select_from(Panel)).scalar())
+
+
+def _scaled_reference(conn: Connection, scale: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Synthetic copies of every borough and ward for benchmarks at ``--scale N`` (issue #9).
+
+    Copy k of borough E09000002 is Z0k000002, of ward E05014053 is Z0k014053 (codes stay nine
+    characters); names get " (copy k)" so they can never be mistaken for real places.
+    """
+    boroughs = reference.boroughs()
+    wards = reference.wards()
+    population = reference.ward_population()
+    extra_b, extra_w, extra_p = [], [], []
+    for k in range(1, scale):
+        prefix = f"Z{k:02d}"
+        extra_b.append(
+            boroughs.with_columns(
+                (pl.lit(prefix) + pl.col("code").str.slice(3)).alias("code"),
+                (pl.col("name") + f" (copy {k})").alias("name"),
+                pl.when(pl.col("bcu").is_not_null()).then(pl.col("bcu") + f" (copy {k})").alias("bcu"),
+            )
+        )
+        extra_w.append(
+            wards.with_columns(
+                (pl.lit(prefix) + pl.col("code").str.slice(3)).alias("code"),
+                (pl.col("name") + f" (copy {k})").alias("name"),
+                (pl.lit(prefix) + pl.col("borough_code").str.slice(3)).alias("borough_code"),
+            )
+        )
+        extra_p.append(population.with_columns((pl.lit(prefix) + pl.col("ward_code").str.slice(3)).alias("ward_code")))
+    if extra_b:
+        insert_frame(conn, "borough", pl.concat(extra_b))
+        insert_frame(conn, "ward", pl.concat(extra_w))
+        insert_frame(conn, "ward_population", pl.concat(extra_p))
+    return pl.concat([boroughs, *extra_b]), pl.concat([wards, *extra_w]), pl.concat([population, *extra_p])
+
+
+def _scaled_confidence(scale: int) -> pl.DataFrame:
+    pas = reference.confidence()
+    copies = [
+        pas.filter(pl.col("borough_code").str.starts_with("E09")).with_columns(
+            (pl.lit(f"Z{k:02d}") + pl.col("borough_code").str.slice(3)).alias("borough_code")
+        )
+        for k in range(1, scale)
+    ]
+    return pl.concat([pas, *copies])
+
+
+def seed_sample(engine: Engine, *, seed: int = generator.SEED, scale: int = 1, replace: bool = False) -> dict[str, int]:
+    """Fill the activity tables with the deterministic sample; returns rows per table.
+
+    Refuses (DatabaseProblem) when activity data is already there, unless ``replace`` is set,
+    so real data is never overwritten by accident. All in one transaction.
+    """
+    if scale < 1 or scale > 99:
+        raise DatabaseProblem("--scale must be a whole number from 1 to 99.")
+    if has_activity(engine) and not replace:
+        raise DatabaseProblem(
+            "The database already holds panel data, so the sample was not added. "
+            "Use `seed --replace` to delete ALL activity data and load the sample instead."
+        )
+    counts: dict[str, int] = {}
+    with engine.begin() as conn:
+        if replace:
+            for name in (*reversed(ACTIVITY_TABLES), "confidence_measure"):
+                conn.execute(delete(Base.metadata.tables[name]))
+            conn.execute(delete(ImportBatch).where(ImportBatch.kind == "sample"))
+            # Synthetic copies from an earlier --scale run (codes start with Z, never ONS's E).
+            conn.execute(delete(WardPopulation).where(WardPopulation.ward_code.like("Z%")))
+            conn.execute(delete(Ward).where(Ward.code.like("Z%")))
+            conn.execute(delete(Borough).where(Borough.code.like("Z%")))
+        boroughs, wards, population = _scaled_reference(conn, scale)
+        ward_frame = wards.join(boroughs.select(pl.col("code").alias("borough_code"), "bcu", "police_force"), on="borough_code").select(
+            pl.col("code").alias("ward_code"), pl.col("name").alias("ward_name"), "borough_code", "bcu", "police_force"
+        )
+        frames = generator.generate(ward_frame, population.select("ward_code", "dimension", "category", "count"), seed=seed)
+        label = f"sample data generator (seed {seed}, scale {scale})"
+        for name in ACTIVITY_TABLES:
+            counts[name] = insert_frame(conn, name, frames[name])
+            record_batch(conn, file_name=label, digest=checksum(label.encode()), table_name=name, kind="sample", rows_new=counts[name])
+        counts["confidence_measure"] = insert_frame(conn, "confidence_measure", _scaled_confidence(scale))
+        record_batch(
+            conn,
+            file_name="mopac_pas_borough.csv (real MOPAC figures)",
+            digest=_file_digest(["mopac_pas_borough.csv"]),
+            table_name="confidence_measure",
+            kind="sample",
+            rows_new=counts["confidence_measure"],
+        )
+    return counts
+
+
+def prepare(engine: Engine, *, sample: bool) -> None:
+    """Upgrade the schema, load reference data, and seed the sample if asked and empty."""
+    upgrade(engine)
+    load_reference(engine)
+    if sample and not has_activity(engine):
+        seed_sample(engine)
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            name: conn.execute(select(func.count()).select_from(table)).scalar()
+            for name, table in Base.metadata.tables.items()
+        }
+

@@ -1,0 +1,53 @@
+"""Overview: headline figures for an area and period, beside the previous period and London."""
+
+import streamlit as st
+
+from dashboard import areas, metrics, overview, state, ui
+from dashboard.formatting import uk_date
+
+st.title("Ward Panel Monitor")
+st.caption(
+    "Safer Neighbourhood ward panels across London: whether every ward has one, whether it meets, "
+    "what it promised and what came of it."
+)
+
+chosen = ui.filters()
+if chosen is None:
+    st.stop()
+area, period = chosen
+wards = state.table("wards")
+frames = {name: state.table(name) for name in ("panels", "meetings", "promises", "engagement", "confidence")}
+
+
+def figures_for(a, p):
+    met = areas.met_wards(areas.wards_in(wards, a))["ward_code"].to_list()
+    boroughs = None if a.is_london else areas.borough_codes(wards, a)
+    return metrics.overview(met_ward_codes=met, borough_codes=boroughs, period=p, **frames)
+
+
+now = figures_for(area, period)
+before = figures_for(area, period.previous())
+london = now if area.is_london else figures_for(areas.LONDON, period)
+
+st.subheader(f"{area.name}: {period.label}")
+all_wards = areas.wards_in(wards, area).height
+if all_wards != now.wards:
+    st.caption(
+        f"{all_wards:,} wards, of which {now.wards:,} are policed by the Met. The City of London's wards "
+        "are policed by City of London Police and are outside the Met's ward panel scheme."
+    )
+
+cards = overview.cards(now, before)
+for row in (cards[:4], cards[4:]):
+    for col, card in zip(st.columns(4), row):
+        col.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help)
+
+st.subheader(overview.comparison_title(now, london, area))
+table = overview.comparison_table(now, before, london, area_name=area.name, period=period)
+ui.table_with_download(table, file_name=f"overview_{area.code or 'london'}_{period.end}.csv", key="overview")
+if now.good_job_on is not None:
+    st.caption(
+        f"Public Attitude Survey figures are for the 12 months to {uk_date(now.good_job_on)}, the latest "
+        "survey quarter in the period. For a BCU they are the average of its boroughs; for a ward, its borough's."
+    )
+ui.sources_footer()

@@ -1,0 +1,79 @@
+"""Database fixtures: a real SQLite file under tmp_path, and a real PostgreSQL server.
+
+PostgreSQL tests run when TEST_POSTGRES_URL is set (``.ci/run`` sets it). Locally they skip
+when it is not; on CI (``CI`` set) a missing URL fails instead, so they can never silently
+stop running (STYLE.md habit 8). Each test gets a fresh PostgreSQL database of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from data_access import engine as eng
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def postgres_server_url() -> str:
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("TEST_POSTGRES_URL is not set")
+    return eng.normalise_url(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database on the TEST_POSTGRES_URL server, dropped afterwards."""
+    server = make_url(postgres_server_url())
+    name = f"wpm_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_url(request) -> Iterator[str]:
+    """Run a test once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_url")
+    else:
+        yield request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_url(tmp_path_factory) -> str:
+    """One SQLite database with the reference data and the default sample, shared read-only."""
+    from data_access import seed
+
+    path = tmp_path_factory.mktemp("seeded") / "sample.sqlite"
+    url = f"sqlite:///{path}"
+    engine = eng.make_engine(url)
+    seed.prepare(engine, sample=True)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app_env(seeded_sqlite_url, monkeypatch) -> str:
+    """Point the app at the shared seeded database (AppTest reads DATABASE_URL)."""
+    monkeypatch.setenv("DATABASE_URL", seeded_sqlite_url)
+    monkeypatch.chdir(ROOT)
+    return seeded_sqlite_url

@@ -1,0 +1,91 @@
+"""Migrations run up from empty, and a database the app did not make is refused (issue #3)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from data_access import engine as eng
+from data_access.models import Base
+
+
+def test_upgrade_from_empty_creates_every_table(any_url):
+    engine = eng.make_engine(any_url)
+    eng.upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert set(Base.metadata.tables) <= tables
+    assert eng.current_revision(engine) == eng.head_revision()
+    eng.upgrade(engine)  # a second start is a no-op, not an error
+    assert eng.current_revision(engine) == eng.head_revision()
+    engine.dispose()
+
+
+def test_migrated_schema_matches_the_models(any_url):
+    """Alembic's autogenerate finds nothing to do: the migration and models agree."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = eng.make_engine(any_url)
+    eng.upgrade(engine)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_foreign_keys_are_enforced(any_url):
+    engine = eng.make_engine(any_url)
+    eng.upgrade(engine)
+    with pytest.raises(Exception):
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO ward (code, name, borough_code) VALUES ('E05999999', 'Nowhere', 'E09999999')"))
+    engine.dispose()
+
+
+def test_database_of_unknown_schema_is_refused_and_left_alone(sqlite_url):
+    plain = create_engine(sqlite_url)
+    with plain.begin() as conn:
+        conn.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)"))
+        conn.execute(text("INSERT INTO invoices VALUES (1, 9.5)"))
+    with pytest.raises(eng.DatabaseProblem, match=r"holds tables \(invoices\).*did not create"):
+        eng.upgrade(eng.make_engine(sqlite_url))
+    with plain.connect() as conn:
+        assert set(inspect(conn).get_table_names()) == {"invoices"}
+        assert conn.execute(text("SELECT total FROM invoices")).scalar() == 9.5
+
+
+def test_database_from_a_newer_version_is_refused(sqlite_url):
+    engine = eng.make_engine(sqlite_url)
+    eng.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(eng.DatabaseProblem, match="schema version 9999"):
+        eng.upgrade(engine)
+
+
+def test_unreachable_server_gives_a_plain_message():
+    engine = eng.make_engine("postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(eng.DatabaseProblem) as caught:
+        eng.upgrade(engine)
+    message = str(caught.value)
+    assert "Could not connect to the database at postgresql+psycopg://nobody@127.0.0.1:1/none" in message
+    assert "DATABASE_URL" in message
+
+
+def test_password_is_never_shown():
+    assert "s3cret" not in eng.safe_url("postgresql://me:s3cret@db/x")
+
+
+def test_nonsense_url_is_explained():
+    with pytest.raises(eng.DatabaseProblem, match="not a valid SQLAlchemy URL"):
+        eng.make_engine("not a url at all")
+
+
+def test_url_comes_from_secrets_when_no_environment(tmp_path, monkeypatch):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[connections.sql]\nurl = "sqlite:///from-secrets.sqlite"\n')
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setattr(eng, "SECRETS_PATH", secrets)
+    assert eng.resolve_url() == "sqlite:///from-secrets.sqlite"
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///from-env.sqlite")
+    assert eng.resolve_url() == "sqlite:///from-env.sqlite"
