@@ -10,7 +10,8 @@ from dashboard import state
 from dashboard.navigation import PAGES
 from data_access.engine import DatabaseProblem
 
-st.set_page_config(page_title="Ward Panel Monitor", page_icon=":material/groups:", layout="wide")
+# A local icon: a :material/: page icon makes the browser fetch it from Google (issue #9).
+st.set_page_config(page_title="Ward Panel Monitor", page_icon="static/favicon.png", layout="wide")
 
 try:
     state.engine()

@@ -29,10 +29,17 @@ def count(n: int | None) -> str:
     return "no data" if n is None else f"{n:,}"
 
 
+NO_CHANGE = "no change"
+
+
 def signed(delta: float | int | None, *, as_pct_points: bool = False) -> str | None:
-    """A change for st.metric: +3, -2, '+5 points'; None when there is nothing to compare."""
+    """A change for st.metric: '+3', '-2', '+5 points', 'no change'; None if nothing to compare.
+
+    Shares are rounded to whole points first, so -0.2 points reads 'no change', never '-0'.
+    """
     if delta is None:
         return None
     if as_pct_points:
-        return f"{delta * 100:+.0f} points"
-    return f"{delta:+,}"
+        points = round(delta * 100)
+        return NO_CHANGE if points == 0 else f"{points:+d} points"
+    return NO_CHANGE if delta == 0 else f"{delta:+,}"

@@ -24,6 +24,12 @@ def _diff(a, b):
     return None if a is None or b is None else a - b
 
 
+def _survey_diff(a: float | None, b: float | None) -> float | None:
+    """Survey values are percentages (47.0), shares elsewhere are fractions (0.47)."""
+    d = _diff(a, b)
+    return None if d is None else d / 100
+
+
 def cards(now: Figures, before: Figures) -> list[Card]:
     """Eight headline cards; each delta is the change since the previous period."""
     return [
@@ -74,7 +80,7 @@ def cards(now: Figures, before: Figures) -> list[Card]:
         Card(
             "Police do a good job locally",
             "no survey" if now.good_job is None else f"{now.good_job:.0f}%",
-            None if now.good_job is None or before.good_job is None else f"{now.good_job - before.good_job:+.0f} points",
+            signed(_survey_diff(now.good_job, before.good_job), as_pct_points=True),
             "normal",
             "Public Attitude Survey (MOPAC): share of residents who agree the police do a good job in the local area.",
         ),
@@ -112,21 +118,16 @@ FIGURE_NAMES = (
 
 
 def comparison_table(now: Figures, before: Figures, london: Figures, *, area_name: str, period: Period) -> pl.DataFrame:
-    """One row per figure: this area now, the previous period, and London now."""
+    """One row per figure: this area now, the previous period, and London now (unless the area is London)."""
+    columns = {
+        f"{area_name}, {period.label}": _rows(now),
+        f"{area_name}, {period.previous().label}": _rows(before),
+    }
+    if area_name != "London":
+        columns[f"London, {period.label}"] = _rows(london)
     return pl.DataFrame(
-        {
-            "figure": [n for n, _ in FIGURE_NAMES],
-            "unit": [u for _, u in FIGURE_NAMES],
-            f"{area_name}, {period.label}": _rows(now),
-            f"{area_name}, {period.previous().label}": _rows(before),
-            f"London, {period.label}": _rows(london),
-        },
-        schema_overrides={
-            f"{area_name}, {period.label}": pl.Float64,
-            f"{area_name}, {period.previous().label}": pl.Float64,
-            f"London, {period.label}": pl.Float64,
-        },
-        strict=False,
+        {"figure": [n for n, _ in FIGURE_NAMES], "unit": [u for _, u in FIGURE_NAMES]}
+        | {name: pl.Series(values, dtype=pl.Float64, strict=False) for name, values in columns.items()}
     )
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import areas, metrics, overview, state, ui
-from dashboard.formatting import uk_date
+from dashboard.formatting import NO_CHANGE, uk_date
 
 st.title("Ward Panel Monitor")
 st.caption(
@@ -40,7 +40,17 @@ if all_wards != now.wards:
 cards = overview.cards(now, before)
 for row in (cards[:4], cards[4:]):
     for col, card in zip(st.columns(4), row):
-        col.metric(card.label, card.value, card.delta, delta_color=card.delta_color, help=card.help)
+        col.metric(
+            card.label,
+            card.value,
+            card.delta,
+            delta_color="off" if card.delta == NO_CHANGE else card.delta_color,
+            delta_arrow="off" if card.delta == NO_CHANGE else "auto",
+            delta_description=("on the quarter before" if period.span == "quarter" else "on the 12 months before")
+            if card.delta
+            else None,
+            help=card.help,
+        )
 
 st.subheader(overview.comparison_title(now, london, area))
 table = overview.comparison_table(now, before, london, area_name=area.name, period=period)

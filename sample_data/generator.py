@@ -1,0 +1,912 @@
+"""Deterministic SAMPLE activity data for every Met ward.
+
+The wards and the Census profiles are real; everything made here (panels, members, meetings,
+promises, engagement, remedy plans, DWO postings) is invented and must be labelled as sample.
+It is invented with a purpose: each Met ward gets a hidden profile (no panel, closed, healthy,
+struggling, lapsed; busy or quiet; high DWO churn ...) so the dashboard's findings show up.
+
+Determinism: every ward draws from its own generator, seeded by (seed, crc32(ward_code)), and
+anything shared between wards (officer moves, boroughs that impose promises, officer numbers)
+is decided within a "code class" (the first three characters of a code, "E05" for ONS wards).
+So the same inputs give identical frames, and adding synthetic wards (``Z01...`` copies for
+benchmarks) never changes the original wards' rows.
+
+Dates are handled as whole days since 1970-01-01 (plain ints are much faster than ``date``
+objects) and become ``pl.Date`` only when each frame is built, once, at the end.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import zlib
+from collections.abc import Callable, Iterator
+from datetime import date
+from itertools import accumulate
+
+import numpy as np
+import polars as pl
+
+from dashboard import vocabulary as v
+
+SEED = 2014
+START = date(2014, 10, 1)  # first day of the quarter ending 31 Dec 2014 (first PAS quarter)
+END = date(2023, 12, 31)  # last quarter of the survey data; the data's "as of" date
+
+MET = "Metropolitan Police Service"
+ONS_WARD_CLASS = "E05"
+
+# Output schemas: the models' columns (minus the autoincrement id), in the models' order.
+SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "panel": {
+        "ward_code": pl.Utf8,
+        "established_on": pl.Date,
+        "closed_on": pl.Date,
+        "chair_type": pl.Utf8,
+        "meetings_open_to_public": pl.Boolean,
+        "terms_of_reference_agreed": pl.Boolean,
+        "last_membership_review_on": pl.Date,
+    },
+    "panel_member": {
+        "member_ref": pl.Utf8,
+        "ward_code": pl.Utf8,
+        "sector": pl.Utf8,
+        "is_chair": pl.Boolean,
+        "ethnic_group": pl.Utf8,
+        "age_band": pl.Utf8,
+        "sex": pl.Utf8,
+        "joined_on": pl.Date,
+        "left_on": pl.Date,
+    },
+    "meeting": {
+        "ward_code": pl.Utf8,
+        "held_on": pl.Date,
+        "attendees": pl.Int64,
+        "public_attendees": pl.Int64,
+        "dwo_present": pl.Boolean,
+        "promises_reviewed": pl.Boolean,
+        "minutes_published": pl.Boolean,
+        "format": pl.Utf8,
+        "open_to_public": pl.Boolean,
+    },
+    "promise": {
+        "promise_ref": pl.Utf8,
+        "ward_code": pl.Utf8,
+        "set_on": pl.Date,
+        "category": pl.Utf8,
+        "origin": pl.Utf8,
+        "description": pl.Utf8,
+        "status": pl.Utf8,
+        "closed_on": pl.Date,
+        "outcome": pl.Utf8,
+        "feedback_published_on": pl.Date,
+    },
+    "engagement_activity": {
+        "ward_code": pl.Utf8,
+        "held_on": pl.Date,
+        "kind": pl.Utf8,
+        "people_reached": pl.Int64,
+        "young_people_reached": pl.Int64,
+        "promise_ref": pl.Utf8,
+    },
+    "remedy_plan": {
+        "ward_code": pl.Utf8,
+        "problem": pl.Utf8,
+        "action": pl.Utf8,
+        "owner": pl.Utf8,
+        "agreed_on": pl.Date,
+        "due_on": pl.Date,
+        "completed_on": pl.Date,
+    },
+    "dwo_assignment": {
+        "ward_code": pl.Utf8,
+        "officer_ref": pl.Utf8,
+        "started_on": pl.Date,
+        "ended_on": pl.Date,
+    },
+}
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _day(d: date) -> int:
+    return d.toordinal() - _EPOCH
+
+
+def _year(day: int) -> int:
+    return date.fromordinal(day + _EPOCH).year
+
+
+# Fixed moments in the story the data tells.
+_LOCKDOWN = _day(date(2020, 3, 16))  # meetings go online
+_PAUSE_LO, _PAUSE_HI = _day(date(2020, 3, 23)), _day(date(2020, 5, 31))  # many panels paused
+_REOPEN = _day(date(2021, 7, 1))  # restrictions lifted: in person, hybrid, some online
+
+HEALTHY, STRUGGLING = 0, 1  # how a panel is run during a stretch of its life
+
+# London-wide Census 2021 shares (% of all people; of adults for age), used only if the
+# population frame has no usable rows for a code class at all.
+_LONDON_ETHNIC = (20.7, 13.5, 5.7, 53.8, 6.3)
+_LONDON_AGE = (13.8, 22.5, 28.1, 21.0, 14.7)
+# Panels skew White and older than the people they represent: the finding issue #7 shows.
+_ETHNIC_TILT = (1.0, 1.0, 1.0, 2.5, 1.0)
+_AGE_TILT = (0.4, 1.0, 1.0, 1.8, 2.5)
+# Within-group London mix, for the third of members recorded with a detailed ONS category.
+_DETAILED: dict[str, tuple[tuple[str, ...], tuple[float, ...]]] = {
+    "Asian": (("Indian", "Bangladeshi", "Pakistani", "Chinese", "Other Asian"), (36, 18, 17, 9, 20)),
+    "Black": (("African", "Caribbean", "Other Black"), (61, 26, 13)),
+    "Mixed": (("White and Asian", "White and Black African", "White and Black Caribbean", "Other Mixed"), (26, 15, 27, 32)),
+    "White": (("White British", "White Irish", "Gypsy or Irish Traveller", "Roma", "Other White"), (68, 4, 0.2, 0.8, 27)),
+    "Other": (("Arab", "Any other ethnic group"), (22, 78)),
+}
+
+_CHAIR_TYPES = ("resident", "councillor", "police officer", "business", "community group", "other")
+_CHAIR_WEIGHTS = (75, 15, 2, 3, 4, 1)
+_COMMUNITY_SECTORS = ("neighbourhood watch", "faith", "housing", "youth")
+# Sectors of ordinary (non-chair) members; residents are the majority, as the scheme intends.
+_SECTORS = ("resident", "councillor", "business", "neighbourhood watch", "faith", "housing", "school", "youth", "agency")
+_SECTOR_WEIGHTS = (58, 11, 3, 8, 6, 5, 4, 3, 2)
+
+_ORIGIN_USUAL = (72, 20, 8)  # panel, borough, central
+_ORIGIN_IMPOSED = (35, 45, 20)  # boroughs that mostly hand promises down
+_IMPOSING_SHARE = 6 / 32  # ~6 of the 32 Met boroughs
+
+# Outcome weights for closed promises: achieved, partly, not achieved, withdrawn.
+_OUTCOME_GOOD = (62, 19, 11, 8)
+_OUTCOME_WEAK = (40, 23, 24, 13)
+_OUTCOME_BUSY = (33, 24, 30, 13)  # lots of activity, little to show for it
+_OUTCOME_QUIET = (75, 13, 6, 6)
+
+_AIMS = {
+    "anti-social behaviour": ("Reduce anti-social behaviour", "Tackle noise and rowdy behaviour"),
+    "drugs": ("Disrupt drug dealing", "Tackle drug use and dealing"),
+    "burglary": ("Reduce residential burglary", "Help residents protect their homes from burglary"),
+    "vehicle crime": ("Reduce thefts from vehicles", "Tackle vehicle crime"),
+    "violence": ("Reduce violence", "Tackle fights and assaults"),
+    "robbery": ("Reduce street robbery", "Tackle phone snatching"),
+    "theft": ("Reduce shoplifting", "Cut bike and phone theft"),
+    "road safety": ("Tackle speeding", "Stop dangerous driving and e-scooter riding"),
+    "criminal damage": ("Reduce graffiti and criminal damage", "Tackle vandalism"),
+    "violence against women and girls": ("Make women and girls feel safer", "Tackle harassment of women and girls"),
+    "youth safety": ("Keep young people safe", "Reduce youth violence"),
+    "hate crime": ("Increase reporting of hate crime", "Tackle hate crime"),
+}
+_PLACES = (
+    "around Station Parade",
+    "on the High Street",
+    "in the town centre",
+    "near the recreation ground",
+    "on the estates",
+    "around the schools at home time",
+    "along the canal towpath",
+    "in the local parks",
+    "around the shopping parade",
+    "near the bus station",
+    "on residential streets",
+    "around the tube station",
+    "near late-night venues",
+    "across {ward}",
+)
+_OUTCOMES = {
+    "achieved": (
+        "Reports fell and residents say they feel safer.",
+        "Extra patrols and partner work fixed the problem.",
+        "Hotspot tackled; no repeat reports for three months.",
+        "Target met and reported back to the panel.",
+    ),
+    "partly achieved": (
+        "Some improvement, but the problem persists at weekends.",
+        "Fewer reports, but residents still raise it at meetings.",
+        "Partners acted, but only part of the area improved.",
+    ),
+    "not achieved": (
+        "Reports did not fall despite extra patrols.",
+        "Officers were taken off the ward and the work stalled.",
+        "Partners could not agree a fix in time.",
+    ),
+    "withdrawn": (
+        "The panel agreed a different priority.",
+        "Superseded by a borough-wide operation.",
+        "Dropped when the panel stopped meeting.",
+    ),
+}
+
+_KINDS = v.ENGAGEMENT_KINDS
+_KIND_WEIGHTS = {
+    "contact session": 25,
+    "social media": 22,
+    "newsletter": 12,
+    "street briefing": 12,
+    "community event": 9,
+    "school visit": 8,
+    "public meeting": 7,
+    "survey": 5,
+}
+# (min, max) people reached, and the most young people as a share of them.
+_REACH = {
+    "contact session": (5, 60, 0.3),
+    "newsletter": (100, 400, 0.3),
+    "social media": (60, 400, 0.3),
+    "community event": (30, 250, 0.4),
+    "public meeting": (10, 80, 0.3),
+    "school visit": (20, 200, 1.0),
+    "street briefing": (5, 50, 0.3),
+    "survey": (20, 200, 0.3),
+}
+_IN_PERSON_KINDS = frozenset({"contact session", "community event", "public meeting", "school visit", "street briefing"})
+
+_REMEDY_ACTIONS = {
+    "no panel": (
+        "Recruit residents through the ward newsletter and re-form the panel",
+        "Hold a public launch meeting to re-form the panel",
+        "Ask ward councillors and local groups to nominate members",
+    ),
+    "not functioning": (
+        "Agree a meeting schedule and restart regular meetings",
+        "Recruit new members and appoint a resident chair",
+        "Review promises with the panel and publish the minutes",
+        "Refresh the membership and agree terms of reference",
+    ),
+}
+_REMEDY_OWNERS = ("Ward sergeant", "Neighbourhood inspector", "SNB chair", "Borough engagement officer", "Dedicated ward officer")
+
+
+def _cum(weights) -> list[float]:
+    return list(accumulate(float(w) for w in weights))
+
+
+_CHAIR_CUM = _cum(_CHAIR_WEIGHTS)
+_KIND_CUM = _cum([_KIND_WEIGHTS[k] for k in _KINDS])
+_ORIGIN_USUAL_CUM = _cum(_ORIGIN_USUAL)
+_ORIGIN_IMPOSED_CUM = _cum(_ORIGIN_IMPOSED)
+_OUTCOME_CUMS = {name: _cum(w) for name, w in (("good", _OUTCOME_GOOD), ("weak", _OUTCOME_WEAK), ("busy", _OUTCOME_BUSY), ("quiet", _OUTCOME_QUIET))}
+_DETAILED_CUM = {group: (names, _cum(w)) for group, (names, w) in _DETAILED.items()}
+
+
+def _central_priority(day: int) -> str:
+    """The category the Met pushed London-wide at the time (for "central" promises)."""
+    year = _year(day)
+    if year < 2017:
+        return "burglary"
+    if year < 2020:
+        return "violence"
+    if year < 2021:
+        return "anti-social behaviour"
+    return "violence against women and girls"
+
+
+class _Draw:
+    """Scalar draws from one generator: plain floats are far faster than numpy scalar calls."""
+
+    __slots__ = ("u",)
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        def stream() -> Iterator[float]:
+            while True:
+                yield from rng.random(512).tolist()
+
+        self.u: Callable[[], float] = stream().__next__
+
+    def between(self, lo: int, hi: int) -> int:
+        """Uniform whole number in [lo, hi]."""
+        return lo + int(self.u() * (hi - lo + 1))
+
+    def chance(self, p: float) -> bool:
+        return self.u() < p
+
+    def pick(self, seq):
+        return seq[int(self.u() * len(seq))]
+
+    def weighted(self, cum: list[float]) -> int:
+        return bisect.bisect_right(cum, self.u() * cum[-1])
+
+
+def _rng(seed: int, *parts: str) -> np.random.Generator:
+    # One generator per ward (or borough, or pair): independent of which other wards exist.
+    return np.random.default_rng([seed % 2**63, *(zlib.crc32(p.encode()) for p in parts)])
+
+
+def _shares(population: pl.DataFrame) -> tuple[dict[str, tuple[list[float], list[float]]], dict[str, tuple[list[float], list[float]]]]:
+    """Per-ward (ethnic, adult age) counts, and per code class the London-wide totals.
+
+    The fallback for wards without Census rows is summed within the ward's code class, so
+    synthetic wards' rows never shift the real wards' fallback.
+    """
+    wanted = {"ethnic_group": v.ETHNIC_GROUPS, "age_band": v.AGE_BANDS}
+    index = {dim: {c: i for i, c in enumerate(cats)} for dim, cats in wanted.items()}
+    per_ward: dict[str, tuple[list[float], list[float]]] = {}
+    london: dict[str, tuple[list[float], list[float]]] = {}
+    if population.height:
+        rows = population.filter(pl.col("dimension").is_in(list(wanted))).select("ward_code", "dimension", "category", "count")
+        for ward, dim, cat, count in rows.iter_rows():
+            i = index[dim].get(cat)
+            if i is None or count is None or count <= 0:
+                continue
+            slot = 0 if dim == "ethnic_group" else 1
+            per_ward.setdefault(ward, ([0.0] * 5, [0.0] * 5))[slot][i] += count
+            london.setdefault(ward[:3], ([0.0] * 5, [0.0] * 5))[slot][i] += count
+    return per_ward, london
+
+
+def _tilted_cum(counts: list[float], london: list[float], census: tuple[float, ...], tilt: tuple[float, ...]) -> list[float]:
+    base = counts if sum(counts) > 0 else london if sum(london) > 0 else census
+    return _cum([c * t for c, t in zip(base, tilt)])
+
+
+class _Ctx:
+    """Everything shared by the per-ward generation, and the rows it produces."""
+
+    def __init__(self, start: date, end: date) -> None:
+        self.S, self.E = _day(start), _day(end)
+        # Most panels were set up 2008-2016 (for the default start); a few later.
+        self.est_lo = _day(date(start.year - 6, 1, 1))
+        self.est_hi = max(self.est_lo, min(_day(date(start.year + 2, 12, 31)), self.E - 365))
+        self.late_lo = max(self.est_hi, min(_day(date(start.year + 3, 1, 1)), self.E - 730))
+        self.late_hi = max(self.late_lo, min(_day(date(start.year + 5, 12, 31)), self.E - 365))
+        self.close_lo = max(self.S, _day(date(end.year - 4, 1, 1)))  # closures: last five years
+        self.rows: dict[str, list[tuple]] = {name: [] for name in SCHEMAS}
+        self.dwo: dict[str, list[list]] = {}  # ward -> [[identity, started, ended], ...]
+
+
+def generate(
+    wards: pl.DataFrame,
+    population: pl.DataFrame,
+    *,
+    seed: int = SEED,
+    start: date = START,
+    end: date = END,
+) -> dict[str, pl.DataFrame]:
+    """Sample activity for every Met ward in ``wards``: one frame per activity table."""
+    ctx = _Ctx(start, end)
+    per_ward, fallback = _shares(population)
+    met = wards.filter(pl.col("police_force") == MET).select("ward_code", "ward_name", "borough_code").sort("ward_code")
+    imposing = _imposing_boroughs(met["borough_code"].unique().to_list(), seed)
+    for code, name, borough in met.iter_rows():
+        counts = per_ward.get(code, ([0.0] * 5, [0.0] * 5))
+        london = fallback.get(code[:3], ([0.0] * 5, [0.0] * 5))
+        ethnic_cum = _tilted_cum(counts[0], london[0], _LONDON_ETHNIC, _ETHNIC_TILT)
+        age_cum = _tilted_cum(counts[1], london[1], _LONDON_AGE, _AGE_TILT)
+        _ward(ctx, _Draw(_rng(seed, code)), code, name or code, borough in imposing, ethnic_cum, age_cum)
+    _move_officers(ctx, met, seed)
+    _emit_dwo(ctx, seed)
+    return {name: _frame(name, rows) for name, rows in ctx.rows.items()}
+
+
+def _frame(name: str, rows: list[tuple]) -> pl.DataFrame:
+    schema = SCHEMAS[name]
+    # Dates travel as day numbers; cast once here.
+    raw = {col: (pl.Int32 if dtype == pl.Date else dtype) for col, dtype in schema.items()}
+    frame = pl.DataFrame(rows, schema=raw, orient="row")
+    return frame.with_columns(pl.col(col).cast(pl.Date) for col, dtype in schema.items() if dtype == pl.Date)
+
+
+def _imposing_boroughs(boroughs: list[str], seed: int) -> set[str]:
+    """~6 in 32 boroughs where borough/central promises outnumber the panels' own.
+
+    Ranked by a seeded hash within each code class, so adding synthetic boroughs leaves the
+    choice among the real ones alone.
+    """
+    chosen: set[str] = set()
+    classes: dict[str, list[str]] = {}
+    for b in boroughs:
+        classes.setdefault(b[:3], []).append(b)
+    for members in classes.values():
+        k = max(1, round(len(members) * _IMPOSING_SHARE))
+        ranked = sorted(members, key=lambda b: (zlib.crc32(f"{seed}:impose:{b}".encode()), b))
+        chosen.update(ranked[:k])
+    return chosen
+
+
+def _ward(ctx: _Ctx, draw: _Draw, code: str, name: str, imposing: bool, ethnic_cum: list[float], age_cum: list[float]) -> None:
+    """Every activity row of one Met ward, driven by its hidden profile."""
+    S, E = ctx.S, ctx.E
+    r = draw.u()
+    life = "none" if r < 0.05 else "closed" if r < 0.09 else "reformed" if r < 0.12 else "open"
+    r = draw.u()
+    state = "healthy" if r < 0.652 else "struggling" if r < 0.87 else "lapsed"
+    r = draw.u()
+    activity = "busy" if r < 0.10 else "quiet" if r < 0.20 else "normal"
+
+    dwo = _dwo_chain(draw, code, S, E)
+    ctx.dwo[code] = dwo
+
+    panels = _panels(ctx, draw, life, state)
+    for p in panels:
+        ctx.rows["panel"].append((code, p["est"], p["closed"], p["chair_type"], p["open"], p["tor"], p["review"]))
+        p["meetings"] = _meetings(ctx, draw, code, p, dwo)
+    _members(ctx, draw, code, panels, ethnic_cum, age_cum)
+    promises = _promises(ctx, draw, code, name, panels, imposing, activity)
+    _engagement(ctx, draw, code, promises, activity)
+    _remedies(ctx, draw, code, life, panels)
+
+
+# --- Panels and meetings ---------------------------------------------------------------------
+
+
+def _panels(ctx: _Ctx, draw: _Draw, life: str, state: str) -> list[dict]:
+    """The ward's panel lives, each with the stretches in which it met and how well."""
+    if life == "none":
+        return []
+    S, E = ctx.S, ctx.E
+    late = life == "open" and draw.chance(0.08)
+    est = draw.between(ctx.late_lo, ctx.late_hi) if late else draw.between(ctx.est_lo, ctx.est_hi)
+    panels = []
+    if life == "open":
+        panels.append(_open_panel(ctx, draw, est, state))
+        return panels
+    lo = max(ctx.close_lo, est + 730)
+    hi = E - 14 if life == "closed" else E - 730
+    closed = min(max(draw.between(lo, max(lo, hi)), est + 30), E)
+    act0 = max(S, est + 14)
+    decline = closed - draw.between(180, 540)
+    tail = closed - draw.between(0, 150)
+    segs = [s for s in ((act0, decline, HEALTHY), (max(act0, decline), tail, STRUGGLING)) if s[0] <= s[1]]
+    first = _panel_attrs(draw, est, closed, segs, state="closed")
+    first["review"] = _review(draw, est, closed, "closed", E)
+    panels.append(first)
+    if life == "reformed":
+        re_est = min(closed + draw.between(120, 540), E - 120)
+        if re_est > closed:
+            panels.append(_open_panel(ctx, draw, re_est, state))
+    return panels
+
+
+def _open_panel(ctx: _Ctx, draw: _Draw, est: int, state: str) -> dict:
+    S, E = ctx.S, ctx.E
+    act0 = max(S, est + 14)
+    lapse = None
+    if state == "healthy":
+        segs = [(act0, E, HEALTHY)]
+    elif state == "struggling":
+        if draw.chance(0.5) and act0 < E - 3 * 365:
+            switch = draw.between(max(act0 + 365, E - 4 * 365), E - 365)
+            segs = [(act0, switch, HEALTHY), (switch, E, STRUGGLING)]
+        else:
+            segs = [(act0, E, STRUGGLING)]
+    else:  # lapsed: met until 5-18 months before the end, then stopped
+        # ...but not before it had met for a while, nor after the end.
+        lapse = min(max(E - draw.between(152, 548), act0 + 180), E)
+        segs = [(act0, lapse, HEALTHY if draw.chance(0.5) else STRUGGLING)]
+    p = _panel_attrs(draw, est, None, segs, state)
+    p["lapse"] = lapse
+    p["review"] = _review(draw, est, lapse if lapse is not None else E, state, E)
+    return p
+
+
+def _panel_attrs(draw: _Draw, est: int, closed: int | None, segs: list, state: str) -> dict:
+    chair_type = _CHAIR_TYPES[draw.weighted(_CHAIR_CUM)]
+    no_resident = draw.chance(0.05)
+    has_business = draw.chance(0.70)
+    # A panel's chair is one of its members, so the chair type must fit the membership.
+    if no_resident and chair_type == "resident":
+        chair_type = "councillor"
+    if not has_business and chair_type == "business":
+        chair_type = "councillor" if no_resident else "resident"
+    return {
+        "est": est,
+        "closed": closed,
+        "segs": segs,
+        "state": state,
+        "lapse": None,
+        "chair_type": chair_type,
+        "no_resident": no_resident,
+        "has_business": has_business,
+        "open": draw.chance(0.85),
+        "tor": draw.chance(0.80),
+    }
+
+
+def _review(draw: _Draw, est: int, until: int, state: str, E: int) -> int | None:
+    """Last membership review: recent for healthy panels, old or never for the others."""
+    if state == "healthy":
+        if draw.chance(0.03):
+            return None
+        day = E - draw.between(10, 350)
+    elif state == "struggling":
+        if draw.chance(0.30):
+            return None
+        day = E - draw.between(366, 1095)
+    elif state == "lapsed":
+        if draw.chance(0.20):
+            return None
+        day = until - draw.between(0, 365)
+    else:  # closed
+        if draw.chance(0.15):
+            return None
+        day = until - draw.between(100, 900)
+    return max(est, min(day, until, E))
+
+
+def _covered(dwo: list[list], day: int, E: int) -> bool:
+    for _, s, e in dwo:
+        if s <= day <= (E if e is None else e):
+            return True
+    return False
+
+
+def _meetings(ctx: _Ctx, draw: _Draw, code: str, panel: dict, dwo: list[list]) -> list[int]:
+    """Meetings during the panel's active stretches: ~6 a year if healthy, ~3 if struggling."""
+    S, E = ctx.S, ctx.E
+    rows = ctx.rows["meeting"]
+    days: list[int] = []
+    for a, b, mode in panel["segs"]:
+        healthy = mode == HEALTHY
+        lo_gap, spread = (45, 32) if healthy else (85, 100)
+        t = a + int(draw.u() * (lo_gap + spread / 2))
+        while t <= b:
+            weekday = (t + 3) % 7  # 1970-01-01 was a Thursday
+            day = t - 1 if weekday == 5 else t - 2 if weekday == 6 else t  # weekend -> Friday
+            t += lo_gap + draw.between(0, spread)
+            if day < S or day > E or (days and day <= days[-1]):
+                continue
+            if _PAUSE_LO <= day <= _PAUSE_HI and draw.chance(0.6):
+                continue  # first lockdown: many panels simply stopped for a while
+            attendees = draw.between(8, 25) if healthy else draw.between(5, 14)
+            public = draw.between(0, attendees // 2)
+            dwo_present = draw.chance(0.85 if healthy else 0.40) and _covered(dwo, day, E)
+            reviewed = draw.chance(0.90 if healthy else 0.50)
+            minutes = draw.chance(0.80 if healthy else 0.40)
+            if day < _LOCKDOWN:
+                fmt = "in person"
+            elif day < _REOPEN:
+                r = draw.u()
+                fmt = "online" if r < 0.90 else "hybrid" if r < 0.97 else "in person"
+            else:
+                r = draw.u()
+                fmt = "in person" if r < 0.65 else "hybrid" if r < 0.90 else "online"
+            open_to_public = panel["open"] and draw.u() >= 0.05
+            rows.append((code, day, attendees, public, dwo_present, reviewed, minutes, fmt, open_to_public))
+            days.append(day)
+    return days
+
+
+# --- Members ---------------------------------------------------------------------------------
+
+
+def _members(ctx: _Ctx, draw: _Draw, code: str, panels: list[dict], ethnic_cum: list[float], age_cum: list[float]) -> None:
+    """Membership as "seats": each seat is held by one member after another.
+
+    Seat 0 is the chair's, always handed over on the day, so exactly one chair is active at a
+    time; seats 0-5 are refilled the same day, so a panel never drops below six members.
+    """
+    E = ctx.E
+    found: list[tuple] = []  # (joined, panel, seat, sector, is_chair, left)
+    for p_index, p in enumerate(panels):
+        est, closed = p["est"], p["closed"]
+        life_end = closed if closed is not None else E
+        seats = draw.between(8, 16) if p["state"] == "healthy" else draw.between(6, 10) if p["state"] != "closed" else draw.between(7, 12)
+        chair_sector = _chair_sector(draw, p["chair_type"])
+        sector_w = list(_SECTOR_WEIGHTS)
+        if p["no_resident"]:
+            sector_w[0] = 0
+        if not p["has_business"]:
+            sector_w[2] = 0
+        sector_cum = _cum(sector_w)
+        for seat in range(seats):
+            t = est
+            while True:
+                if seat == 0:
+                    sector = chair_sector
+                elif seat == 1 and p["has_business"]:
+                    sector = "business"
+                else:
+                    sector = _SECTORS[draw.weighted(sector_cum)]
+                tenure = 200 + int(-1300 * math.log1p(-draw.u()))  # ~4 years on average
+                left = t + tenure
+                if left >= life_end:
+                    found.append((t, p_index, seat, sector, seat == 0, closed))
+                    break
+                found.append((t, p_index, seat, sector, seat == 0, left))
+                t = left if seat < 6 else left + draw.between(0, 90)
+                if t >= life_end:
+                    break
+    found.sort(key=lambda m: (m[0], m[1], m[2]))
+    rows = ctx.rows["panel_member"]
+    for n, (joined, _, _, sector, is_chair, left) in enumerate(found, start=1):
+        rows.append(
+            (f"M-{code}-{n:03d}", code, sector, is_chair, _ethnic(draw, ethnic_cum), _age(draw, age_cum), _sex(draw), joined, left)
+        )
+
+
+def _chair_sector(draw: _Draw, chair_type: str) -> str:
+    if chair_type in ("resident", "councillor", "business", "other"):
+        return chair_type
+    if chair_type == "community group":
+        return draw.pick(_COMMUNITY_SECTORS)
+    return "other"  # a police officer in the chair is not a community sector
+
+
+def _ethnic(draw: _Draw, cum: list[float]) -> str:
+    if draw.chance(0.08):
+        return v.NOT_STATED
+    group = v.ETHNIC_GROUPS[draw.weighted(cum)]
+    if draw.chance(1 / 3):
+        names, detailed_cum = _DETAILED_CUM[group]
+        return names[draw.weighted(detailed_cum)]
+    return group
+
+
+def _age(draw: _Draw, cum: list[float]) -> str:
+    if draw.chance(0.05):
+        return v.NOT_STATED
+    return v.AGE_BANDS[draw.weighted(cum)]
+
+
+def _sex(draw: _Draw) -> str:
+    r = draw.u()
+    return v.NOT_STATED if r < 0.03 else "Female" if r < 0.515 else "Male"
+
+
+# --- Promises --------------------------------------------------------------------------------
+
+
+def _promises(ctx: _Ctx, draw: _Draw, code: str, name: str, panels: list[dict], imposing: bool, activity: str) -> list[tuple]:
+    """2-3 promises about every six months while a panel meets; returns (ref, set_on, closed_on).
+
+    Recurrence: about a third of wards keep promising one favourite category for 4-12 rounds in
+    a row; for the others a category promised in three rounds running is rested in the next.
+    """
+    E = ctx.E
+    cats = v.CATEGORIES
+    favourites = [int(draw.u() * len(cats))]
+    if draw.chance(0.5):
+        favourites.append((favourites[0] + 1 + int(draw.u() * (len(cats) - 1))) % len(cats))
+    base_w = [1.0] * len(cats)
+    for f in favourites:
+        base_w[f] = 2.0
+    base_cum = _cum(base_w)
+    sticky = draw.chance(0.32)
+    origin_cum = _ORIGIN_IMPOSED_CUM if imposing else _ORIGIN_USUAL_CUM
+
+    rounds: list[tuple[dict, int, int]] = []  # (panel, set_on, mode)
+    for p in panels:
+        segs = p["segs"]
+        if not segs:
+            continue
+        last = min(segs[-1][1], E)
+        meetings = p["meetings"]
+        t = segs[0][0] + draw.between(20, 100)
+        while t <= last:
+            set_on = t
+            i = bisect.bisect_left(meetings, t)
+            near = [meetings[j] for j in (i - 1, i) if 0 <= j < len(meetings) and abs(meetings[j] - t) <= 75]
+            if near:
+                set_on = min(near, key=lambda m: (abs(m - t), m))
+            mode = next((s[2] for s in segs if s[0] <= set_on <= s[1]), segs[-1][2])
+            rounds.append((p, set_on, mode))
+            t += draw.between(150, 210)
+    streak_from = draw.between(0, max(0, len(rounds) - 4))
+    streak_to = streak_from + draw.between(4, 12)
+
+    rows = ctx.rows["promise"]
+    made: list[tuple] = []
+    seq: dict[int, int] = {}
+    history: list[set[int]] = []
+    for r_index, (p, set_on, mode) in enumerate(rounds):
+        banned = set.intersection(*history[-3:]) if len(history) >= 3 else set()
+        used: set[int] = set()
+        forced = sticky and streak_from <= r_index < streak_to and len(rounds) >= 4
+        for j in range(2 + (draw.u() < 0.5)):
+            origin = v.PROMISE_ORIGINS[draw.weighted(origin_cum)]
+            central = cats.index(_central_priority(set_on))
+            if j == 0 and forced:
+                cat = favourites[0]
+            elif origin == "central" and central not in used and central not in banned:
+                cat = central
+            else:
+                # Redraw until allowed: same distribution as zeroing the weights, much faster.
+                cat = draw.weighted(base_cum)
+                while cat in used or cat in banned:
+                    cat = draw.weighted(base_cum)
+            used.add(cat)
+            category = cats[cat]
+            year = _year(set_on)
+            seq[year] = seq.get(year, 0) + 1
+            ref = f"P-{code}-{year}-{seq[year]:02d}"
+            aims = _AIMS[category]
+            description = f"{draw.pick(aims)} {draw.pick(_PLACES).format(ward=name)}"
+            status, closed_on = _promise_status(draw, p, set_on, mode, activity, E)
+            outcome = None if closed_on is None else draw.pick(_OUTCOMES[status])
+            feedback = _feedback(draw, set_on, closed_on, mode, E)
+            rows.append((ref, code, set_on, category, origin, description, status, closed_on, outcome, feedback))
+            made.append((ref, set_on, closed_on))
+        history.append(used)
+    made.sort(key=lambda m: m[1])
+    return made
+
+
+def _promise_status(draw: _Draw, panel: dict, set_on: int, mode: int, activity: str, E: int) -> tuple[str, int | None]:
+    closes = set_on + draw.between(90, 365)  # reviewed and closed 3-12 months on
+    stays_open = draw.chance(0.05) or closes > E
+    closed_panel = panel["closed"]
+    if closed_panel is not None and (stays_open or closes > closed_panel):
+        # Promises still live when a panel folds are withdrawn with it.
+        return "withdrawn", min(max(closed_panel, set_on) + draw.between(0, 60), E)
+    if stays_open:
+        return v.PROMISE_OPEN, None
+    if activity == "busy":
+        cum = _OUTCOME_CUMS["busy"]
+    elif activity == "quiet":
+        cum = _OUTCOME_CUMS["quiet"]
+    elif mode == STRUGGLING or panel["state"] == "lapsed":
+        cum = _OUTCOME_CUMS["weak"]
+    else:
+        cum = _OUTCOME_CUMS["good"]
+    return v.PROMISE_CLOSED_STATUSES[draw.weighted(cum)], closes
+
+
+def _feedback(draw: _Draw, set_on: int, closed_on: int | None, mode: int, E: int) -> int | None:
+    """'You said, we did': published for under half of closed promises."""
+    if closed_on is None or not draw.chance(0.50 if mode == HEALTHY else 0.28):
+        return None
+    if draw.chance(0.02):  # interim feedback, before the promise closed
+        return max(set_on, closed_on - draw.between(7, 60))
+    day = closed_on + draw.between(0, 90)
+    return day if day <= E else None
+
+
+# --- Engagement ------------------------------------------------------------------------------
+
+
+def _engagement(ctx: _Ctx, draw: _Draw, code: str, promises: list[tuple], activity: str) -> None:
+    """6-14 activities a year (twice that in busy wards, about half in quiet ones)."""
+    S, E = ctx.S, ctx.E
+    factor = 2.0 if activity == "busy" else 0.5 if activity == "quiet" else 1.0
+    set_days = [p[1] for p in promises]
+    seen: set[tuple[int, str]] = set()
+    found: list[tuple] = []
+    for year in range(_year(S), _year(E) + 1):
+        lo = max(S, _day(date(year, 1, 1)))
+        hi = min(E, _day(date(year, 12, 31)))
+        if lo > hi:
+            continue
+        share = (hi - lo + 1) / 365
+        n = int(round(draw.between(6, 14) * factor * share))
+        for _ in range(n):
+            day = draw.between(lo, hi)
+            kind = _KINDS[draw.weighted(_KIND_CUM)]
+            if _PAUSE_LO <= day < _REOPEN and kind in _IN_PERSON_KINDS and draw.chance(0.7):
+                kind = "social media" if draw.chance(0.6) else "newsletter"  # lockdown: online only
+            if (day, kind) in seen:
+                continue
+            seen.add((day, kind))
+            lo_n, hi_n, young_max = _REACH[kind]
+            people = draw.between(lo_n, hi_n)
+            if kind == "school visit":
+                young = int(people * (0.6 + 0.4 * draw.u()))
+            else:
+                young = int(people * young_max * draw.u())
+            ref = _live_promise(draw, promises, set_days, day) if draw.chance(0.28) else None
+            found.append((day, kind, people, young, ref))
+    found.sort(key=lambda a: (a[0], a[1]))
+    ctx.rows["engagement_activity"].extend((code, d, k, p, y, r) for d, k, p, y, r in found)
+
+
+def _live_promise(draw: _Draw, promises: list[tuple], set_days: list[int], day: int) -> str | None:
+    """A promise of this ward that was open on ``day`` (looking back a year and a half)."""
+    i = bisect.bisect_right(set_days, day)
+    live = []
+    for ref, set_on, closed_on in reversed(promises[max(0, i - 12) : i]):
+        if closed_on is None or closed_on >= day:
+            live.append(ref)
+    return draw.pick(live) if live else None
+
+
+# --- Remedy plans ----------------------------------------------------------------------------
+
+
+def _remedies(ctx: _Ctx, draw: _Draw, code: str, life: str, panels: list[dict]) -> None:
+    """Plans for wards without a working panel at the end, plus a few completed old ones."""
+    S, E = ctx.S, ctx.E
+    rows = ctx.rows["remedy_plan"]
+    plans: list[tuple] = []
+    current = panels[-1] if panels else None
+    if life == "reformed" and len(panels) == 2:
+        # The plan that got the panel re-formed: completed the day it was re-established.
+        closed, re_est = panels[0]["closed"], panels[1]["est"]
+        agreed = closed + draw.between(14, 60)
+        if agreed < re_est:
+            plans.append(("no panel", _remedy_action(draw, "no panel"), agreed, agreed + draw.between(90, 180), re_est))
+    elif life == "open" and current["state"] == "healthy" and draw.chance(0.03) and E - 3 * 365 > S + 365:
+        agreed = draw.between(S + 365, E - 3 * 365)
+        plans.append(("not functioning", _remedy_action(draw, "not functioning"), agreed, agreed + draw.between(60, 180), agreed + draw.between(30, 150)))
+
+    if current is None or current["closed"] is not None:
+        problem, since = "no panel", (current["closed"] if current else S)
+    elif current["state"] in ("struggling", "lapsed"):
+        problem, since = "not functioning", current["lapse"] or S
+    else:
+        problem = None
+    if problem and draw.chance(0.70):
+        agreed = max(E - draw.between(30, 270), since + draw.between(14, 60))
+        if agreed <= E:
+            completed = None
+            if draw.chance(0.15):
+                completed = min(agreed + draw.between(14, 150), E)
+            # due_on is a deadline, so it may lie after the end date: not yet due.
+            plans.append((problem, _remedy_action(draw, problem), agreed, agreed + draw.between(60, 180), completed))
+    for problem, action, agreed, due, completed in plans:
+        rows.append((code, problem, action, draw.pick(_REMEDY_OWNERS), agreed, due, completed))
+
+
+def _remedy_action(draw: _Draw, problem: str) -> str:
+    return draw.pick(_REMEDY_ACTIONS[problem])
+
+
+# --- Dedicated Ward Officers -----------------------------------------------------------------
+
+
+def _dwo_chain(draw: _Draw, code: str, S: int, E: int) -> list[list]:
+    """One officer after another: 1.5-4 years each, or 4-9 months in high-churn wards."""
+    churn = draw.chance(0.15)
+    vacant_at_end = draw.chance(0.04)
+    chain: list[list] = []
+    t = S  # whoever was in post when the records begin
+    while True:
+        tenure = draw.between(120, 270) if churn else draw.between(548, 1461)
+        if not chain:
+            tenure = draw.between(30, tenure)  # the first officer had already served a while
+        ends = t + tenure
+        following = ends + draw.between(1, 42)  # a few weeks' gap is normal
+        if ends >= E or following > E:
+            chain.append([(code, len(chain)), t, None])
+            break
+        chain.append([(code, len(chain)), t, ends])
+        t = following
+    if vacant_at_end:
+        # The last officer left months ago and nobody replaced them.
+        cut = E - draw.between(60, 240)
+        kept = [a for a in chain if a[1] < cut] or chain[:1]
+        last = kept[-1]
+        if last[2] is None or last[2] > cut:
+            last[2] = max(cut, last[1])
+        chain = kept
+    return chain
+
+
+def _move_officers(ctx: _Ctx, met: pl.DataFrame, seed: int) -> None:
+    """Now and then an officer leaving a ward turns up as the next officer of a neighbour.
+
+    Neighbours are consecutive wards (by code) of the same borough and code class, so the
+    pairing of real wards does not depend on synthetic ones.
+    """
+    groups: dict[tuple[str, str], list[str]] = {}
+    for code, _, borough in met.iter_rows():
+        groups.setdefault((borough, code[:3]), []).append(code)
+    for codes in groups.values():
+        codes.sort()
+        for a, b in zip(codes, codes[1:]):
+            draw = _Draw(_rng(seed, "move", a, b))
+            if not draw.chance(0.3):
+                continue
+            leavers = [x for x in ctx.dwo[a] if x[2] is not None]
+            arrivals = ctx.dwo[b][1:]  # not the officer already in post at the start
+            for leaver in leavers:
+                match = next((x for x in arrivals if 1 <= x[1] - leaver[2] <= 120 and x[0][0] == b), None)
+                if match is not None:
+                    match[0] = leaver[0]
+                    break
+
+
+def _emit_dwo(ctx: _Ctx, seed: int) -> None:
+    """Pseudonymous officer numbers, unique per officer: DWO-04821.
+
+    ONS wards' officers get five digits, any other code class seven, so synthetic wards can
+    never take (or shift) a real ward's number.
+    """
+    identities = sorted({a[0] for chain in ctx.dwo.values() for a in chain}, key=lambda i: (i[0][:3] != ONS_WARD_CLASS, i))
+    used: dict[bool, set[int]] = {True: set(), False: set()}
+    refs: dict[tuple, str] = {}
+    for ident in identities:
+        ons = ident[0][:3] == ONS_WARD_CLASS
+        width = 5 if ons else 7
+        space = 10**width
+        n = zlib.crc32(f"{seed}:dwo:{ident[0]}:{ident[1]}".encode()) % space
+        while n in used[ons]:
+            n = (n + 1) % space
+        used[ons].add(n)
+        refs[ident] = f"DWO-{n:0{width}d}"
+    rows = ctx.rows["dwo_assignment"]
+    for code in sorted(ctx.dwo):
+        for ident, started, ended in ctx.dwo[code]:
+            rows.append((code, refs[ident], started, ended))

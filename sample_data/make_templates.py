@@ -1,0 +1,59 @@
+"""Write sample_data/templates/<table>.csv: a few example rows per CSV in the contract's layout.
+
+Rows come from the deterministic sample for two wards, so they are realistic but invented
+(the confidence rows are MOPAC's real figures). Run: python -m sample_data.make_templates
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from dashboard.contract import TABLES
+from data_access import engine as eng
+from data_access import queries, seed
+
+OUT = Path(__file__).resolve().parent / "templates"
+WARDS = ("E05014053", "E05009317")  # Abbey (Barking and Dagenham), Bethnal Green (Tower Hamlets)
+READERS = {
+    "panels": queries.panels,
+    "members": queries.members,
+    "meetings": queries.meetings,
+    "promises": queries.promises,
+    "engagement": queries.engagement,
+    "confidence": queries.confidence,
+    "remedy_plans": queries.remedy_plans,
+    "dwo_assignments": queries.dwo_assignments,
+    "ward_population": queries.ward_population,
+}
+
+
+def as_text(frame: pl.DataFrame) -> pl.DataFrame:
+    """Booleans as yes/no, dates ISO: the forms people type."""
+    return frame.with_columns(
+        pl.col(c).replace_strict({True: "yes", False: "no"}, default=None, return_dtype=pl.String)
+        for c, t in frame.schema.items()
+        if t == pl.Boolean
+    )
+
+
+def main() -> None:
+    engine = eng.make_engine("sqlite://")
+    seed.prepare(engine, sample=True)
+    OUT.mkdir(exist_ok=True)
+    for name, spec in TABLES.items():
+        frame = READERS[name](engine)
+        if "ward_code" in frame.columns:
+            mine = frame.filter(pl.col("ward_code").is_in(WARDS))
+            frame = mine if mine.height else frame  # e.g. remedy plans: neither ward needs one
+        else:
+            frame = frame.filter(pl.col("borough_code").is_in(["E09000002", "E12000007"]))
+        sort = [c for c in spec.natural_key if c in frame.columns]
+        frame = frame.sort(sort, descending=True).head(4).sort(sort).select(spec.columns)
+        as_text(frame).write_csv(OUT / f"{name}.csv")
+        print(f"wrote {name}.csv ({frame.height} rows)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,328 @@
+"""The sample generator: deterministic, inside the vocabulary and constraints, and telling the
+story the dashboard exists to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import polars as pl
+import pytest
+
+from dashboard import vocabulary as v
+from data_access import models
+from sample_data import generator as g
+
+MET = "Metropolitan Police Service"
+CITY = "City of London Police"
+BOROUGHS = ("E09900001", "E09900002", "E09900003")
+WARDS_PER_BOROUGH = 40
+
+UNIQUE_KEYS = {
+    "panel": ("ward_code", "established_on"),
+    "panel_member": ("ward_code", "member_ref"),
+    "meeting": ("ward_code", "held_on"),
+    "promise": ("promise_ref",),
+    "engagement_activity": ("ward_code", "held_on", "kind"),
+    "remedy_plan": ("ward_code", "problem", "agreed_on"),
+    "dwo_assignment": ("ward_code", "officer_ref", "started_on"),
+}
+MODELS = {
+    "panel": models.Panel,
+    "panel_member": models.PanelMember,
+    "meeting": models.Meeting,
+    "promise": models.Promise,
+    "engagement_activity": models.EngagementActivity,
+    "remedy_plan": models.RemedyPlan,
+    "dwo_assignment": models.DwoAssignment,
+}
+
+
+def make_wards(n_per_borough: int = WARDS_PER_BOROUGH) -> pl.DataFrame:
+    rows = []
+    for b, borough in enumerate(BOROUGHS):
+        for i in range(n_per_borough):
+            rows.append((f"E059{b}{i:04d}", f"Ward {b}-{i}", borough, "Test BCU", MET))
+    rows.append(("E05000001", "Aldgate", v.CITY_OF_LONDON_CODE, None, CITY))
+    rows.append(("E05000002", "Bishopsgate", v.CITY_OF_LONDON_CODE, None, CITY))
+    return pl.DataFrame(
+        rows, schema=["ward_code", "ward_name", "borough_code", "bcu", "police_force"], orient="row"
+    )
+
+
+def make_population(wards: pl.DataFrame) -> pl.DataFrame:
+    rows = []
+    for n, code in enumerate(wards["ward_code"].to_list()):
+        if n % 10 == 3:
+            continue  # some wards have no Census rows: the generator falls back to London
+        white = 300 + 40 * (n % 10)
+        for cat, count in zip(v.ETHNIC_GROUPS, (200, 150, 60, white, 50)):
+            rows.append((code, "ethnic_group", cat, count))
+        for cat, count in zip(("0-15", *v.AGE_BANDS), (180, 110, 190, 230, 170, 120)):
+            rows.append((code, "age_band", cat, count))
+        rows.append((code, "ethnic_group_detailed", "Indian", 90))  # other dimensions: ignored
+    return pl.DataFrame(rows, schema=["ward_code", "dimension", "category", "count"], orient="row")
+
+
+@pytest.fixture(scope="module")
+def wards() -> pl.DataFrame:
+    return make_wards()
+
+
+@pytest.fixture(scope="module")
+def population(wards) -> pl.DataFrame:
+    return make_population(wards)
+
+
+@pytest.fixture(scope="module")
+def frames(wards, population) -> dict[str, pl.DataFrame]:
+    return g.generate(wards, population)
+
+
+@pytest.fixture(scope="module")
+def met_codes(wards) -> list[str]:
+    return wards.filter(pl.col("police_force") == MET)["ward_code"].to_list()
+
+
+def test_tables_and_columns_match_the_models(frames):
+    assert set(frames) == set(MODELS)
+    for name, model in MODELS.items():
+        expected = [c.key for c in model.__table__.columns if c.key != "id"]
+        assert frames[name].columns == expected, name
+        assert frames[name].height > 0, name
+
+
+def test_dtypes(frames):
+    for name, frame in frames.items():
+        assert dict(frame.schema) == g.SCHEMAS[name], name
+        for column in model_columns(name):
+            if not column.nullable:
+                assert frame[column.key].null_count() == 0, f"{name}.{column.key}"
+
+
+def model_columns(name):
+    return [c for c in MODELS[name].__table__.columns if c.key != "id"]
+
+
+def test_same_seed_same_frames_and_another_seed_differs(wards, population, frames):
+    again = g.generate(wards, population)
+    other = g.generate(wards, population, seed=g.SEED + 1)
+    for name in frames:
+        assert frames[name].equals(again[name]), name
+        assert not frames[name].equals(other[name]), name
+
+
+def test_extra_wards_leave_existing_wards_alone(wards, population, frames, met_codes):
+    # Synthetic copies as the --scale benchmark makes them (Z01...), in a new borough and in
+    # an existing one.
+    extra = pl.DataFrame(
+        [
+            ("Z01900001", "Copy 1", "Z01900001", "Test BCU", MET),
+            ("Z01900002", "Copy 2", "Z01900001", "Test BCU", MET),
+            ("Z01900003", "Copy 3", BOROUGHS[0], "Test BCU", MET),
+        ],
+        schema=wards.columns,
+        orient="row",
+    )
+    bigger = g.generate(pl.concat([extra, wards]), pl.concat([population, make_population(extra)]))
+    for name, frame in frames.items():
+        kept = bigger[name].filter(pl.col("ward_code").is_in(met_codes))
+        assert kept.equals(frame), name
+    assert bigger["meeting"].filter(pl.col("ward_code").str.starts_with("Z")).height > 0
+
+
+def test_unique_constraints(frames):
+    for name, key in UNIQUE_KEYS.items():
+        assert not frames[name].select(key).is_duplicated().any(), name
+
+
+def test_values_come_from_the_vocabulary(frames):
+    allowed = {
+        ("panel", "chair_type"): v.CHAIR_TYPES,
+        ("panel_member", "sector"): v.SECTORS,
+        ("panel_member", "ethnic_group"): v.ETHNIC_VALUES,
+        ("panel_member", "age_band"): v.AGE_VALUES,
+        ("panel_member", "sex"): v.SEX_VALUES,
+        ("meeting", "format"): v.MEETING_FORMATS,
+        ("promise", "category"): v.CATEGORIES,
+        ("promise", "origin"): v.PROMISE_ORIGINS,
+        ("promise", "status"): v.PROMISE_STATUSES,
+        ("engagement_activity", "kind"): v.ENGAGEMENT_KINDS,
+        ("remedy_plan", "problem"): v.REMEDY_PROBLEMS,
+    }
+    for (name, column), values in allowed.items():
+        assert frames[name][column].is_in(list(values)).all(), f"{name}.{column}"
+
+
+def test_refs_are_pseudonymous_and_well_formed(frames):
+    assert frames["panel_member"]["member_ref"].str.contains(r"^M-[A-Z0-9]{9}-\d{3}$").all()
+    assert (frames["panel_member"]["member_ref"].str.slice(2, 9) == frames["panel_member"]["ward_code"]).all()
+    assert frames["dwo_assignment"]["officer_ref"].str.contains(r"^DWO-\d{5}$").all()
+    promise = frames["promise"]
+    assert promise["promise_ref"].str.contains(r"^P-[A-Z0-9]{9}-\d{4}-\d{2}$").all()
+    assert (promise["promise_ref"].str.slice(12, 4).cast(pl.Int32) == promise["set_on"].dt.year()).all()
+
+
+def test_date_orderings_and_counts(frames):
+    p, m, mt, pr, en, rp, dw = (frames[k] for k in UNIQUE_KEYS)
+    assert p.filter(pl.col("closed_on") < pl.col("established_on")).is_empty()
+    assert p.filter(pl.col("last_membership_review_on") < pl.col("established_on")).is_empty()
+    assert m.filter(pl.col("left_on") < pl.col("joined_on")).is_empty()
+    assert pr.filter(pl.col("closed_on") < pl.col("set_on")).is_empty()
+    assert pr.filter(pl.col("feedback_published_on") < pl.col("set_on")).is_empty()
+    assert dw.filter(pl.col("ended_on") < pl.col("started_on")).is_empty()
+    assert rp.filter(pl.col("due_on") <= pl.col("agreed_on")).is_empty()
+    assert rp.filter(pl.col("completed_on") < pl.col("agreed_on")).is_empty()
+    # Closed promises have an outcome, open ones neither outcome nor closing date.
+    is_open = pr["status"] == v.PROMISE_OPEN
+    assert (pr["closed_on"].is_null() == is_open).all()
+    assert (pr["outcome"].is_null() == is_open).all()
+    assert pr.filter(is_open)["feedback_published_on"].is_null().all()
+    assert mt["attendees"].is_between(5, 25).all()
+    assert (mt["public_attendees"] >= 0).all()
+    assert (mt["public_attendees"] <= mt["attendees"]).all()
+    assert en["people_reached"].is_between(5, 400).all()
+    assert (en["young_people_reached"] >= 0).all()
+    assert (en["young_people_reached"] <= en["people_reached"]).all()
+
+
+def test_no_date_after_end_and_activity_from_start(frames):
+    for name, frame in frames.items():
+        for column, dtype in frame.schema.items():
+            if dtype != pl.Date or column == "due_on":  # a due date may lie ahead
+                continue
+            latest = frame[column].max()
+            assert latest is None or latest <= g.END, f"{name}.{column}"
+    for name, column in (
+        ("meeting", "held_on"),
+        ("promise", "set_on"),
+        ("engagement_activity", "held_on"),
+        ("remedy_plan", "agreed_on"),
+        ("dwo_assignment", "started_on"),
+    ):
+        assert frames[name][column].min() >= g.START, f"{name}.{column}"
+
+
+def test_city_of_london_wards_get_nothing(frames, wards):
+    city = wards.filter(pl.col("police_force") == CITY)["ward_code"].to_list()
+    for name, frame in frames.items():
+        assert frame.filter(pl.col("ward_code").is_in(city)).is_empty(), name
+
+
+def test_meetings_only_while_a_panel_is_open(frames):
+    panels = frames["panel"].with_columns(pl.col("closed_on").fill_null(g.END))
+    meetings = frames["meeting"].with_row_index("row")
+    inside = meetings.join(panels, on="ward_code").filter(
+        pl.col("held_on").is_between(pl.col("established_on"), pl.col("closed_on"))
+    )
+    assert inside["row"].n_unique() == meetings.height
+
+
+def test_engagement_links_point_to_the_same_wards_promises(frames):
+    links = frames["engagement_activity"].filter(pl.col("promise_ref").is_not_null())
+    assert links.height > 0
+    joined = links.join(frames["promise"], on="promise_ref", how="left", suffix="_p")
+    assert (joined["ward_code"] == joined["ward_code_p"]).all()
+
+
+def test_an_officer_serves_one_ward_at_a_time_within_one_borough(frames, wards):
+    dwo = frames["dwo_assignment"].join(wards.select("ward_code", "borough_code"), on="ward_code")
+    assert (dwo.group_by("officer_ref").agg(pl.col("borough_code").n_unique())["borough_code"] == 1).all()
+    for _, rows in dwo.sort("started_on").group_by("officer_ref"):
+        starts = rows["started_on"].to_list()
+        ends = rows["ended_on"].to_list()
+        for i in range(1, len(starts)):
+            assert ends[i - 1] is not None and ends[i - 1] < starts[i]
+    # Each ward has one officer at a time, and only the last can still be in post.
+    for _, rows in dwo.sort("started_on").group_by("ward_code"):
+        ends = rows["ended_on"].to_list()
+        assert all(e is not None for e in ends[:-1])
+        assert all(e < s for e, s in zip(ends[:-1], rows["started_on"].to_list()[1:]))
+
+
+def test_membership_size_and_one_chair_at_a_time(frames):
+    panels = frames["panel"]
+    members = frames["panel_member"]
+    checked = 0
+    for year in range(2015, 2024):
+        day = dt.date(year, 6, 30)
+        open_wards = panels.filter(
+            (pl.col("established_on") <= day) & (pl.col("closed_on").is_null() | (pl.col("closed_on") > day))
+        )["ward_code"]
+        active = members.filter(
+            (pl.col("joined_on") <= day) & (pl.col("left_on").is_null() | (pl.col("left_on") > day))
+        )
+        per_ward = active.group_by("ward_code").agg(pl.len().alias("n"), pl.col("is_chair").sum().alias("chairs"))
+        assert set(per_ward["ward_code"]) == set(open_wards)
+        assert per_ward["n"].is_between(6, 16).all()
+        assert (per_ward["chairs"] == 1).all()
+        checked += per_ward.height
+    assert checked > 0
+
+
+def test_the_patterns_the_dashboard_shows(frames, met_codes, population):
+    panels, meetings, promises, members, dwo = (
+        frames[k] for k in ("panel", "meeting", "promise", "panel_member", "dwo_assignment")
+    )
+    # Some Met wards never had a panel.
+    assert set(met_codes) - set(panels["ward_code"])
+    # Some panels still open at the end have not met in the final five months.
+    last = meetings.group_by("ward_code").agg(pl.col("held_on").max().alias("last"))
+    lapsed = (
+        panels.filter(pl.col("closed_on").is_null())
+        .join(last, on="ward_code", how="left")
+        .filter(pl.col("last").is_null() | (pl.col("last") < g.END - dt.timedelta(days=152)))
+    )
+    assert lapsed.height > 0
+    # Members are Whiter than the wards they represent.
+    stated = members.filter(pl.col("ethnic_group") != v.NOT_STATED)
+    member_white = stated["ethnic_group"].map_elements(v.ethnic_high_level, return_dtype=pl.Utf8).eq("White").mean()
+    eth = population.filter(pl.col("dimension") == "ethnic_group")
+    ward_white = eth.filter(pl.col("category") == "White")["count"].sum() / eth["count"].sum()
+    assert member_white > ward_white
+    # A minority of promises are handed down by the borough or centrally.
+    imposed = (promises["origin"] != "panel").mean()
+    assert 0.20 <= imposed <= 0.50
+    # "You said, we did" feedback follows under two thirds of closed promises.
+    closed = promises.filter(pl.col("status") != v.PROMISE_OPEN)
+    assert 0.30 <= closed["feedback_published_on"].is_not_null().mean() <= 0.60
+    # Recurrence: in about a third of wards one category is promised 4+ rounds in a row.
+    streaks = []
+    for _, rows in promises.sort("set_on").group_by("ward_code"):
+        run: dict[str, int] = {}
+        best = 0
+        for cats in rows.group_by("set_on", maintain_order=True).agg("category")["category"].to_list():
+            run = {c: run.get(c, 0) + 1 for c in cats}
+            best = max(best, *run.values())
+        streaks.append(best >= 4)
+    assert 0.15 <= sum(streaks) / len(streaks) <= 0.50
+    # At least one Met ward has no DWO in post at the end.
+    in_post = set(dwo.filter(pl.col("ended_on").is_null())["ward_code"])
+    assert set(met_codes) - in_post
+    # Panels reformed after closing, and officers who moved between wards, both exist.
+    assert panels["ward_code"].is_duplicated().any()
+    assert (dwo.group_by("officer_ref").agg(pl.col("ward_code").n_unique())["ward_code"] > 1).any()
+
+
+def test_empty_input_gives_empty_typed_frames():
+    empty = make_wards().clear()
+    frames = g.generate(empty, make_population(empty))
+    for name, frame in frames.items():
+        assert frame.is_empty()
+        assert dict(frame.schema) == g.SCHEMAS[name]
+
+
+def test_time_for_all_london(wards, population, capsys):
+    # 679 Met wards, as in London, made by copying the test wards under new codes.
+    met = wards.filter(pl.col("police_force") == MET)
+    copies = []
+    for k in range(679 // met.height + 1):
+        copies.append(met.with_columns((pl.lit(f"E05{k}") + pl.col("ward_code").str.slice(4)).alias("ward_code")))
+    london = pl.concat(copies).unique("ward_code", keep="first").sort("ward_code").head(679)
+    assert london.height == 679
+    began = time.perf_counter()
+    out = g.generate(london, population)
+    took = time.perf_counter() - began
+    with capsys.disabled():
+        rows = ", ".join(f"{k} {f.height}" for k, f in out.items())
+        print(f"\ngenerate() for 679 wards: {took:.2f} s ({rows})")
