@@ -27,5 +27,5 @@ if state.is_sample():
         "Public Attitude Survey figures are real."
     )
 
-pages = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=i == 0) for i, p in enumerate(PAGES)]
+pages = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in PAGES]
 st.navigation(pages).run()

@@ -10,10 +10,11 @@ class PageSpec(NamedTuple):
     title: str
     icon: str
     url_path: str
+    default: bool = False  # the page at "/" (its url_path is not served)
 
 
 PAGES = (
-    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview"),
+    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview", default=True),
     PageSpec("pages/coverage.py", "Panel coverage", ":material/groups:", "coverage"),
     PageSpec("pages/diversity.py", "Membership and diversity", ":material/diversity_3:", "diversity"),
     PageSpec("pages/meetings.py", "Meetings", ":material/event:", "meetings"),

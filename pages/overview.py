@@ -29,7 +29,7 @@ now = figures_for(area, period)
 before = figures_for(area, period.previous())
 london = now if area.is_london else figures_for(areas.LONDON, period)
 
-st.subheader(f"{area.name}: {period.label}")
+st.header(f"{area.name}: {period.label}")
 all_wards = areas.wards_in(wards, area).height
 if all_wards != now.wards:
     st.caption(

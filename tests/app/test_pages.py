@@ -42,7 +42,7 @@ def test_overview_shows_london_and_the_sample_label(app_env):
     shown = metrics_of(at)
     assert shown["Met wards"] == "679"
     assert any("Sample data" in w.value for w in at.sidebar.warning)
-    assert at.subheader[0].value.startswith("London: ")
+    assert at.header[0].value.startswith("London: ")
 
 
 def test_choosing_a_borough_narrows_the_figures(app_env):
@@ -53,7 +53,7 @@ def test_choosing_a_borough_narrows_the_figures(app_env):
     shown = metrics_of(at)
     assert shown["Met wards"] == "21"
     assert shown["Wards with a panel"] != london_panels
-    assert at.subheader[0].value.startswith("Hackney: ")
+    assert at.header[0].value.startswith("Hackney: ")
 
 
 def test_a_link_with_query_parameters_reproduces_the_view(app_env):
@@ -61,7 +61,7 @@ def test_a_link_with_query_parameters_reproduces_the_view(app_env):
     at = start(borough="Hackney", span="12 months", quarter="April to June 2022")
     assert not at.exception
     assert metrics_of(at)["Met wards"] == "21"
-    assert at.subheader[0].value == "Hackney: 12 months to 30 June 2022"
+    assert at.header[0].value == "Hackney: 12 months to 30 June 2022"
 
 
 def test_a_link_with_an_unknown_value_falls_back_without_error(app_env):

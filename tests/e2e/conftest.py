@@ -89,8 +89,21 @@ class Visit:
         self.page = page
         self.outside: list[str] = []
         self.console_errors: list[str] = []
+        self.failed: list[str] = []
         page.on("request", self._request)
-        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
+        page.on("console", self._console)
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        url = (message.location or {}).get("url", "")
+        # Opening a page by its own address (/coverage), Streamlit's frontend first probes
+        # /coverage/_stcore/health and /host-config for a base path, gets 404, then uses /.
+        # That probe is Streamlit's, not ours; every other error counts.
+        if url.endswith(("/_stcore/health", "/_stcore/host-config")):
+            return
+        self.console_errors.append(f"{message.text} ({url})" if url else message.text)
 
     def _request(self, request):
         host = urlparse(request.url).hostname

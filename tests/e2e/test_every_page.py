@@ -1,0 +1,19 @@
+"""Every page in the real browser: loads cleanly, asks nothing of the internet (issue #9)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from dashboard.navigation import PAGES
+from tests.e2e.pages import full_height, open_page
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.url_path for p in PAGES])
+def test_page_loads_cleanly_and_stays_local(app_url, visit, spec):
+    open_page(visit.page, app_url, "" if spec.default else spec.url_path)
+    expect(visit.page.get_by_test_id("stException")).to_have_count(0)
+    full_height(visit.page)
+    visit.screenshot(f"page-{spec.url_path}")
+    assert visit.console_errors == [], (visit.console_errors, visit.failed)
+    assert visit.outside == [], f"requests left the machine: {visit.outside}"
