@@ -94,3 +94,17 @@ def clear() -> None:
     _read.clear()
     _bounds.clear()
     _batches.clear()
+    _overview.clear()
+
+
+@st.cache_resource(ttl=600, show_spinner=False, max_entries=500)
+def _overview(url: str, area, period):
+    from dashboard import overview
+
+    tables = {name: _read(name, url) for name in overview.OVERVIEW_TABLES}
+    return overview.figures_for(_read("wards", url), tables, area, period)
+
+
+def overview_figures(area, period):
+    """Overview figures for an area and period, computed once per choice (issue #9: warm reruns)."""
+    return _overview(database_url(), area, period)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import areas, metrics, overview, state, ui
+from dashboard import areas, overview, state, ui
 from dashboard.formatting import NO_CHANGE, uk_date
 
 st.title("Ward Panel Monitor")
@@ -16,18 +16,9 @@ if chosen is None:
     st.stop()
 area, period = chosen
 wards = state.table("wards")
-frames = {name: state.table(name) for name in ("panels", "meetings", "promises", "engagement", "confidence")}
-
-
-def figures_for(a, p):
-    met = areas.met_wards(areas.wards_in(wards, a))["ward_code"].to_list()
-    boroughs = None if a.is_london else areas.borough_codes(wards, a)
-    return metrics.overview(met_ward_codes=met, borough_codes=boroughs, period=p, **frames)
-
-
-now = figures_for(area, period)
-before = figures_for(area, period.previous())
-london = now if area.is_london else figures_for(areas.LONDON, period)
+now = state.overview_figures(area, period)
+before = state.overview_figures(area, period.previous())
+london = now if area.is_london else state.overview_figures(areas.LONDON, period)
 
 st.header(f"{area.name}: {period.label}")
 all_wards = areas.wards_in(wards, area).height
