@@ -95,6 +95,8 @@ def clear() -> None:
     _bounds.clear()
     _batches.clear()
     _overview.clear()
+    _pack.clear()
+    _pack_files.clear()
 
 
 @st.cache_resource(ttl=600, show_spinner=False, max_entries=500)
@@ -108,3 +110,55 @@ def _overview(url: str, area, period):
 def overview_figures(area, period):
     """Overview figures for an area and period, computed once per choice (issue #9: warm reruns)."""
     return _overview(database_url(), area, period)
+
+
+# --- issue #8: briefing pack ---
+@st.cache_resource(ttl=600, show_spinner="Preparing the briefing pack…", max_entries=50)
+def _pack(url: str, borough_code: str, period, produced_on):
+    from dashboard import briefing
+    from data_access import reference
+
+    wards = _read("wards", url)
+    tables = {name: _read(name, url) for name in _READERS_FOR_PACK}
+    inputs = briefing.PackInputs(
+        wards=wards,
+        tables=tables,
+        figures=lambda a, p: _overview(url, a, p),
+        ward_features=reference.ward_geojson()["features"],
+    )
+    batches = _batches(url)
+    real = batches.filter(pl.col("kind").is_in(["upload", "cli"]))
+    last = (real if real.height else batches)["imported_at"].max()
+    status = briefing.panel_presence(wards.filter(pl.col("borough_code") == borough_code), tables["panels"], period.end)
+    return briefing.build_pack(
+        borough_code,
+        period,
+        inputs,
+        produced_on=produced_on,
+        is_sample=is_sample(),
+        sources=reference.ATTRIBUTION,
+        last_import=last.date() if last else None,
+        status=status,
+        legend=briefing.PRESENCE_LEGEND,
+    )
+
+
+_READERS_FOR_PACK = ("panels", "meetings", "promises", "engagement", "confidence", "remedy_plans", "members", "dwo_assignments", "ward_population")
+
+
+def briefing_pack(borough_code: str, period):
+    return _pack(database_url(), borough_code, period, dt.date.today())
+
+
+@st.cache_resource(ttl=600, show_spinner="Drawing the PDF and the workbook…", max_entries=20)
+def _pack_files(url: str, borough_code: str, period, produced_on) -> tuple[bytes, bytes]:
+    from dashboard.excel import render_xlsx
+    from dashboard.pdf import render_pdf
+
+    pack = _pack(url, borough_code, period, produced_on)
+    return render_pdf(pack), render_xlsx(pack)
+
+
+def briefing_files(borough_code: str, period) -> tuple[bytes, bytes]:
+    """(PDF bytes, Excel bytes) of the pack, rendered once per borough, period and day."""
+    return _pack_files(database_url(), borough_code, period, dt.date.today())

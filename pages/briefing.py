@@ -1,5 +1,61 @@
-"""Briefing pack: placeholder until issue #8 lands."""
+"""Briefing pack: a PDF and an Excel workbook for one borough and period (issue #8)."""
 
-from dashboard.placeholder import not_built
+import polars as pl
+import streamlit as st
 
-not_built("Briefing pack", 8, "a PDF and Excel briefing pack for a borough and period, for Safer Neighbourhood Board meetings")
+from dashboard import state, ui
+
+st.title("Briefing pack")
+st.caption(
+    "For a Safer Neighbourhood Board meeting: pick a borough and a period, read the pack here, "
+    "then download it as a PDF (A4, readable in black and white) or as an Excel workbook with the "
+    "tables behind every section."
+)
+
+chosen = ui.filters()
+if chosen is None:
+    st.stop()
+area, period = chosen
+wards = state.table("wards")
+boroughs = dict(wards.select("borough_code", "borough_name").unique().sort("borough_name").iter_rows())
+if area.level == "borough":
+    borough_code = area.code
+elif area.level == "ward":
+    borough_code = wards.filter(pl.col("ward_code") == area.code)["borough_code"][0]
+else:
+    borough_code = st.selectbox(
+        "Borough for the pack", list(boroughs), format_func=boroughs.get, index=None, placeholder="Choose a borough", key="pack_borough"
+    )
+    if borough_code is None:
+        st.info("A briefing pack is for one borough: choose one here or in the sidebar.")
+        st.stop()
+
+pack = state.briefing_pack(borough_code, period)
+pdf, xlsx = state.briefing_files(borough_code, period)
+
+st.header(pack.title)
+if pack.is_sample:
+    st.warning("This pack is built from **sample data**; its cover says so.")
+left, right = st.columns(2)
+left.download_button("Download the PDF", pdf, file_name=f"{pack.file_stem()}.pdf", mime="application/pdf", key="pack_pdf", type="primary")
+right.download_button(
+    "Download the Excel workbook",
+    xlsx,
+    file_name=f"{pack.file_stem()}.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="pack_xlsx",
+)
+st.caption(f"PDF {len(pdf) / 1024:,.0f} KB; workbook {len(xlsx) / 1024:,.0f} KB.")
+
+for i, section in enumerate(pack.sections, start=1):
+    st.subheader(f"{i}. {section.title}")
+    st.markdown(f"**{section.finding}**")
+    for paragraph in section.paragraphs:
+        st.write(paragraph)
+    if section.ward_map is not None:
+        counts = pl.DataFrame({"status": list(section.ward_map.status.values())}).group_by("status").len().sort("status")
+        st.dataframe(counts.rename({"len": "wards"}), hide_index=True, key=f"pack_map_{i}")
+        st.caption("The PDF draws these wards on a map, each lettered by status.")
+    for j, table in enumerate(section.tables):
+        st.dataframe(table.frame, hide_index=True, key=f"pack_table_{i}_{j}")
+ui.sources_footer()

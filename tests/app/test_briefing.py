@@ -1,0 +1,66 @@
+"""The briefing pack through the app: same figures as the Overview, and a download (issue #8)."""
+
+import io
+from pathlib import Path
+
+import openpyxl
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_page(path: str, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=180)
+    at.run()
+    at.switch_page(path).run()
+    # Set every filter before one rerun: AppTest does not write bound widgets back to the URL,
+    # so a later rerun would read the (unchanged) URL again. A real browser keeps them (e2e tests).
+    for key, value in params.items():
+        at.sidebar.selectbox(key=key).set_value(value)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_pack_figures_match_the_overview(app_env):
+    overview = run_page("pages/overview.py", borough="E09000008", quarter="2023-Q2")  # Croydon
+    shown = {m.label: m.value for m in overview.metric}
+    at = run_page("pages/briefing.py", borough="E09000008", quarter="2023-Q2")
+    downloads = {d.proto.label: d for d in at.get("download_button")}
+    assert {"Download the PDF", "Download the Excel workbook"} <= set(downloads)
+    from dashboard import periods, state
+    import datetime as dt
+
+    pdf, xlsx = state.briefing_files("E09000008", periods.period_ending(dt.date(2023, 6, 30), "quarter"))
+    text = pdf_text(pdf)
+    assert "Croydon" in text and "South BCU" in text and "April to June 2023" in text
+    with_panel = shown["Wards with a panel"].split(" ")[0]  # "27 (96%)" -> "27"
+    assert f"{with_panel} of 28 wards" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Headline figures"]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    assert rows["Panel meetings held"][2].value == int(shown["Panel meetings held"].replace(",", ""))
+    achieved = shown["Promises achieved"].split("%")[0]
+    assert round(rows["Promises achieved, of those closed"][2].value) == int(achieved)
+
+
+def test_pack_for_a_borough_with_no_panel_data_says_so_plainly(app_env):
+    at = run_page("pages/briefing.py", borough="E09000001")  # City of London: outside the Met's scheme
+    findings = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert any("no wards policed by the Met" in f for f in findings), findings
+    assert any("no Public Attitude Survey figures" in f for f in findings), findings
+    from dashboard import periods, state
+    import datetime as dt
+
+    pdf, _ = state.briefing_files("E09000001", periods.period_ending(dt.date(2023, 12, 31), "quarter"))
+    assert "City of London" in pdf_text(pdf)
+
+
+def test_london_wide_asks_for_a_borough(app_env):
+    at = run_page("pages/briefing.py")
+    assert "choose one" in at.info[0].value
+    assert not at.get("download_button")
