@@ -73,6 +73,7 @@ class Dimension:
     base: str  # who the ward share is of, in words
     member_filter: tuple[str, ...] | None = None
     in_combined: bool = True
+    noun: str = ""  # how a sentence names it: "ethnic group", "age"
 
 
 ETHNIC = Dimension(
@@ -85,6 +86,7 @@ ETHNIC = Dimension(
     member_map={**{g: g for g in v.ETHNIC_GROUPS}, **v.ETHNIC_DETAILED},
     population_map={g: g for g in v.ETHNIC_GROUPS},
     base="all usual residents (Census 2021, as published)",
+    noun="ethnic group",
 )
 
 AGE = Dimension(
@@ -96,6 +98,7 @@ AGE = Dimension(
     member_map={b: b for b in v.AGE_BANDS},
     population_map={b: b for b in v.AGE_BANDS},  # 0-15 is left out: adults 16 and over
     base="usual residents aged 16 and over (Census 2021)",
+    noun="age",
 )
 
 WHITE = Dimension(
@@ -110,6 +113,7 @@ WHITE = Dimension(
     base="White usual residents (Census 2021 detailed ethnic group)",
     member_filter=("White", *WHITE_DETAILED),
     in_combined=False,  # a split within one ethnic group, already counted in the ethnic index
+    noun="White British and White other split",
 )
 
 
@@ -123,6 +127,7 @@ def sex_dimension(categories: Sequence[str]) -> Dimension:
         member_map={c: c for c in categories},
         population_map={c: c for c in categories},
         base="usual residents (Census 2021)",
+        noun="sex",
     )
 
 

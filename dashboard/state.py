@@ -94,3 +94,24 @@ def clear() -> None:
     _read.clear()
     _bounds.clear()
     _batches.clear()
+
+
+# --- issue #5 ---
+@st.cache_resource(ttl=600, show_spinner=False)
+def _diversity(url: str, day: dt.date):
+    from dashboard import diversity  # imported here: state.py stays light for other pages
+
+    return diversity.build(_read("members", url), _read("panels", url), _read("ward_population", url), day)
+
+
+def diversity(day: dt.date):
+    """London-wide membership-vs-Census figures on ``day`` (issue #5), cached per day."""
+    return _diversity(database_url(), day)
+
+
+_clear_before_issue_5 = clear
+
+
+def clear() -> None:  # noqa: F811 - extends clear() so an import also drops the diversity figures
+    _clear_before_issue_5()
+    _diversity.clear()
