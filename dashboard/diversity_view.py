@@ -192,25 +192,39 @@ def _group_words(dim: dv.Dimension, category: str) -> str:
     return f"{category} people"
 
 
+def _layout(title: str, height: int, x_title: str, **extra) -> dict:
+    # Figures are built from plain dicts: update_layout(**kwargs) costs ~3 ms a call (issue #9 budget).
+    return {
+        "title": {"text": title},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        "xaxis": {"title": {"text": x_title}},
+        "yaxis": {"autorange": "reversed"},
+        **extra,
+    }
+
+
 def profile_chart(comparison: pl.DataFrame, dim: dv.Dimension, title: str) -> go.Figure:
-    """Grouped bars: the panel's share (of members who stated) beside the ward's, per group."""
+    """Grouped bars: the panel's share (of members who stated) beside the ward's, per group.
+
+    The ward's bars are hatched as well as coloured, so the two read apart without colour.
+    """
     rows = comparison.filter((pl.col("dimension") == dim.key) & (pl.col("category") != v.NOT_STATED))
     cats = rows["category"].to_list()
     panel = [None if x is None else x * 100 for x in rows["panel_share"].to_list()]
     ward = [None if x is None else x * 100 for x in rows["ward_share"].to_list()]
-    fig = go.Figure(
-        [
-            go.Bar(name="Panel (members who stated)", y=cats, x=panel, orientation="h", marker_color=PANEL_COLOUR,
-                   hovertemplate="%{y}: %{x:.0f}% of panel<extra></extra>"),
-            go.Bar(name=f"Ward ({dim.base})", y=cats, x=ward, orientation="h", marker_color=WARD_COLOUR,
-                   marker_pattern_shape="/", hovertemplate="%{y}: %{x:.0f}% of ward<extra></extra>"),
-        ]
+    bar = {"type": "bar", "orientation": "h", "y": cats}
+    return go.Figure(
+        {
+            "data": [
+                {**bar, "name": "Panel (members who stated)", "x": panel, "marker": {"color": PANEL_COLOUR},
+                 "hovertemplate": "%{y}: %{x:.0f}% of panel<extra></extra>"},
+                {**bar, "name": f"Ward ({dim.base})", "x": ward, "marker": {"color": WARD_COLOUR, "pattern": {"shape": "/"}},
+                 "hovertemplate": "%{y}: %{x:.0f}% of ward<extra></extra>"},
+            ],
+            "layout": _layout(title, 120 + 45 * len(cats), "Share (%)", barmode="group", legend={"orientation": "h", "y": -0.25}),
+        }
     )
-    fig.update_layout(
-        title=title, barmode="group", height=120 + 45 * len(cats), margin=dict(l=10, r=10, t=60, b=10),
-        xaxis_title="Share (%)", yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=-0.25),
-    )
-    return fig
 
 
 def _members_words(dimension: str, category: str) -> str:
@@ -234,14 +248,41 @@ def rollup_finding(place: str, rollup: pl.DataFrame) -> str:
 
 
 def rollup_chart(rollup: pl.DataFrame, title: str, *, top: int = 8) -> go.Figure:
+    """Bars of the shortfall (expected - actual members) for the groups furthest below."""
     rows = rollup.head(top)
     labels = [f"{c} ({d.lower()})" for c, d in zip(rows["category"], rows["dimension_label"])]
-    fig = go.Figure(
-        go.Bar(y=labels, x=rows["shortfall"].to_list(), orientation="h", marker_color=PANEL_COLOUR,
-               hovertemplate="%{y}: %{x:.0f} members short<extra></extra>")
+    return go.Figure(
+        {
+            "data": [
+                {"type": "bar", "orientation": "h", "y": labels, "x": rows["shortfall"].to_list(), "marker": {"color": PANEL_COLOUR},
+                 "hovertemplate": "%{y}: %{x:.0f} members short<extra></extra>"}
+            ],
+            "layout": _layout(title, 120 + 40 * len(labels), "Members short of the wards' profiles (expected - actual)"),
+        }
     )
-    fig.update_layout(
-        title=title, height=120 + 40 * len(labels), margin=dict(l=10, r=10, t=60, b=10),
-        xaxis_title="Members short of the wards' profiles (expected - actual)", yaxis=dict(autorange="reversed"),
-    )
-    return fig
+
+
+# --- One area's tables, built once per (day, area) and cached by dashboard/state.py ---------------
+
+
+class AreaView:
+    """Everything the page shows for one area on one day, ready to render (issue #5)."""
+
+    def __init__(self, d: dv.Diversity, wards: pl.DataFrame, met_codes: list[str]):
+        self.comparison = dv.in_wards(d.comparison, met_codes)
+        self.panels = dv.in_wards(d.panels, met_codes)
+        self.ethnic_stated, self.members = dv.completeness(self.comparison, dv.ETHNIC.key)
+        self.age_stated, _ = dv.completeness(self.comparison, dv.AGE.key)
+        self.gap = self.panels["gap"].mean() if self.panels.height else None
+        self.flagged = int((self.panels["groups_under"] > 0).sum())
+        self.rollup = dv.rollup(self.comparison)
+        self.rollup_table = rollup_table(self.rollup)
+        self.panels_table = panels_table(self.panels, wards)
+        self.borough_table = borough_table(self.panels, wards)
+        self.sector_totals = sector_totals(self.panels)
+        self.sector_table = sector_table(self.panels, wards)
+        self.no_resident = int(self.panels["no_resident"].sum())
+        self.no_business = int(self.panels["no_business"].sum())
+        self.councillor_led = int(self.panels["councillor_led"].sum())
+        # Not reviewed in the 12 months to the day, including never (or only later) reviewed.
+        self.stale = int((self.panels["months_since_review"].fill_null(999) >= 12).sum())

@@ -115,3 +115,26 @@ _clear_before_issue_5 = clear
 def clear() -> None:  # noqa: F811 - extends clear() so an import also drops the diversity figures
     _clear_before_issue_5()
     _diversity.clear()
+
+
+@st.cache_resource(ttl=600, show_spinner=False, max_entries=256)
+def _diversity_area(url: str, day: dt.date, level: str, code: str | None):
+    from dashboard import areas, diversity_view
+
+    wards = _read("wards", url)
+    area = areas.Area(level, "", code)
+    met = areas.met_wards(areas.wards_in(wards, area))["ward_code"].to_list()
+    return diversity_view.AreaView(_diversity(url, day), wards, met)
+
+
+def diversity_area(day: dt.date, area):
+    """One area's diversity tables on ``day`` (issue #5), built once per area and day."""
+    return _diversity_area(database_url(), day, area.level, area.code)
+
+
+_clear_before_issue_5_area = clear
+
+
+def clear() -> None:  # noqa: F811 - also drop the per-area diversity tables
+    _clear_before_issue_5_area()
+    _diversity_area.clear()

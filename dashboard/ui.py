@@ -64,9 +64,12 @@ def table_with_protected_download(
     Member-level figures leave the app only with small counts suppressed (issue #5).
     """
     st.dataframe(frame, hide_index=True, key=f"{key}_table")
+    # The file is made only when asked for (a callable is run on click), so protecting and
+    # writing it costs nothing on an ordinary rerun (issue #9's 50 ms budget).
     st.download_button(
         label,
-        safe_csv(protect(frame)),
+        lambda: safe_csv(protect(frame)),
+        on_click="ignore",
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_download",

@@ -25,9 +25,8 @@ area, period = chosen
 day = period.end
 wards = state.table("wards")
 d = state.diversity(day)
-met = areas.met_wards(areas.wards_in(wards, area))["ward_code"].to_list()
-comparison = dv.in_wards(d.comparison, met)
-panels = dv.in_wards(d.panels, met)
+av = state.diversity_area(day, area)  # this area's tables, cached per area and day
+comparison, panels = av.comparison, av.panels
 slug = f"{area.code or 'london'}_{day}"
 
 st.subheader(f"{area.name}: members on {uk_date(day)}")
@@ -37,7 +36,7 @@ st.caption(
     "residents of the ward (Census 2021, as published); age with residents aged 16 and over."
 )
 
-if not met:
+if not areas.met_wards(areas.wards_in(wards, area)).height:
     st.info(
         "This ward is in the City of London, policed by City of London Police, and is outside the Met's "
         "ward panel scheme, so there is no panel membership to compare."
@@ -48,10 +47,7 @@ if panels.is_empty():
     ui.sources_footer()
     st.stop()
 
-eth_stated, members_total = dv.completeness(comparison, dv.ETHNIC.key)
-age_stated, _ = dv.completeness(comparison, dv.AGE.key)
-gap = panels["gap"].mean()
-flagged = int((panels["groups_under"] > 0).sum())
+eth_stated, members_total, age_stated, gap = av.ethnic_stated, av.members, av.age_stated, av.gap
 cols = st.columns(4)
 cols[0].metric("Open panels", count(panels.height), help="Panels open on the day, in Met wards.")
 cols[1].metric("Active members", count(members_total))
@@ -63,7 +59,7 @@ cols[2].metric(
 )
 cols[3].metric(
     "Panels with a group under-represented",
-    count(flagged),
+    count(av.flagged),
     help=f"Panels with at least one group flagged: so few members from it would happen by chance less than "
     f"{dv.LEVEL:.0%} of the time (exact binomial test).",
 )
@@ -110,10 +106,9 @@ if area.level == "ward":
         notes.append(f"has no membership review recorded on or before {uk_date(day)} ({row['review_note']})")
     st.markdown("#### Sector mix")
     st.write(f"This panel of {row['panel_size']} " + "; ".join(notes) + ".")
-    sectors = view.sector_totals(panels)
-    ui.table_with_protected_download(sectors, view.sector_totals_export, file_name=f"sectors_{slug}.csv", key="sectors")
+    ui.table_with_protected_download(av.sector_totals, view.sector_totals_export, file_name=f"sectors_{slug}.csv", key="sectors")
 else:
-    roll = dv.rollup(comparison)
+    roll = av.rollup
     st.markdown("#### Groups most under-represented")
     st.plotly_chart(view.rollup_chart(roll, view.rollup_finding(area.name, roll)), key="rollup_chart")
     st.caption(
@@ -121,24 +116,23 @@ else:
         "share), less the members it has. Panels flagged: the group is under-represented on that panel "
         f"beyond chance (exact binomial test at {dv.LEVEL:.0%}); small panels often cannot be flagged either way."
     )
-    ui.table_with_protected_download(view.rollup_table(roll), view.rollup_export, file_name=f"diversity_groups_{slug}.csv", key="rollup")
+    ui.table_with_protected_download(av.rollup_table, view.rollup_export, file_name=f"diversity_groups_{slug}.csv", key="rollup")
 
     st.markdown("#### Panels, largest gap first")
-    ui.table_with_protected_download(view.panels_table(panels, wards), view.panels_export, file_name=f"diversity_panels_{slug}.csv", key="panels")
+    ui.table_with_protected_download(av.panels_table, view.panels_export, file_name=f"diversity_panels_{slug}.csv", key="panels")
     if area.level in ("london", "bcu"):
         st.markdown("#### By borough")
-        st.dataframe(view.borough_table(panels, wards), hide_index=True, key="by_borough")
+        st.dataframe(av.borough_table, hide_index=True, key="by_borough")
 
     st.markdown("#### Sector mix")
     flags = st.columns(4)
-    flags[0].metric("Panels with no resident member", count(int(panels["no_resident"].sum())))
-    flags[1].metric("Panels with no business member", count(int(panels["no_business"].sum())))
-    flags[2].metric("Councillor-led panels", count(int(panels["councillor_led"].sum())))
-    stale = int(((panels["months_since_review"].fill_null(999)) > 12).sum())
-    flags[3].metric("Membership not reviewed in 12 months", count(stale), help="Including panels with no review recorded.")
-    ui.table_with_protected_download(view.sector_totals(panels), view.sector_totals_export, file_name=f"sectors_{slug}.csv", key="sectors")
+    flags[0].metric("Panels with no resident member", count(av.no_resident))
+    flags[1].metric("Panels with no business member", count(av.no_business))
+    flags[2].metric("Councillor-led panels", count(av.councillor_led))
+    flags[3].metric("Membership not reviewed in 12 months", count(av.stale), help="Including panels with no review recorded.")
+    ui.table_with_protected_download(av.sector_totals, view.sector_totals_export, file_name=f"sectors_{slug}.csv", key="sectors")
     with st.expander("Members by sector for each panel"):
-        ui.table_with_protected_download(view.sector_table(panels, wards), view.sector_export, file_name=f"sectors_by_panel_{slug}.csv", key="sectors_by_panel")
+        ui.table_with_protected_download(av.sector_table, view.sector_export, file_name=f"sectors_by_panel_{slug}.csv", key="sectors_by_panel")
 
 with st.expander("How these figures are worked out"):
     st.markdown(
