@@ -173,6 +173,8 @@ def profile_finding(place: str, comparison: pl.DataFrame, dim: dv.Dimension) -> 
     """A title that states the finding: the group furthest below its ward share, or that none is."""
     rows = comparison.filter((pl.col("dimension") == dim.key) & (pl.col("category") != v.NOT_STATED))
     if rows.is_empty() or rows["stated"][0] == 0:
+        if dim.key == dv.WHITE.key:
+            return f"{place}: no White member has given the detail of their ethnic group"
         return f"{place}: no member has stated their {dim.noun}"
     if rows["ward_share"].null_count() == rows.height:
         return f"{place}: no Census {dim.noun} figures for this ward"

@@ -78,8 +78,6 @@ if not d.sex_loaded:
 if area.level == "ward":
     ward_comp = comparison
     for dim in d.dims:
-        if not dim.in_combined and dim.key != dv.WHITE.key:
-            continue
         rows = ward_comp.filter(ward_comp["dimension"] == dim.key)
         title = view.profile_finding(area.name, ward_comp, dim)
         st.markdown(f"#### {dim.label}")

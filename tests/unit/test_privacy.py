@@ -8,7 +8,6 @@ hidden cell still has more than one possible value.
 import itertools
 
 import polars as pl
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,16 +110,32 @@ def test_no_hidden_cell_can_be_recovered_from_the_total(values):
             assert cell == "0"
 
 
-def test_sector_rows_of_the_sample_cannot_be_recovered_from_the_panel_size():
+def test_sector_rows_cannot_be_recovered_from_the_panel_size():
     # Sector counts beside the panel size: the check an attacker would make, row by row.
-    rng = [[6, 3, 1, 0, 0, 0, 0, 0, 0, 0], [9, 0, 1, 0, 0, 0, 0, 0, 0, 0], [5, 5, 0, 0, 0, 0, 0, 0, 0, 0], [2, 2, 2, 2, 0, 0, 0, 0, 0, 0]]
+    rows = [[6, 3, 1, 0, 0, 0, 0, 0, 0, 0], [9, 0, 1, 0, 0, 0, 0, 0, 0, 0], [5, 5, 0, 0, 0, 0, 0, 0, 0, 0], [2, 2, 2, 2, 0, 0, 0, 0, 0, 0]]
     cols = [s.capitalize() for s in view.dv.SECTOR_COLUMNS]
-    frame = pl.DataFrame([[f"W{i}", *r, sum(r)] for i, r in enumerate(rng)], schema=["Ward", *cols, "Members"], orient="row")
+    frame = pl.DataFrame([[f"W{i}", *r, sum(r)] for i, r in enumerate(rows)], schema=["Ward", *cols, "Members"], orient="row")
     out = view.sector_export(frame)
-    for r, values in zip(out.iter_rows(), rng):
+    for r, values in zip(out.iter_rows(), rows):
         cells, size = list(r[1:-1]), r[-1]
         total = sum(values) if size == WITHHELD else int(size)  # assume it is known from elsewhere
         for cell, options in zip(cells, possible_values(cells, total)):
             if cell in (FEWER, WITHHELD):
                 assert len(options) > 1, (values, cells)
     assert out.row(1)[1:4] == (WITHHELD, "0", FEWER)  # resident 9 withheld so business 1 is not given away
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=12), min_size=2, max_size=5))
+def test_a_total_shown_beside_the_cells_never_gives_one_away(values):
+    cols = [f"c{i}" for i in range(len(values))]
+    frame = pl.DataFrame([[*values, sum(values)]], schema=[*cols, "total"], orient="row")
+    out = privacy.protect_wide(frame, counts=cols, total="total", total_public=False).row(0)
+    cells, total = list(out[:-1]), out[-1]
+    if total == WITHHELD:
+        assert any(c == FEWER for c in cells)  # withheld only when something needed protecting
+        return
+    assert int(total) == sum(values)
+    for cell, options in zip(cells, possible_values(cells, int(total))):
+        if cell in (FEWER, WITHHELD):
+            assert len(options) > 1, (values, out)
