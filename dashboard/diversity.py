@@ -113,7 +113,7 @@ WHITE = Dimension(
     base="White usual residents (Census 2021 detailed ethnic group)",
     member_filter=("White", *WHITE_DETAILED),
     in_combined=False,  # a split within one ethnic group, already counted in the ethnic index
-    noun="White British and White other split",
+    noun="White British and White other",
 )
 
 
