@@ -19,6 +19,25 @@ from data_access import queries, seed
 
 SAMPLE_ENV = "WARD_PANEL_SAMPLE"  # "1": seed the sample into an empty non-embedded database too
 
+_RESULTS: list = []  # every cache of query results or figures, so clear() can drop them all
+
+
+def _cached_result(**kwargs):
+    """``st.cache_resource`` for data derived from the database; registered for ``clear()``."""
+
+    def wrap(fn):
+        cached = st.cache_resource(**kwargs)(fn)
+        _RESULTS.append(cached)
+        return cached
+
+    return wrap
+
+
+def clear() -> None:
+    """Forget every cached query result and figure (after an import or undo). The engine stays."""
+    for cached in _RESULTS:
+        cached.clear()
+
 
 def database_url() -> str:
     return eng.resolve_url()
@@ -55,7 +74,7 @@ READERS = {
 }
 
 
-@st.cache_resource(ttl=600, show_spinner=False)
+@_cached_result(ttl=600, show_spinner=False)
 def _read(name: str, url: str) -> pl.DataFrame:
     return READERS[name](_engine(url))
 
@@ -65,7 +84,7 @@ def table(name: str) -> pl.DataFrame:
     return _read(name, database_url())
 
 
-@st.cache_resource(ttl=600, show_spinner=False)
+@_cached_result(ttl=600, show_spinner=False)
 def _bounds(url: str) -> tuple[dt.date | None, dt.date | None]:
     return queries.data_bounds(_engine(url))
 
@@ -74,7 +93,7 @@ def data_bounds() -> tuple[dt.date | None, dt.date | None]:
     return _bounds(database_url())
 
 
-@st.cache_resource(ttl=600, show_spinner=False)
+@_cached_result(ttl=600, show_spinner=False)
 def _batches(url: str) -> pl.DataFrame:
     return queries.import_batches(_engine(url))
 
@@ -89,17 +108,7 @@ def is_sample() -> bool:
     return batches.filter((pl.col("kind") == "sample") & pl.col("undone_at").is_null()).height > 0
 
 
-def clear() -> None:
-    """Forget cached query results (after an import or undo)."""
-    _read.clear()
-    _bounds.clear()
-    _batches.clear()
-    _overview.clear()
-    _pack.clear()
-    _pack_files.clear()
-
-
-@st.cache_resource(ttl=600, show_spinner=False, max_entries=500)
+@_cached_result(ttl=600, show_spinner=False, max_entries=500)
 def _overview(url: str, area, period):
     from dashboard import overview
 
@@ -113,7 +122,7 @@ def overview_figures(area, period):
 
 
 # --- issue #8: briefing pack ---
-@st.cache_resource(ttl=600, show_spinner="Preparing the briefing pack…", max_entries=50)
+@_cached_result(ttl=600, show_spinner="Preparing the briefing pack…", max_entries=50)
 def _pack(url: str, borough_code: str, period, produced_on):
     from dashboard import briefing
     from data_access import reference
@@ -150,7 +159,7 @@ def briefing_pack(borough_code: str, period):
     return _pack(database_url(), borough_code, period, dt.date.today())
 
 
-@st.cache_resource(ttl=600, show_spinner="Drawing the PDF and the workbook…", max_entries=20)
+@_cached_result(ttl=600, show_spinner="Drawing the PDF and the workbook…", max_entries=20)
 def _pack_files(url: str, borough_code: str, period, produced_on) -> tuple[bytes, bytes]:
     from dashboard.excel import render_xlsx
     from dashboard.pdf import render_pdf
@@ -162,3 +171,31 @@ def _pack_files(url: str, borough_code: str, period, produced_on) -> tuple[bytes
 def briefing_files(borough_code: str, period) -> tuple[bytes, bytes]:
     """(PDF bytes, Excel bytes) of the pack, rendered once per borough, period and day."""
     return _pack_files(database_url(), borough_code, period, dt.date.today())
+
+
+# --- issue #5 ---
+@_cached_result(ttl=600, show_spinner=False)
+def _diversity(url: str, day: dt.date):
+    from dashboard import diversity  # imported here: state.py stays light for other pages
+
+    return diversity.build(_read("members", url), _read("panels", url), _read("ward_population", url), day)
+
+
+def diversity(day: dt.date):
+    """London-wide membership-vs-Census figures on ``day`` (issue #5), cached per day."""
+    return _diversity(database_url(), day)
+
+
+@_cached_result(ttl=600, show_spinner=False, max_entries=256)
+def _diversity_area(url: str, day: dt.date, level: str, code: str | None):
+    from dashboard import areas, diversity_view
+
+    wards = _read("wards", url)
+    area = areas.Area(level, "", code)
+    met = areas.met_wards(areas.wards_in(wards, area))["ward_code"].to_list()
+    return diversity_view.AreaView(_diversity(url, day), wards, met)
+
+
+def diversity_area(day: dt.date, area):
+    """One area's diversity tables on ``day`` (issue #5), built once per area and day."""
+    return _diversity_area(database_url(), day, area.level, area.code)

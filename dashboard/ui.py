@@ -53,3 +53,25 @@ def sources_footer() -> None:
         batches = state.import_batches()
         if batches.height:
             st.caption(f"Data last loaded on {uk_date(batches['imported_at'].max().date())}.")
+
+
+# --- issue #5 ---
+def table_with_protected_download(
+    frame: pl.DataFrame, protect, *, file_name: str, key: str, label: str = "Download these rows (CSV)"
+) -> None:
+    """Exact counts on screen; the CSV goes through ``protect`` (a dashboard.privacy rule) first.
+
+    Member-level figures leave the app only with small counts suppressed (issue #5).
+    """
+    st.dataframe(frame, hide_index=True, key=f"{key}_table")
+    # The file is made only when asked for (a callable is run on click), so protecting and
+    # writing it costs nothing on an ordinary rerun (issue #9's 50 ms budget).
+    st.download_button(
+        label,
+        lambda: safe_csv(protect(frame)),
+        on_click="ignore",
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_download",
+        help="Counts of 1 to 4 are shown as 'fewer than 5', and figures that would reveal them are withheld.",
+    )

@@ -1,5 +1,157 @@
-"""Membership and diversity: placeholder until issue #5 lands."""
+"""Membership and diversity: each panel's active members against its ward's Census 2021 profile (issue #5)."""
 
-from dashboard.placeholder import not_built
+import streamlit as st
 
-not_built("Membership and diversity", 5, "how far each panel's membership is from its ward's Census 2021 profile by ethnic group and age, and its sector mix")
+from dashboard import areas, state, ui
+from dashboard import diversity as dv
+from dashboard import diversity_view as view
+from dashboard.formatting import count, pct, uk_date
+
+st.title("Membership and diversity")
+st.caption(
+    "How far each ward panel's members are from the people of the ward they speak for, by ethnic "
+    "group and age, and which sectors sit on the panel."
+)
+st.warning(
+    "**Restricted: member-level data.** Until sign-in exists this screen shows exact counts, including "
+    "small ones. Do not copy small counts out of the app. Downloads show counts of 1 to 4 as "
+    "\"fewer than 5\" and withhold any figure that would reveal them."
+)
+
+chosen = ui.filters()
+if chosen is None:
+    st.stop()
+area, period = chosen
+day = period.end
+wards = state.table("wards")
+d = state.diversity(day)
+av = state.diversity_area(day, area)  # this area's tables, cached per area and day
+comparison, panels = av.comparison, av.panels
+slug = f"{area.code or 'london'}_{day}"
+
+st.subheader(f"{area.name}: members on {uk_date(day)}")
+st.caption(
+    f"Active members on {uk_date(day)}, the last day of the chosen period ({period.label}): joined on or "
+    "before that day, not yet left, on a panel open that day. Ethnic group is compared with all usual "
+    "residents of the ward (Census 2021, as published); age with residents aged 16 and over."
+)
+
+if not areas.met_wards(areas.wards_in(wards, area)).height:
+    st.info(
+        "This ward is in the City of London, policed by City of London Police, and is outside the Met's "
+        "ward panel scheme, so there is no panel membership to compare."
+    )
+    st.stop()
+if panels.is_empty():
+    st.info(f"No ward panel was open here on {uk_date(day)}, so there is no membership to compare.")
+    ui.sources_footer()
+    st.stop()
+
+eth_stated, members_total, age_stated, gap = av.ethnic_stated, av.members, av.age_stated, av.gap
+cols = st.columns(4)
+cols[0].metric("Open panels", count(panels.height), help="Panels open on the day, in Met wards.")
+cols[1].metric("Active members", count(members_total))
+cols[2].metric(
+    "Diversity gap (0-100)",
+    "no data" if gap is None else f"{gap:.0f}",
+    help="Index of dissimilarity between panel and ward: the share of members who would have to be from a "
+    "different group to match the ward. The mean of the ethnic group and age indices (and of panels, for an area).",
+)
+cols[3].metric(
+    "Panels with a group under-represented",
+    count(av.flagged),
+    help=f"Panels with at least one group flagged: so few members from it would happen by chance less than "
+    f"{dv.LEVEL:.0%} of the time (exact binomial test).",
+)
+st.caption(
+    f"Ethnic group stated for {pct(eth_stated / members_total if members_total else None)} of members "
+    f"({count(eth_stated)} of {count(members_total)}); age stated for "
+    f"{pct(age_stated / members_total if members_total else None)} ({count(age_stated)}). \"Not stated\" is shown "
+    "as its own row; shares, expected members and the gap are worked out over the members who stated."
+)
+if not d.sex_loaded:
+    st.info(
+        "Sex: no Census 2021 table of sex by ward is loaded, so members' sex is not compared with the ward. "
+        "If one is loaded (ward population dimension \"sex\"), the comparison appears here."
+    )
+
+if area.level == "ward":
+    ward_comp = comparison
+    for dim in d.dims:
+        rows = ward_comp.filter(ward_comp["dimension"] == dim.key)
+        title = view.profile_finding(area.name, ward_comp, dim)
+        st.markdown(f"#### {dim.label}")
+        if dim.key == dv.WHITE.key:
+            st.caption(
+                "Among White members who gave the detail (White British, White Irish, Gypsy or Irish Traveller, "
+                "Roma, Other White), against White residents in the Census detailed table. Members recorded only "
+                "as \"White\" count as not stated here."
+            )
+        st.plotly_chart(view.profile_chart(ward_comp, dim, title), key=f"chart_{dim.key}")
+        table = view.profile_table(rows)
+        ui.table_with_protected_download(table, view.profile_export, file_name=f"diversity_{dim.key}_{slug}.csv", key=f"profile_{dim.key}")
+    row = panels.row(0, named=True)
+    notes = []
+    if row["no_resident"]:
+        notes.append("has no resident member")
+    if row["no_business"]:
+        notes.append("has no business member")
+    if row["councillor_led"]:
+        notes.append("is led by a councillor")
+    if row["months_since_review"] is not None:
+        notes.append(f"last reviewed its membership {row['months_since_review']} months before {uk_date(day)}")
+    else:
+        notes.append(f"has no membership review recorded on or before {uk_date(day)} ({row['review_note']})")
+    st.markdown("#### Sector mix")
+    st.write(f"This panel of {row['panel_size']} " + "; ".join(notes) + ".")
+    ui.table_with_protected_download(av.sector_totals, view.sector_totals_export, file_name=f"sectors_{slug}.csv", key="sectors")
+else:
+    roll = av.rollup
+    st.markdown("#### Groups most under-represented")
+    st.plotly_chart(view.rollup_chart(roll, view.rollup_finding(area.name, roll)), key="rollup_chart")
+    st.caption(
+        "Shortfall: members a group would have if every panel matched its ward (members who stated x ward "
+        "share), less the members it has. Panels flagged: the group is under-represented on that panel "
+        f"beyond chance (exact binomial test at {dv.LEVEL:.0%}); small panels often cannot be flagged either way."
+    )
+    ui.table_with_protected_download(av.rollup_table, view.rollup_export, file_name=f"diversity_groups_{slug}.csv", key="rollup")
+
+    st.markdown("#### Panels, largest gap first")
+    ui.table_with_protected_download(av.panels_table, view.panels_export, file_name=f"diversity_panels_{slug}.csv", key="panels")
+    if area.level in ("london", "bcu"):
+        st.markdown("#### By borough")
+        st.dataframe(av.borough_table, hide_index=True, key="by_borough")
+
+    st.markdown("#### Sector mix")
+    flags = st.columns(4)
+    flags[0].metric("Panels with no resident member", count(av.no_resident))
+    flags[1].metric("Panels with no business member", count(av.no_business))
+    flags[2].metric("Councillor-led panels", count(av.councillor_led))
+    flags[3].metric("Membership not reviewed in 12 months", count(av.stale), help="Including panels with no review recorded.")
+    ui.table_with_protected_download(av.sector_totals, view.sector_totals_export, file_name=f"sectors_{slug}.csv", key="sectors")
+    with st.expander("Members by sector for each panel"):
+        ui.table_with_protected_download(av.sector_table, view.sector_export, file_name=f"sectors_by_panel_{slug}.csv", key="sectors_by_panel")
+
+with st.expander("How these figures are worked out"):
+    st.markdown(
+        f"""
+- **Active members**: joined on or before {uk_date(day)} and not yet left, on a panel open that day.
+- **Ward share**: the ward's Census 2021 count for a group over the total of the same table. Ethnic group
+  uses all usual residents, as ONS publishes it; age uses residents aged 16 and over, since panels are adult
+  bodies. Census counts carry deliberate noise and tables do not always add up, so each share uses its own
+  table's total. Members recorded with a detailed ONS ethnic group are counted in its high-level group.
+- **"Not stated"** is its own row. Panel shares, expected members, the test and the gap use the members who
+  stated; how many did is shown above.
+- **Expected members** = members who stated x ward share; **ratio** = actual / expected (1 is in proportion).
+- **Index of dissimilarity** (0 to 100) = half the sum of the differences between panel and ward shares: the
+  share of members who would have to be from another group for the panel to match its ward.
+  **Diversity gap** = the mean of the ethnic group and age indices (and sex, once a Census sex table by ward
+  is loaded); for an area, the mean over its panels.
+- **Under-represented**: fewer members of a group than expected, so few that it would happen less than
+  {dv.LEVEL:.0%} of the time if members were drawn at random from the ward (exact binomial test, one group at a
+  time). Where even no members of the group would not be that unlikely, the verdict is "too few members to
+  say". Chi-square tests are not used: they are not valid at panel sizes of 8 to 15.
+- **Councillor-led**: the chair on the day is a councillor member, or the panel records a councillor chair.
+"""
+    )
+ui.sources_footer()

@@ -1,0 +1,107 @@
+"""The Membership and diversity page in AppTest, with area and date choices (issue #5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import diversity
+from data_access import engine as eng
+from data_access import queries
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_page(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("pages/diversity.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def metrics_of(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+
+
+@pytest.fixture(scope="module")
+def expected(seeded_sqlite_url):
+    engine = eng.make_engine(seeded_sqlite_url)
+    frames = queries.members(engine), queries.panels(engine), queries.ward_population(engine), queries.wards(engine)
+    engine.dispose()
+    return frames
+
+
+def test_london_shows_the_roll_up_with_a_finding_title(app_env, expected):
+    members, panels, population, wards = expected
+    d = diversity.build(members, panels, population, dt.date(2023, 12, 31))
+    met = wards.filter(pl.col("police_force") == "Metropolitan Police Service")["ward_code"]
+    open_met = d.panels.filter(pl.col("ward_code").is_in(met.to_list()))
+    at = open_page()
+    assert at.subheader[0].value == "London: members on 31 December 2023"
+    shown = metrics_of(at)
+    assert shown["Open panels"] == f"{open_met.height:,}"
+    assert shown["Active members"] == f"{int(open_met['panel_size'].sum()):,}"
+    roll = diversity.rollup(diversity.in_wards(d.comparison, met.to_list()))
+    top = roll.row(0, named=True)
+    assert chart_titles(at)[0].startswith(f"London: panels have {top['shortfall']:,.0f} fewer ")
+    # The roll-up table on screen, worst group first, matches the chart.
+    rollup_table = at.dataframe[0].value
+    assert rollup_table["Group"].iloc[0] == top["category"]
+    assert rollup_table["Shortfall (expected - actual)"].iloc[0] == pytest.approx(round(top["shortfall"], 1))
+    assert any("Ethnic group stated for" in c.value for c in at.caption)
+    assert any("compared with all usual residents" in c.value and "aged 16 and over" in c.value for c in at.caption)
+    assert any("no Census 2021 table of sex by ward is loaded" in i.value for i in at.info)
+    assert any("Restricted" in w.value for w in at.warning)
+
+
+def test_one_ward_shows_panel_against_ward_for_ethnic_group_and_age(app_env, expected):
+    at = open_page(borough="Hackney", ward="Hackney Downs")
+    assert at.subheader[0].value == "Hackney Downs (Hackney): members on 31 December 2023"
+    titles = chart_titles(at)
+    assert len(titles) == 3 and all(t.startswith("Hackney Downs (Hackney): ") for t in titles)
+    ethnic = at.dataframe[0].value
+    assert list(ethnic["Group"]) == ["Asian", "Black", "Mixed", "White", "Other", "Not stated"]
+    size = int(metrics_of(at)["Active members"])
+    assert ethnic["Members"].sum() == size
+    # Expected = members who stated x ward share, on the screen's own numbers.
+    stated = ethnic.loc[ethnic["Group"] != "Not stated", "Members"].sum()
+    for _, r in ethnic[ethnic["Group"] != "Not stated"].iterrows():
+        assert r["Expected members"] == pytest.approx(stated * r["Ward share (%)"] / 100, abs=0.06)
+    age = at.dataframe[2].value
+    assert list(age["Group"]) == ["16-24", "25-34", "35-49", "50-64", "65+", "Not stated"]
+    assert age["Ward share (%)"].iloc[:5].sum() == pytest.approx(100, abs=0.3)  # adults only: no 0-15
+    # The finding in the age chart's title names the group furthest below its ward share.
+    gaps = age.iloc[:5].assign(gap=lambda f: f["Ward share (%)"] - f["Share of members who stated (%)"])
+    worst = gaps.sort_values("gap", ascending=False).iloc[0]
+    if worst["gap"] >= 5:
+        assert f"aged {worst['Group'].replace('+', ' and over')}" in titles[2]
+
+
+def test_choosing_an_earlier_date_changes_the_membership(app_env):
+    now = open_page(borough="Hackney")
+    before = open_page(borough="Hackney", span="12 months", quarter="April to June 2019")
+    assert before.subheader[0].value == "Hackney: members on 30 June 2019"
+    assert metrics_of(now)["Active members"] != metrics_of(before)["Active members"]
+    assert chart_titles(before)[0].startswith("Hackney: ")
+    panels_table = before.dataframe[1].value
+    assert set(panels_table["Borough"]) == {"Hackney"}
+    assert panels_table["Diversity gap (0-100)"].is_monotonic_decreasing
+
+
+def test_a_city_of_london_ward_says_it_is_outside_the_scheme(app_env):
+    at = open_page(borough="City of London", ward="Aldgate")
+    assert any("outside the Met's ward panel scheme" in i.value for i in at.info)
+    assert not at.get("plotly_chart")

@@ -1,0 +1,260 @@
+"""Membership against the ward's Census profile, on small frames with hand-checked answers (issue #5)."""
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from dashboard import diversity as dv
+
+D = dt.date
+DAY = D(2023, 6, 30)
+NS = "Not stated"
+
+
+def population(rows: dict[str, dict[str, dict[str, int]]]) -> pl.DataFrame:
+    """{ward: {dimension: {category: count}}} -> the long ward_population frame."""
+    out = [
+        (ward, dim, cat, n, "test")
+        for ward, dims in rows.items()
+        for dim, cats in dims.items()
+        for cat, n in cats.items()
+    ]
+    return pl.DataFrame(out, schema=["ward_code", "dimension", "category", "count", "source"], orient="row")
+
+
+POP = population(
+    {
+        # Ward A: no Mixed or Other residents at all (a group absent from the ward). The
+        # detailed table adds up to 50, not the 100 of the high-level one (Census noise).
+        "A": {
+            "ethnic_group": {"White": 50, "Asian": 30, "Black": 20},
+            "ethnic_group_detailed": {"White British": 40, "White Irish": 5, "Other White": 5, "Indian": 1},
+            "age_band": {"0-15": 100, "16-24": 15, "25-34": 20, "35-49": 20, "50-64": 20, "65+": 25},
+        },
+        "B": {"ethnic_group": {"White": 50, "Black": 50}, "age_band": {"16-24": 50, "65+": 50}},
+        "C": {"ethnic_group": {"White": 50, "Black": 50}, "age_band": {"16-24": 50, "65+": 50}},
+        "E": {"ethnic_group": {"White": 50, "Black": 50}, "age_band": {"16-24": 50, "65+": 50}},
+        "F": {"ethnic_group": {"White": 50, "Black": 50}, "age_band": {"16-24": 50, "65+": 50}},
+    }
+)
+
+
+def member(ward, ref, eth, age="65+", sector="resident", chair=False, joined=D(2020, 1, 1), left=None, sex="Female"):
+    return (ref, ward, sector, chair, eth, age, sex, joined, left)
+
+
+def members_frame(rows) -> pl.DataFrame:
+    schema = {
+        "member_ref": pl.String, "ward_code": pl.String, "sector": pl.String, "is_chair": pl.Boolean,
+        "ethnic_group": pl.String, "age_band": pl.String, "sex": pl.String, "joined_on": pl.Date, "left_on": pl.Date,
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+MEMBERS = members_frame(
+    [
+        # Ward A, 10 active: White 5 (3 White British, 1 Other White, 1 just "White"),
+        # Asian 2 (one recorded as Indian), Mixed 1, Not stated 2; all 65+ bar 1 not stated.
+        member("A", "a1", "White British", chair=True, sector="councillor"),
+        member("A", "a2", "White British"),
+        member("A", "a3", "White British"),
+        member("A", "a4", "Other White"),
+        member("A", "a5", "White"),
+        member("A", "a6", "Indian"),
+        member("A", "a7", "Asian"),
+        member("A", "a8", "White and Asian"),
+        member("A", "a9", NS),
+        member("A", "a10", NS, age=NS),
+        # Not active on the day: left on it; joined after it.
+        member("A", "a11", "Black", left=DAY),
+        member("A", "a12", "Black", joined=D(2023, 7, 1)),
+        # Ward B: 5 White members, ward half Black -> P = 0.5^5 = 0.031 < 5%: flagged.
+        *[member("B", f"b{i}", "White", sector="business" if i == 0 else "resident") for i in range(5)],
+        # Ward C: a one-member panel.
+        member("C", "c1", "White", age="16-24"),
+        # Ward E: every member "Not stated".
+        *[member("E", f"e{i}", NS, age=NS) for i in range(3)],
+        # Ward F: 4 White members: even 0 Black of 4 is 0.0625 by chance -> too few to say.
+        *[member("F", f"f{i}", "White") for i in range(4)],
+        # Ward G: its panel closed before the day, so its members do not count.
+        member("G", "g1", "White", left=D(2023, 1, 1)),
+    ]
+)
+
+PANELS = pl.DataFrame(
+    {
+        "ward_code": ["A", "B", "C", "E", "F", "G"],
+        "established_on": [D(2019, 1, 1)] * 6,
+        "closed_on": [None, None, None, None, None, D(2023, 1, 1)],
+        "chair_type": ["resident", "resident", "councillor", "resident", "resident", "resident"],
+        "meetings_open_to_public": [True] * 6,
+        "terms_of_reference_agreed": [True] * 6,
+        "last_membership_review_on": [D(2023, 3, 15), D(2023, 7, 1), None, D(2021, 6, 30), D(2023, 6, 30), None],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def built():
+    return dv.build(MEMBERS, PANELS, POP, DAY)
+
+
+def row(comp, ward, dim, cat):
+    r = comp.filter((pl.col("ward_code") == ward) & (pl.col("dimension") == dim) & (pl.col("category") == cat))
+    assert r.height == 1
+    return r.row(0, named=True)
+
+
+def test_active_members_exclude_left_on_the_day_joined_after_and_closed_panels():
+    active = dv.active_members(MEMBERS, PANELS, DAY)
+    assert active.filter(pl.col("ward_code") == "A").height == 10
+    assert "G" not in active["ward_code"].to_list()
+
+
+def test_detailed_categories_roll_up_and_not_stated_is_its_own_row(built):
+    comp = built.comparison
+    white = row(comp, "A", "ethnic_group", "White")
+    assert (white["members"], white["panel_size"], white["stated"]) == (5, 10, 8)
+    assert row(comp, "A", "ethnic_group", "Asian")["members"] == 2  # "Indian" + "Asian"
+    ns = row(comp, "A", "ethnic_group", NS)
+    assert ns["members"] == 2 and ns["share_of_members"] == pytest.approx(0.2)
+    assert ns["panel_share"] is None and ns["flag"] is None
+
+
+def test_ratios_expected_and_flags_for_ward_a(built):
+    comp = built.comparison
+    white = row(comp, "A", "ethnic_group", "White")
+    assert white["panel_share"] == pytest.approx(5 / 8)
+    assert white["expected"] == pytest.approx(4.0)
+    assert white["ratio"] == pytest.approx(1.25)
+    assert white["flag"] == dv.AT_OR_ABOVE
+    black = row(comp, "A", "ethnic_group", "Black")  # absent from the panel
+    assert black["members"] == 0 and black["expected"] == pytest.approx(1.6) and black["ratio"] == 0
+    assert black["p_value"] == pytest.approx(0.8**8)  # 0.168: not unlikely, and no lower count possible
+    assert black["flag"] == dv.TOO_FEW
+    asian = row(comp, "A", "ethnic_group", "Asian")  # 2 against 2.4; (0.7)^8 = 0.058 >= 0.05
+    assert asian["ratio"] == pytest.approx(2 / 2.4)
+    assert asian["flag"] == dv.TOO_FEW
+    mixed = row(comp, "A", "ethnic_group", "Mixed")  # on the panel, absent from the ward
+    assert mixed["ward_share"] == 0 and mixed["expected"] == 0 and mixed["ratio"] is None
+    assert mixed["flag"] == dv.NOT_IN_WARD
+
+
+def test_age_is_compared_with_adults_only(built):
+    r = row(built.comparison, "A", "age_band", "65+")
+    assert r["ward_share"] == pytest.approx(25 / 100)  # not 25 / 200: the 0-15 band is left out
+    assert r["stated"] == 9
+
+
+def test_dissimilarity_per_dimension_and_combined(built):
+    dis = built.dissimilarity
+    get = lambda w, d: dis.filter((pl.col("ward_code") == w) & (pl.col("dimension") == d)).row(0, named=True)  # noqa: E731
+    # Ethnic: panel 5/8, 2/8, 0, 1/8, 0 vs ward .5, .3, .2, 0, 0 -> 50 x (.125 + .05 + .2 + .125) = 25.
+    assert get("A", "ethnic_group")["index"] == pytest.approx(25.0)
+    assert get("A", "ethnic_group")["completeness"] == pytest.approx(0.8)
+    # Age: all 9 who stated are 65+, ward 25% -> 100 x (1 - .25) = 75.
+    assert get("A", "age_band")["index"] == pytest.approx(75.0)
+    # White British / White other, among the 4 White members who gave the detail (3 and 1)
+    # against the detailed table's own White total (40 + 5 + 5): 50 x (|.75-.8| + |.25-.2|) = 5.
+    assert get("A", "white_detail")["index"] == pytest.approx(5.0)
+    assert get("A", "white_detail")["stated"] == 4
+    gap = built.panels.filter(pl.col("ward_code") == "A")["gap"][0]
+    assert gap == pytest.approx(50.0)  # mean of 25 and 75; the White split is not in it
+
+
+def test_a_small_panel_is_flagged_only_when_unlikely_by_chance(built):
+    assert row(built.comparison, "B", "ethnic_group", "Black")["flag"] == dv.UNDER  # 0.5^5 = 0.031
+    assert row(built.comparison, "B", "ethnic_group", "Black")["p_value"] == pytest.approx(0.03125)
+    assert row(built.comparison, "F", "ethnic_group", "Black")["flag"] == dv.TOO_FEW  # 0.5^4 = 0.0625
+    assert built.panels.filter(pl.col("ward_code") == "B")["under_represented"][0] == "16-24 (age), Black (ethnic group)"  # all 65+, ward half 16-24
+
+
+def test_one_member_panel(built):
+    black = row(built.comparison, "C", "ethnic_group", "Black")
+    assert (black["expected"], black["flag"]) == (pytest.approx(0.5), dv.TOO_FEW)
+    white = row(built.comparison, "C", "ethnic_group", "White")
+    assert white["ratio"] == pytest.approx(2.0)
+    dis = built.dissimilarity.filter((pl.col("ward_code") == "C") & (pl.col("dimension") == "ethnic_group"))
+    assert dis["index"][0] == pytest.approx(50.0)
+
+
+def test_all_not_stated_panel_has_no_index_and_says_so(built):
+    comp = built.comparison.filter((pl.col("ward_code") == "E") & (pl.col("dimension") == "ethnic_group"))
+    assert set(comp.filter(pl.col("category") != NS)["flag"]) == {dv.NO_STATED}
+    assert comp.filter(pl.col("category") == NS)["members"][0] == 3
+    assert comp["ratio"].null_count() == comp.height  # no 0/0 ratios
+    assert comp.filter(pl.col("category") != NS)["expected"].to_list() == [0.0] * 5
+    panel = built.panels.filter(pl.col("ward_code") == "E").row(0, named=True)
+    assert panel["gap"] is None and panel["ethnic_stated_share"] == 0.0
+    label = dv.gap_labels(built).filter(pl.col("ward_code") == "E").row(0, named=True)
+    assert label["value"] is None and "not enough stated data" in label["label"]
+
+
+def test_binomial_lower_tail_by_hand():
+    assert dv.binomial_lower_tail(0, 10, 0.25) == pytest.approx(0.75**10)
+    assert dv.binomial_lower_tail(1, 12, 0.25) == pytest.approx(0.75**12 + 12 * 0.25 * 0.75**11)
+    assert dv.binomial_lower_tail(12, 12, 0.25) == 1.0
+    assert dv.verdict(0, 12, 0.25) == (dv.UNDER, pytest.approx(0.75**12))
+    assert dv.verdict(1, 12, 0.25)[0] == dv.BELOW_CHANCE
+    assert dv.verdict(0, 10, 0.25)[0] == dv.TOO_FEW
+
+
+def test_sector_mix_and_panel_flags(built):
+    a = built.panels.filter(pl.col("ward_code") == "A").row(0, named=True)
+    assert (a["resident"], a["councillor"], a["business"], a["panel_size"]) == (9, 1, 0, 10)
+    assert a["no_business"] and not a["no_resident"]
+    assert a["councillor_led"]  # the chair member is a councillor, though the panel says resident
+    assert a["months_since_review"] == 3  # 15 March to 30 June
+    b = built.panels.filter(pl.col("ward_code") == "B").row(0, named=True)
+    assert not b["no_business"] and not b["councillor_led"]
+    assert b["months_since_review"] is None and b["review_note"] == "only a later review is recorded"
+    c = built.panels.filter(pl.col("ward_code") == "C").row(0, named=True)
+    assert c["councillor_led"]  # the panel records a councillor chair
+    assert c["review_note"] == "never recorded"
+    e = built.panels.filter(pl.col("ward_code") == "E").row(0, named=True)
+    assert e["months_since_review"] == 24
+
+
+def test_months_between_counts_whole_months():
+    frame = pl.DataFrame({"d": [D(2023, 3, 15), D(2023, 3, 15), D(2022, 12, 31)]})
+    assert frame.select(dv.months_between(pl.col("d"), D(2023, 6, 14)).alias("m"))["m"].to_list() == [2, 2, 5]
+    assert frame.select(dv.months_between(pl.col("d"), D(2023, 6, 15)).alias("m"))["m"].to_list() == [3, 3, 5]
+
+
+def test_rollup_sums_expected_and_actual_over_panels(built):
+    roll = dv.rollup(dv.in_wards(built.comparison, ["A", "C"]))
+    black = roll.filter((pl.col("dimension") == "ethnic_group") & (pl.col("category") == "Black")).row(0, named=True)
+    # A expected 8 x .2 = 1.6, C expected 1 x .5 = 0.5; neither has a Black member.
+    assert black["expected"] == pytest.approx(2.1)
+    assert black["actual"] == 0 and black["shortfall"] == pytest.approx(2.1)
+    assert black["panels"] == 2 and black["panels_flagged"] == 0
+    assert roll.row(0, named=True)["shortfall"] == roll["shortfall"].max()  # worst first
+
+
+def test_roll_up_leaves_out_panels_with_nothing_stated(built):
+    roll = dv.rollup(dv.in_wards(built.comparison, ["E"]))
+    assert roll.is_empty()
+
+
+def test_ward_gap_for_the_map():
+    gaps = dv.ward_gap(MEMBERS, PANELS, POP, DAY)
+    assert gaps.columns == ["ward_code", "value", "label"]
+    a = gaps.filter(pl.col("ward_code") == "A").row(0, named=True)
+    assert a["value"] == pytest.approx(50.0)
+    assert a["label"] == "Diversity gap 50 of 100 (ethnic group 25, age 75)"
+    assert "G" not in gaps["ward_code"].to_list()  # no open panel, no gap
+
+
+def test_sex_is_compared_only_when_a_ward_table_is_loaded():
+    assert [d.key for d in dv.dimensions(POP)] == ["ethnic_group", "white_detail", "age_band"]
+    with_sex = pl.concat([POP, population({"B": {"sex": {"Female": 50, "Male": 50}}})])
+    dims = dv.dimensions(with_sex)
+    assert [d.key for d in dims][-1] == "sex"
+    built = dv.build(MEMBERS, PANELS, with_sex, DAY)
+    assert built.sex_loaded
+    # All 5 of B's members are Female against a 50/50 ward: index 50, in the combined gap.
+    sex = built.dissimilarity.filter((pl.col("ward_code") == "B") & (pl.col("dimension") == "sex"))
+    assert sex["index"][0] == pytest.approx(50.0)
+    b = built.panels.filter(pl.col("ward_code") == "B").row(0, named=True)
+    assert b["gap"] == pytest.approx((b["ethnic_group_index"] + b["age_band_index"] + 50.0) / 3)
