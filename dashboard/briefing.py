@@ -179,10 +179,31 @@ def confidence_section(borough: Area, period: Period, confidence: pl.DataFrame) 
     )
 
 
-SectionBuilder = Callable[[Area, Period, PackInputs], Section]
-# Sections other issues add (coverage, diversity, meetings, promises, outcomes) register here
-# in the order they appear in the pack, after the headline figures.
-EXTRA_SECTIONS: list[SectionBuilder] = []
+def diversity_section(borough: Area, period: Period, view) -> Section:
+    """Membership diversity gaps (issue #5), through disclosure control: the pack leaves the app."""
+    from dashboard import diversity_view as dvv
+
+    if view.panels.is_empty():
+        return Section("diversity", "Membership diversity", f"No panel in {borough.name} had members recorded on {uk_date(period.end)}.")
+    stated = pct(view.ethnic_stated / view.members) if view.members else "no data"
+    return Section(
+        "diversity",
+        "Membership diversity",
+        dvv.rollup_finding(borough.name, view.rollup) + ".",
+        paragraphs=(
+            f"Members active on {uk_date(period.end)} against each ward's Census 2021 profile (ethnic group: all "
+            f"usual residents; age: residents aged 16 and over). Ethnic group stated for {stated} of members. "
+            "Diversity gap: index of dissimilarity, 0 (panel mirrors ward) to 100. Counts of 1 to 4 are shown as "
+            "\"fewer than 5\" and figures that would reveal them are withheld.",
+            f"{view.flagged} panels have a group under-represented beyond chance; {view.no_resident} have no "
+            f"resident member; {view.councillor_led} are led by a councillor; {view.stale} have not reviewed "
+            "their membership in the last 12 months.",
+        ),
+        tables=(
+            Table("Groups under-represented", dvv.rollup_export(view.rollup_table)),
+            Table("Panel diversity", dvv.panels_export(view.panels_table.drop("Borough"))),
+        ),
+    )
 
 
 def build_pack(
@@ -196,7 +217,9 @@ def build_pack(
     last_import: dt.date | None,
     status: dict[str, str] | None = None,
     legend: list[tuple[str, str, str]] | None = None,
+    extra: tuple[Section, ...] = (),
 ) -> Pack:
+    """The pack for one borough: headline, map, ``extra`` sections in order, then the survey."""
     borough = areas.resolve(inputs.wards, bcu=None, borough=borough_code, ward=None)
     if borough.level != "borough":
         raise ValueError(f"unknown borough code {borough_code!r}")
@@ -204,7 +227,7 @@ def build_pack(
     sections = [headline_section(borough, period, inputs.figures)]
     if status is not None:
         sections.append(panel_map_section(borough, period, inputs, status, legend or []))
-    sections.extend(build(borough, period, inputs) for build in EXTRA_SECTIONS)
+    sections.extend(extra)
     sections.append(confidence_section(borough, period, inputs.tables["confidence"]))
     return Pack(
         borough_code=borough_code,

@@ -17,6 +17,8 @@ import xlsxwriter
 from dashboard.briefing import Pack
 from dashboard.formatting import uk_date
 
+NUMERIC = re.compile(r"-?\d{1,12}(\.\d+)?")
+
 
 def _sheet_name(name: str, used: set[str]) -> str:
     base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Sheet"
@@ -85,6 +87,10 @@ def _write_frame(sheet, frame: pl.DataFrame, *, head, date, number, whole) -> No
                     sheet.write_number(r, c, value, number)
             elif isinstance(value, list):
                 sheet.write_string(r, c, "; ".join(str(v) for v in value))
+            elif NUMERIC.fullmatch(value):
+                # Disclosure control (issue #5) turns count columns into text so that "fewer than 5"
+                # can stand among numbers; the numbers among them go back in as numbers.
+                sheet.write_number(r, c, float(value), whole if "." not in value else number)
             else:
                 sheet.write_string(r, c, str(value))
     if frame.height:

@@ -124,7 +124,7 @@ def overview_figures(area, period):
 # --- issue #8: briefing pack ---
 @_cached_result(ttl=600, show_spinner="Preparing the briefing pack…", max_entries=50)
 def _pack(url: str, borough_code: str, period, produced_on):
-    from dashboard import briefing
+    from dashboard import areas, briefing
     from data_access import reference
 
     wards = _read("wards", url)
@@ -139,6 +139,8 @@ def _pack(url: str, borough_code: str, period, produced_on):
     real = batches.filter(pl.col("kind").is_in(["upload", "cli"]))
     last = (real if real.height else batches)["imported_at"].max()
     status = briefing.panel_presence(wards.filter(pl.col("borough_code") == borough_code), tables["panels"], period.end)
+    borough = areas.resolve(wards, bcu=None, borough=borough_code, ward=None)
+    extra = (briefing.diversity_section(borough, period, _diversity_area(url, period.end, borough.level, borough.code)),)
     return briefing.build_pack(
         borough_code,
         period,
@@ -149,6 +151,7 @@ def _pack(url: str, borough_code: str, period, produced_on):
         last_import=last.date() if last else None,
         status=status,
         legend=briefing.PRESENCE_LEGEND,
+        extra=extra,
     )
 
 

@@ -64,3 +64,24 @@ def test_london_wide_asks_for_a_borough(app_env):
     at = run_page("pages/briefing.py")
     assert "choose one" in at.info[0].value
     assert not at.get("download_button")
+
+
+def test_pack_never_shows_a_member_count_below_five(app_env):
+    """Disclosure control (issue #5) applies to the pack: counts of 1 to 4 read 'fewer than 5'."""
+    import datetime as dt
+
+    from dashboard import periods, state
+
+    _, xlsx = state.briefing_files("E09000008", periods.period_ending(dt.date(2023, 12, 31), "quarter"))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    seen_fewer = False
+    for name in ("Panel diversity", "Groups under-represented"):
+        sheet = book[name]
+        header = [c.value for c in sheet[1]]
+        for col, title in enumerate(header):
+            if title and ("Members" in title or title.lower().startswith(("actual", "members"))):
+                for row in sheet.iter_rows(min_row=2):
+                    value = row[col].value
+                    assert str(value).strip() not in {"1", "2", "3", "4"}, (name, title, value)
+                    seen_fewer |= value == "fewer than 5"
+    assert book["Panel diversity"].max_row > 20  # Croydon's panels are all there

@@ -22,6 +22,7 @@ def tiny_pack(sample=True) -> Pack:
             "due_on": [dt.date(2023, 11, 5), None, dt.date(2024, 1, 2)],
             "meetings": [3, 0, 12],
             "share_pct": [12.5, None, 100.0],
+            "members": ["12", "fewer than 5", "0"],  # as disclosure control leaves them
         }
     )
     return Pack(
@@ -60,7 +61,9 @@ def test_workbook_has_real_dates_numbers_and_no_formulas():
     book = openpyxl.load_workbook(io.BytesIO(render_xlsx(tiny_pack())))
     assert book.sheetnames == ["About this pack", "Attention"]
     sheet = book["Attention"]
-    assert [c.value for c in sheet[1]] == ["ward", "due on", "meetings", "share pct"]
+    assert [c.value for c in sheet[1]] == ["ward", "due on", "meetings", "share pct", "members"]
+    assert sheet["E2"].value == 12 and sheet["E2"].data_type == "n"
+    assert sheet["E3"].value == "fewer than 5"
     assert sheet.freeze_panes == "A2"
     assert sheet["B2"].value == dt.datetime(2023, 11, 5) and sheet["B2"].is_date
     assert sheet["C4"].value == 12 and sheet["C4"].data_type == "n"
@@ -70,6 +73,7 @@ def test_workbook_has_real_dates_numbers_and_no_formulas():
         for cell in row:
             assert cell.data_type != "f", f"{cell.coordinate} would run as a formula"
     assert sheet["A3"].value == '=HYPERLINK("http://x")' and sheet["A3"].data_type == "s"
+    assert sheet["A4"].value == "+44 20" and sheet["A4"].data_type == "s"
 
 
 def test_real_data_pack_has_no_sample_banner():
