@@ -1,11 +1,13 @@
-"""Definitions of every published figure, read from the metric functions' own docstrings.
+"""Definitions of every published figure, read from the functions' own docstrings.
 
 Keeping the definition in the docstring of the function that computes the figure means the
-About page cannot drift from the code (STYLE.md habit 11).
+About page cannot drift from the code (STYLE.md habit 11). Every public function of
+``dashboard.metrics`` is a published figure; other modules name theirs in ``FIGURES``.
 """
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from types import ModuleType
 
@@ -20,6 +22,17 @@ TITLES = {
     "confidence_value": "Public Attitude Survey measures",
 }
 
+# module -> {function: title}: the figures other pages publish.
+FIGURES = {
+    "dashboard.diversity": {
+        "active_members": "Active members",
+        "dissimilarity": "Diversity gap for one dimension (index of dissimilarity)",
+        "combined": "Diversity gap, combined",
+        "verdict": "Under-represented, or too few members to say",
+        "sector_mix": "Sector mix and panel flags",
+    },
+}
+
 
 def published(module: ModuleType = metrics) -> dict[str, str]:
     """Function name -> docstring for every public function defined in ``module``."""
@@ -30,4 +43,13 @@ def published(module: ModuleType = metrics) -> dict[str, str]:
     }
 
 
-DEFINITIONS = {TITLES.get(name, name): doc for name, doc in published().items()}
+def all_definitions() -> dict[str, str]:
+    """Title -> definition, for the About page: metrics first, then each page's own figures."""
+    out = {TITLES.get(name, name): doc for name, doc in published().items()}
+    for module_name, figures in FIGURES.items():
+        docs = published(importlib.import_module(module_name))
+        out.update({title: docs[name] for name, title in figures.items()})
+    return out
+
+
+DEFINITIONS = all_definitions()

@@ -83,3 +83,12 @@ def test_every_metric_has_a_definition_with_an_example():
     assert {"wards_with_panel", "promise_completion", "feedback_given"} <= set(docs)
     for name, doc in docs.items():
         assert "xample" in doc, f"{name} needs a worked example in its docstring"
+
+
+def test_other_pages_figures_are_defined_on_the_about_page():
+    from dashboard import definitions
+
+    defs = definitions.all_definitions()
+    for module_name, figures in definitions.FIGURES.items():
+        for title in figures.values():
+            assert len(defs[title]) > 40, f"{title} ({module_name}) needs a real definition"
