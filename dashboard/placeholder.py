@@ -6,6 +6,9 @@ import streamlit as st
 
 
 def not_built(title: str, issue: int, what: str) -> None:
+    from dashboard import ui
+
+    ui.run_through_app()
     st.title(title)
     st.info(
         f"This page is not built yet (issue #{issue}). When it is, it will show {what}. "

@@ -12,6 +12,22 @@ from dashboard.periods import Period
 from data_access.reference import ATTRIBUTION
 
 
+def run_through_app() -> None:
+    """Make sure this page runs inside streamlit_app.py, never on its own.
+
+    After a restart, Streamlit treats a folder named pages/ as an old-style multipage app until
+    the entry script has called st.navigation once; a first visit straight to a page's address
+    (a bookmark, a shared link) would then run the page alone: no database check, no sample
+    label, file names in the menu. Here the page notices, switches that mode off, and reruns,
+    so Streamlit runs the entry script, whose st.navigation opens the page asked for.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def filters() -> tuple[Area, Period] | None:
     """Area and period from the sidebar; None (with a message shown) when there is no data."""
     wards = state.table("wards")

@@ -4,6 +4,8 @@ import streamlit as st
 
 from dashboard import definitions, ui
 
+ui.run_through_app()
+
 st.title("About the figures")
 st.markdown(
     "Every figure in the Ward Panel Monitor is defined here in plain words. Figures count only "

@@ -5,6 +5,8 @@ import streamlit as st
 
 from dashboard import state, ui
 
+ui.run_through_app()
+
 st.title("Briefing pack")
 st.caption(
     "For a Safer Neighbourhood Board meeting: pick a borough and a period, read the pack here, "

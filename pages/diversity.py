@@ -7,6 +7,8 @@ from dashboard import diversity as dv
 from dashboard import diversity_view as view
 from dashboard.formatting import count, pct, uk_date
 
+ui.run_through_app()
+
 st.title("Membership and diversity")
 st.caption(
     "How far each ward panel's members are from the people of the ward they speak for, by ethnic "

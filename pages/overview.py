@@ -5,6 +5,8 @@ import streamlit as st
 from dashboard import areas, overview, state, ui
 from dashboard.formatting import NO_CHANGE, uk_date
 
+ui.run_through_app()
+
 st.title("Ward Panel Monitor")
 st.caption(
     "Safer Neighbourhood ward panels across London: whether every ward has one, whether it meets, "

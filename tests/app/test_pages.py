@@ -75,3 +75,10 @@ def test_placeholder_pages_say_so_and_show_no_figures(app_env):
     at.switch_page("pages/coverage.py").run()
     assert "not built yet (issue #4)" in at.info[0].value
     assert not at.metric
+
+
+def test_every_page_runs_through_the_app():
+    """Each page hands over to streamlit_app.py if Streamlit ran it alone (see ui.run_through_app)."""
+    for spec in PAGES:
+        source = (ROOT / spec.path).read_text()
+        assert "run_through_app()" in source or "not_built(" in source, spec.path

@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -30,11 +31,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(seeded_sqlite_url, tmp_path_factory) -> Iterator[str]:
+@contextmanager
+def serve(database_url: str, log: Path) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a free port until the block ends; yields its URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "DATABASE_URL": seeded_sqlite_url}
+    env = {**os.environ, "DATABASE_URL": database_url}
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
@@ -63,6 +64,12 @@ def app_url(seeded_sqlite_url, tmp_path_factory) -> Iterator[str]:
             proc.kill()
         if proc.returncode not in (0, -15, None):
             print(log.read_text())
+
+
+@pytest.fixture(scope="session")
+def app_url(seeded_sqlite_url, tmp_path_factory) -> Iterator[str]:
+    with serve(seeded_sqlite_url, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
