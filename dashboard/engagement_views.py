@@ -224,7 +224,7 @@ def promises_view(tables: Tables, area: Area, period: Period, *, first: dt.date,
         + (f"; lowest: {origin_area['borough_name'][0]} at {pct(origin_area['panel_share'][0])}" if origin_area.height > 1 else "")
     )
     recurrence = pr.recurrence(promises, met, period.end)
-    rec_wards = recurrence["ward_name"].n_unique()
+    rec_wards = recurrence["ward_code"].n_unique()
     recurrence_title = (
         f"{area.name}: {rec_wards} of {met.height} wards have promised the same category in each of their "
         f"last {pr.RECURRENCE_ROUNDS} rounds or more"

@@ -169,7 +169,7 @@ def recurrence(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *,
     the run still running at the ward's most recent round. Example: rounds on 1 January and
     1 July of 2022 and 2023, "drugs" in all four -> drugs recurs, run 4; if the fourth round
     had no drugs promise, the run is broken and it does not recur.
-    Columns: ward_name, borough_name, category, run (rounds in a row), since (first of them),
+    Columns: ward_code, ward_name, borough_name, category, run (rounds in a row), since (first of them),
     latest_round.
     """
     rows = _in(promises, met_wards["ward_code"].to_list()).filter(pl.col("set_on") <= day)
@@ -191,7 +191,7 @@ def recurrence(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *,
     return (
         runs.filter(pl.col("run") >= rounds)
         .join(met_wards.select("ward_code", "ward_name", "borough_name"), on="ward_code")
-        .select("ward_name", "borough_name", "category", "run", "since", "latest_round")
+        .select("ward_code", "ward_name", "borough_name", "category", "run", "since", "latest_round")
         .sort("run", "borough_name", "ward_name", descending=[True, False, False])
     )
 
