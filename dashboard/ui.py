@@ -53,3 +53,11 @@ def sources_footer() -> None:
         batches = state.import_batches()
         if batches.height:
             st.caption(f"Data last loaded on {uk_date(batches['imported_at'].max().date())}.")
+
+
+# --- issue #6 ---
+def fast_table_with_download(frame: pl.DataFrame, *, file_name: str, key: str, label: str = "Download these rows (CSV)") -> None:
+    """table_with_download for the warm rerun budget (issue #6): the table goes to the browser
+    as Arrow (no pandas round trip) and the CSV is made only when the button is clicked."""
+    st.dataframe(frame.to_arrow(), hide_index=True, key=f"{key}_table")
+    st.download_button(label, lambda: safe_csv(frame), file_name=file_name, mime="text/csv", key=f"{key}_download")

@@ -36,7 +36,7 @@ st.plotly_chart(charts.heatmap(view.heat, view.heat_title, per_ward=view.heat_by
 if view.heat_by == "borough":
     st.caption("Each cell is meetings per Met ward in the quarter, so boroughs of different sizes compare. Choose a borough to see its wards.")
 with st.expander("Heatmap as a table"):
-    ui.table_with_download(view.heat, file_name=f"meetings_heatmap_{area.code or 'london'}.csv", key="mt_heat")
+    ui.fast_table_with_download(view.heat, file_name=f"meetings_heatmap_{area.code or 'london'}.csv", key="mt_heat")
 
 share_keys = (("dwo", "DWO present"), ("reviewed", "Promises reviewed"), ("minutes", "Minutes published"), ("open", "Open to the public"))
 series = {f"{area.name}, {period.label}": [as_pct(view.now[k]) for k, _ in share_keys],
@@ -45,7 +45,7 @@ if view.london is not None:
     series[f"London, {period.label}"] = [as_pct(view.london[k]) for k, _ in share_keys]
 st.plotly_chart(charts.compare_bars([n for _, n in share_keys], series, view.shares_title), key="mt_shares")
 table = comparison(mt.SUMMARY_ROWS, view.now, view.before, view.london, area_name=area.name, period=period)
-ui.table_with_download(table, file_name=f"meetings_summary_{area.code or 'london'}_{period.end}.csv", key="mt_summary")
+ui.fast_table_with_download(table, file_name=f"meetings_summary_{area.code or 'london'}_{period.end}.csv", key="mt_summary")
 if view.now["open_unknown"]:
     st.caption(f"{view.now['open_unknown']:,} meetings did not record whether they were open to the public; the open share leaves them out.")
 
@@ -61,17 +61,17 @@ with left:
 with right:
     st.plotly_chart(charts.stacked_shares(view.trend, "quarter_end", ("in person", "online", "hybrid"), view.format_title), key="mt_format")
 with st.expander("Trends as a table"):
-    ui.table_with_download(view.trend, file_name=f"meetings_trends_{area.code or 'london'}.csv", key="mt_trends")
+    ui.fast_table_with_download(view.trend, file_name=f"meetings_trends_{area.code or 'london'}.csv", key="mt_trends")
 
 st.subheader(view.below_title)
-ui.table_with_download(view.below, file_name=f"wards_below_minimum_{period.end}.csv", key="mt_below")
+ui.fast_table_with_download(view.below, file_name=f"wards_below_minimum_{period.end}.csv", key="mt_below")
 st.subheader(view.gaps_title)
 st.caption("Longest gap: the most days between two meetings, where the later one is in the period, or since the last meeting to the period's end.")
-ui.table_with_download(view.gaps, file_name=f"meeting_gaps_{period.end}.csv", key="mt_gaps")
+ui.fast_table_with_download(view.gaps, file_name=f"meeting_gaps_{period.end}.csv", key="mt_gaps")
 
 st.header("Dedicated Ward Officer continuity")
 st.subheader(view.dwo_title)
-ui.table_with_download(view.dwo_table, file_name=f"dwo_summary_{period.end}.csv", key="mt_dwo_summary")
+ui.fast_table_with_download(view.dwo_table, file_name=f"dwo_summary_{period.end}.csv", key="mt_dwo_summary")
 groups = view.churn
 st.plotly_chart(
     charts.compare_bars(
@@ -86,11 +86,11 @@ st.caption(
     "Meeting every quarter and DWO presence are simple signs of a working panel, not the formal functioning status. "
     + ("For one ward the comparison is London-wide." if area.level == "ward" else "")
 )
-ui.table_with_download(groups, file_name=f"dwo_churn_{period.end}.csv", key="mt_churn")
+ui.fast_table_with_download(groups, file_name=f"dwo_churn_{period.end}.csv", key="mt_churn")
 with st.expander(f"Wards with no DWO in post on {uk_date(period.end)}"):
-    ui.table_with_download(view.no_dwo.select("ward_name", "borough_name", "changes"), file_name=f"wards_without_dwo_{period.end}.csv", key="mt_nodwo")
+    ui.fast_table_with_download(view.no_dwo.select("ward_name", "borough_name", "changes"), file_name=f"wards_without_dwo_{period.end}.csv", key="mt_nodwo")
 with st.expander("Every ward's DWO tenure and changes"):
-    ui.table_with_download(
+    ui.fast_table_with_download(
         view.continuity.select("ward_name", "borough_name", "officer_ref", "in_post_since", "tenure_days", "changes", "changes_per_year", "high_churn"),
         file_name=f"dwo_continuity_{period.end}.csv", key="mt_cont",
     )

@@ -29,7 +29,7 @@ view = state.outcomes_view(area, period, measure=measure, outcome=outcome, first
 st.subheader(f"{area.name}: {period.label}")
 st.markdown(f"**{view.outputs_title}**")
 table = comparison(oc.SUMMARY_ROWS, view.now, view.before, view.london, area_name=area.name, period=period)
-ui.table_with_download(table, file_name=f"outputs_outcomes_{area.code or 'london'}_{period.end}.csv", key="oc_summary")
+ui.fast_table_with_download(table, file_name=f"outputs_outcomes_{area.code or 'london'}_{period.end}.csv", key="oc_summary")
 
 kinds = view.kinds
 busiest = kinds.sort("activities", descending=True).row(0, named=True)
@@ -38,7 +38,7 @@ kind_title = (
     if busiest["activities"] else f"{area.name}: no engagement activities recorded in {period.label}"
 )
 st.plotly_chart(charts.hbar(kinds["kind"].to_list(), kinds["activities"].to_list(), kind_title), key="oc_kinds")
-ui.table_with_download(kinds, file_name=f"engagement_by_kind_{period.end}.csv", key="oc_kinds")
+ui.fast_table_with_download(kinds, file_name=f"engagement_by_kind_{period.end}.csv", key="oc_kinds")
 
 st.header("Public Attitude Survey")
 survey = view.survey.join(view.survey_london.select("measure", london_pct="value_pct"), on="measure")
@@ -61,9 +61,9 @@ st.caption(
     "the base is shown as \u201cbase not published\u201d; where a base is known, one under 100 is marked small. "
     "For a BCU the figure is the plain average of its boroughs; for a ward, its borough's."
 )
-ui.table_with_download(view.survey, file_name=f"survey_{area.code or 'london'}_{period.end}.csv", key="oc_survey")
+ui.fast_table_with_download(view.survey, file_name=f"survey_{area.code or 'london'}_{period.end}.csv", key="oc_survey")
 with st.expander("This measure by borough and quarter"):
-    ui.table_with_download(view.survey_quarters, file_name=f"survey_by_quarter_{period.end}.csv", key="oc_survey_q")
+    ui.fast_table_with_download(view.survey_quarters, file_name=f"survey_by_quarter_{period.end}.csv", key="oc_survey_q")
 
 st.header("Activity against outcomes")
 y_title = ev.OUTCOME_CHOICES[view.outcome].replace(" (boroughs only)", "")
@@ -83,5 +83,5 @@ st.caption(
     "busy areas may have harder problems, and survey and promise figures move for many reasons."
 )
 cols = ["name", "quadrant", "activity", view.outcome, "closed"] + (["survey_quarter", "survey_base"] if view.point_level == "borough" else [])
-ui.table_with_download(view.points.select(cols).sort("quadrant", "name"), file_name=f"activity_vs_outcome_{period.end}.csv", key="oc_points")
+ui.fast_table_with_download(view.points.select(cols).sort("quadrant", "name"), file_name=f"activity_vs_outcome_{period.end}.csv", key="oc_points")
 ui.sources_footer()

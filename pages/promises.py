@@ -27,24 +27,24 @@ view = state.promises_view(area, period, first=first, review_days=int(review_day
 st.subheader(f"{area.name}: {period.label}")
 st.markdown(f"**{view.summary_title}**")
 table = comparison(pr.SUMMARY_ROWS, view.now, view.before, view.london, area_name=area.name, period=period)
-ui.table_with_download(table, file_name=f"promises_summary_{area.code or 'london'}_{period.end}.csv", key="pr_summary")
+ui.fast_table_with_download(table, file_name=f"promises_summary_{area.code or 'london'}_{period.end}.csv", key="pr_summary")
 
 left, right = st.columns(2)
 with left:
     st.plotly_chart(charts.hbar(view.statuses["status"].to_list(), view.statuses["promises"].to_list(), view.status_title), key="pr_status")
-    ui.table_with_download(view.statuses, file_name=f"promise_status_{period.end}.csv", key="pr_status")
+    ui.fast_table_with_download(view.statuses, file_name=f"promise_status_{period.end}.csv", key="pr_status")
 with right:
     st.plotly_chart(charts.hbar(view.lags["band"].to_list(), view.lags["promises"].to_list(), view.lags_title), key="pr_lags")
     st.caption("Feedback published before or on the day a promise closed counts as told and sits in \u201con or before closing\u201d.")
-    ui.table_with_download(view.lags, file_name=f"promise_feedback_lag_{period.end}.csv", key="pr_lags")
+    ui.fast_table_with_download(view.lags, file_name=f"promise_feedback_lag_{period.end}.csv", key="pr_lags")
 
 st.subheader(view.overdue_title)
-ui.table_with_download(view.overdue, file_name=f"promises_past_review_{period.end}.csv", key="pr_overdue")
+ui.fast_table_with_download(view.overdue, file_name=f"promises_past_review_{period.end}.csv", key="pr_overdue")
 
 cats = view.categories.rename({"category": "row_name", "promises": "value"})
 st.plotly_chart(charts.heatmap(cats, view.categories_title, per_ward=False), key="pr_categories")
 with st.expander("Categories by quarter as a table"):
-    ui.table_with_download(view.categories, file_name=f"promise_categories_{period.end}.csv", key="pr_categories")
+    ui.fast_table_with_download(view.categories, file_name=f"promise_categories_{period.end}.csv", key="pr_categories")
 
 if view.origin.height:
     st.plotly_chart(
@@ -54,12 +54,12 @@ if view.origin.height:
 else:
     st.info(f"No promises were set in {area.name} in {period.label}, so there is no origin to show.")
 st.caption("Promises the panel chose compete for police time with priorities set by the borough or centrally.")
-ui.table_with_download(view.origin, file_name=f"promise_origin_{period.end}.csv", key="pr_origin")
+ui.fast_table_with_download(view.origin, file_name=f"promise_origin_{period.end}.csv", key="pr_origin")
 
 st.subheader(view.recurrence_title)
 st.caption(
     f"A ward's rounds are the days it set promises (about every six months). A category recurs when it was promised in each "
     f"of the ward's latest {pr.RECURRENCE_ROUNDS} rounds or more, up to the period's end: a sign the problem is not being solved."
 )
-ui.table_with_download(view.recurrence, file_name=f"recurring_promises_{period.end}.csv", key="pr_recurrence")
+ui.fast_table_with_download(view.recurrence, file_name=f"recurring_promises_{period.end}.csv", key="pr_recurrence")
 ui.sources_footer()
