@@ -29,6 +29,10 @@ def as_pct(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
 
 
+def _rounded(value: float | int | None) -> float | int | None:
+    return round(value, 2) if isinstance(value, float) else value
+
+
 def comparison(
     rows: Sequence[tuple[str, str, str]],
     now: Mapping[str, float | int | None],
@@ -46,7 +50,7 @@ def comparison(
     """
 
     def values(figures: Mapping[str, float | int | None]) -> pl.Series:
-        out = [as_pct(figures.get(k)) if unit == "%" else figures.get(k) for k, _, unit in rows]
+        out = [as_pct(figures.get(k)) if unit == "%" else _rounded(figures.get(k)) for k, _, unit in rows]
         return pl.Series(out, dtype=pl.Float64, strict=False)
 
     columns = {

@@ -31,3 +31,16 @@ def published(module: ModuleType = metrics) -> dict[str, str]:
 
 
 DEFINITIONS = {TITLES.get(name, name): doc for name, doc in published().items()}
+
+
+# --- issue #6 ---
+# The Meetings, Promises and Engagement outcomes figures live in their own modules; their
+# docstrings are listed on the About page too, under the page they belong to.
+from dashboard import meetings as _meetings  # noqa: E402
+from dashboard import outcomes as _outcomes  # noqa: E402
+from dashboard import promises as _promises  # noqa: E402
+
+for _page, _module in (("Meetings", _meetings), ("Promises", _promises), ("Engagement outcomes", _outcomes)):
+    for _name, _doc in published(_module).items():
+        if _doc:
+            DEFINITIONS[f"{_page}: {_name.replace('_', ' ')}"] = _doc

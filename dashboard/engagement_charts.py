@@ -26,7 +26,7 @@ def quarter_label(day: dt.date) -> str:
 def _figure(traces: list[dict], title: str, *, height: int = 420, **layout) -> go.Figure:
     """One go.Figure from plain dicts: a single validation pass, several times faster than
     building a figure and then calling update_layout/update_yaxes (issue #6's speed budget)."""
-    base = {
+    base: dict = {
         "title": {"text": title, "x": 0, "xanchor": "left"},
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
@@ -48,7 +48,8 @@ def heatmap(frame: pl.DataFrame, title: str, *, per_ward: bool) -> go.Figure:
         "colorbar": {"title": {"text": "per ward" if per_ward else "count"}},
         "hovertemplate": "%{y}<br>%{x}: %{text}<extra></extra>",
     }
-    return _figure([trace], title, height=max(320, 80 + 22 * len(names)), xaxis={"side": "top"})
+    return _figure([trace], title, height=max(320, 110 + 22 * len(names)), xaxis={"side": "top"},
+                   margin={"l": 10, "r": 10, "t": 100, "b": 10})
 
 
 def compare_bars(labels: list[str], series: dict[str, list[float | None]], title: str, *, unit: str = "%") -> go.Figure:

@@ -83,7 +83,8 @@ def meetings_view(tables: Tables, area: Area, period: Period, *, first: dt.date,
         )
     else:
         none = last_q.filter(pl.col("meetings") == 0).height
-        heat_title = f"{none} of {last_q.height} wards held no meeting in the latest quarter shown"
+        where = area.name if area.level == "borough" else rows["borough_name"][0]
+        heat_title = f"{where}: {none} of {last_q.height} wards held no meeting in the latest quarter shown"
 
     now = mt.summary(meetings, codes, period)
     before = mt.summary(meetings, codes, prev)

@@ -49,17 +49,15 @@ ui.fast_table_with_download(table, file_name=f"meetings_summary_{area.code or 'l
 if view.now["open_unknown"]:
     st.caption(f"{view.now['open_unknown']:,} meetings did not record whether they were open to the public; the open share leaves them out.")
 
-left, right = st.columns(2)
-with left:
-    trend = view.trend.join(view.london_trend.select("quarter_end", lnd="attendees", lnd_public="public"), on="quarter_end")
-    st.plotly_chart(
-        charts.lines(trend, "quarter_end", {"attendees": "Attendance", "public": "Members of the public",
-                                            "lnd": "Attendance, London", "lnd_public": "Public, London"},
-                     view.trend_title, y_title="people per meeting"),
-        key="mt_trend",
-    )
-with right:
-    st.plotly_chart(charts.stacked_shares(view.trend, "quarter_end", ("in person", "online", "hybrid"), view.format_title), key="mt_format")
+# Full width: the findings in these titles are too long for half a page.
+trend = view.trend.join(view.london_trend.select("quarter_end", lnd="attendees", lnd_public="public"), on="quarter_end")
+st.plotly_chart(
+    charts.lines(trend, "quarter_end", {"attendees": "Attendance", "public": "Members of the public",
+                                        "lnd": "Attendance, London", "lnd_public": "Public, London"},
+                 view.trend_title, y_title="people per meeting"),
+    key="mt_trend",
+)
+st.plotly_chart(charts.stacked_shares(view.trend, "quarter_end", ("in person", "online", "hybrid"), view.format_title), key="mt_format")
 with st.expander("Trends as a table"):
     ui.fast_table_with_download(view.trend, file_name=f"meetings_trends_{area.code or 'london'}.csv", key="mt_trends")
 

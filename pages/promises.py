@@ -29,14 +29,12 @@ st.markdown(f"**{view.summary_title}**")
 table = comparison(pr.SUMMARY_ROWS, view.now, view.before, view.london, area_name=area.name, period=period)
 ui.fast_table_with_download(table, file_name=f"promises_summary_{area.code or 'london'}_{period.end}.csv", key="pr_summary")
 
-left, right = st.columns(2)
-with left:
-    st.plotly_chart(charts.hbar(view.statuses["status"].to_list(), view.statuses["promises"].to_list(), view.status_title), key="pr_status")
-    ui.fast_table_with_download(view.statuses, file_name=f"promise_status_{period.end}.csv", key="pr_status")
-with right:
-    st.plotly_chart(charts.hbar(view.lags["band"].to_list(), view.lags["promises"].to_list(), view.lags_title), key="pr_lags")
-    st.caption("Feedback published before or on the day a promise closed counts as told and sits in \u201con or before closing\u201d.")
-    ui.fast_table_with_download(view.lags, file_name=f"promise_feedback_lag_{period.end}.csv", key="pr_lags")
+st.plotly_chart(charts.hbar(view.statuses["status"].to_list(), view.statuses["promises"].to_list(), view.status_title), key="pr_status")
+ui.fast_table_with_download(view.statuses, file_name=f"promise_status_{period.end}.csv", key="pr_status")
+st.plotly_chart(charts.hbar(view.lags["band"].to_list(), view.lags["promises"].to_list(), view.lags_title), key="pr_lags")
+st.caption("Feedback published before or on the day a promise closed counts as told and sits in \u201con or before closing\u201d.")
+ui.fast_table_with_download(view.lags, file_name=f"promise_feedback_lag_{period.end}.csv", key="pr_lags")
+
 
 st.subheader(view.overdue_title)
 ui.fast_table_with_download(view.overdue, file_name=f"promises_past_review_{period.end}.csv", key="pr_overdue")

@@ -66,7 +66,7 @@ def test_meetings_for_a_borough_shows_its_wards_and_compares_with_london(app_env
     heat = next(s for s in specs.values() if s["data"][0]["type"] == "heatmap")
     assert len(heat["data"][0]["y"]) == 21  # Hackney's wards
     heat_title = next(t for t, s in specs.items() if s["data"][0]["type"] == "heatmap")
-    assert re.fullmatch(r"\d+ of 21 wards held no meeting in the latest quarter shown", heat_title)
+    assert re.fullmatch(r"Hackney: \d+ of 21 wards held no meeting in the latest quarter shown", heat_title)
     # The shares chart sets Hackney now, the 12 months before, and London side by side.
     shares = next(s for s in specs.values() if len(s["data"]) == 3 and s["data"][0]["type"] == "bar")
     assert [t["name"] for t in shares["data"]] == [
@@ -145,3 +145,10 @@ def test_outcomes_for_a_borough_compares_its_wards(app_env):
     at.selectbox(key="oc_outcome").set_value("survey_pct").run()
     assert not at.exception
     assert any("no ward figures" in i.value for i in at.info)
+
+
+def test_about_page_defines_the_new_figures(app_env):
+    at = open_page("pages/about.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Promises: recurrence.**" in text and "latest ``rounds``" in text
+    assert "**Meetings: longest gap.**" in text and "**Engagement outcomes: survey latest.**" in text
