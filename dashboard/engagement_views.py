@@ -29,6 +29,17 @@ def _met(wards: pl.DataFrame, area: Area) -> pl.DataFrame:
     return areas.met_wards(areas.wards_in(wards, area))
 
 
+NO_MET_WARDS = (
+    "{name} has no wards policed by the Metropolitan Police: the City of London is policed by City of London "
+    "Police and is outside the Met's ward panel scheme, so there are no panel figures to show here."
+)
+
+
+def has_met_wards(wards: pl.DataFrame, area: Area) -> bool:
+    """False for the City of London (or one of its wards): nothing on these pages applies to it."""
+    return _met(wards, area).height > 0
+
+
 def heat_rows(wards: pl.DataFrame, area: Area) -> tuple[pl.DataFrame, str]:
     """Heatmap rows: boroughs for London or a BCU (679 ward rows are unreadable); the borough's
     wards for a borough or a ward (so one ward is seen among its neighbours)."""

@@ -19,6 +19,10 @@ chosen = ui.filters()
 if chosen is None:
     st.stop()
 area, period = chosen
+if not ev.has_met_wards(state.table("wards"), area):
+    st.info(ev.NO_MET_WARDS.format(name=area.name))
+    ui.sources_footer()
+    st.stop()
 
 c1, c2 = st.columns(2)
 measure = c1.selectbox("Survey measure", v.PAS_MEASURES, format_func=v.PAS_MEASURE_LABELS.get, key="oc_measure")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import engagement_charts as charts
+from dashboard import engagement_views as ev
 from dashboard import periods, state, ui
 from dashboard import promises as pr
 from dashboard import vocabulary as v
@@ -15,6 +16,10 @@ chosen = ui.filters()
 if chosen is None:
     st.stop()
 area, period = chosen
+if not ev.has_met_wards(state.table("wards"), area):
+    st.info(ev.NO_MET_WARDS.format(name=area.name))
+    ui.sources_footer()
+    st.stop()
 
 review_days = st.number_input(
     "Days after which an open promise is past review",

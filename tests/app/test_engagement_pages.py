@@ -152,3 +152,13 @@ def test_about_page_defines_the_new_figures(app_env):
     text = " ".join(m.value for m in at.markdown)
     assert "**Promises: recurrence.**" in text and "latest ``rounds``" in text
     assert "**Meetings: longest gap.**" in text and "**Engagement outcomes: survey latest.**" in text
+
+
+def test_city_of_london_gets_a_plain_message_not_empty_charts(app_env):
+    for page in ("pages/meetings.py", "pages/promises.py", "pages/outcomes.py"):
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+        at.switch_page(page).run()
+        at.sidebar.selectbox(key="borough").set_value("E09000001").run()
+        assert not at.exception
+        assert "City of London Police" in at.info[0].value
+        assert not at.get("plotly_chart")
