@@ -52,9 +52,10 @@ def heatmap(frame: pl.DataFrame, title: str, *, per_ward: bool) -> go.Figure:
                    margin={"l": 10, "r": 10, "t": 100, "b": 10})
 
 
-def compare_bars(labels: list[str], series: dict[str, list[float | None]], title: str, *, unit: str = "%") -> go.Figure:
-    """Grouped horizontal bars: each figure for the area now, before, and London."""
-    colours = (NOW, BEFORE, LONDON)
+def compare_bars(labels: list[str], series: dict[str, list[float | None]], title: str, *, unit: str = "%",
+                 colours: tuple[str, ...] = (NOW, BEFORE, LONDON)) -> go.Figure:
+    """Grouped horizontal bars: each figure for the area now, before, and London (the same
+    colour means the same thing on every chart, so pass (NOW, LONDON) when there is no before)."""
     traces = [
         {"type": "bar", "y": labels, "x": values, "name": name, "orientation": "h", "marker": {"color": colour},
          "text": ["no data" if x is None else f"{x:.0f}{unit}" for x in values], "textposition": "outside"}

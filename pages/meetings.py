@@ -81,6 +81,7 @@ st.plotly_chart(
         ["Wards meeting every quarter", "Meetings with the DWO present"],
         {g: [as_pct(a), as_pct(b)] for g, a, b in groups.select("group", "share_meeting_every_quarter", "share_meetings_with_dwo").iter_rows()},
         view.churn_title,
+        colours=(charts.OKABE_ITO[5], charts.OKABE_ITO[2]),  # groups, not periods: not the now/before colours
     ),
     key="mt_churn",
 )

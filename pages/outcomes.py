@@ -51,6 +51,7 @@ st.plotly_chart(
         survey["label"].to_list(),
         {area.name: survey["value_pct"].to_list(), **({} if area.is_london else {"London": survey["london_pct"].to_list()})},
         view.survey_title,
+        colours=(charts.NOW, charts.LONDON),
     ),
     key="oc_survey",
 )
