@@ -43,12 +43,24 @@ def published(module: ModuleType = metrics) -> dict[str, str]:
     }
 
 
+# page -> module whose every public function is a figure of that page (issue #6).
+PAGE_MODULES = {
+    "Meetings": "dashboard.meetings",
+    "Promises": "dashboard.promises",
+    "Engagement outcomes": "dashboard.outcomes",
+}
+
+
 def all_definitions() -> dict[str, str]:
     """Title -> definition, for the About page: metrics first, then each page's own figures."""
     out = {TITLES.get(name, name): doc for name, doc in published().items()}
     for module_name, figures in FIGURES.items():
         docs = published(importlib.import_module(module_name))
         out.update({title: docs[name] for name, title in figures.items()})
+    for page, module_name in PAGE_MODULES.items():
+        for name, doc in published(importlib.import_module(module_name)).items():
+            if doc:
+                out[f"{page}: {name.replace('_', ' ')}"] = doc
     return out
 
 

@@ -202,3 +202,63 @@ def _diversity_area(url: str, day: dt.date, level: str, code: str | None):
 def diversity_area(day: dt.date, area):
     """One area's diversity tables on ``day`` (issue #5), built once per area and day."""
     return _diversity_area(database_url(), day, area.level, area.code)
+
+
+# --- issue #6 ---
+# The Meetings, Promises and Engagement outcomes pages compute every figure for a filter choice
+# in one pure call (dashboard.engagement_views); caching it here keeps a warm rerun to drawing.
+# Arguments are plain values (not Area/Period objects) so Streamlit hashes them cheaply.
+
+
+
+def _issue6_tables(url: str) -> dict[str, pl.DataFrame]:
+    names = ("wards", "meetings", "promises", "engagement", "confidence", "dwo_assignments")
+    return {name: _read(name, url) for name in names}
+
+
+@_cached_result(ttl=600, show_spinner=False, max_entries=128)
+def _meetings_view(url: str, level: str, name: str, code: str | None, end: dt.date, span: str, first: dt.date, last: dt.date, minimum: int):
+    from dashboard import engagement_views
+    from dashboard.areas import Area
+    from dashboard.periods import period_ending
+
+    return engagement_views.meetings_view(
+        _issue6_tables(url), Area(level, name, code), period_ending(end, span), first=first, last=last, minimum=minimum
+    )
+
+
+def meetings_view(area, period, *, first: dt.date, last: dt.date, minimum: int):
+    url = database_url()
+    return _meetings_view(url, area.level, area.name, area.code, period.end, period.span, first, last, minimum)
+
+
+@_cached_result(ttl=600, show_spinner=False, max_entries=128)
+def _promises_view(url: str, level: str, name: str, code: str | None, end: dt.date, span: str, first: dt.date, review_days: int):
+    from dashboard import engagement_views
+    from dashboard.areas import Area
+    from dashboard.periods import period_ending
+
+    return engagement_views.promises_view(
+        _issue6_tables(url), Area(level, name, code), period_ending(end, span), first=first, review_days=review_days
+    )
+
+
+def promises_view(area, period, *, first: dt.date, review_days: int):
+    url = database_url()
+    return _promises_view(url, area.level, area.name, area.code, period.end, period.span, first, review_days)
+
+
+@_cached_result(ttl=600, show_spinner=False, max_entries=128)
+def _outcomes_view(url: str, level: str, name: str, code: str | None, end: dt.date, span: str, measure: str, outcome: str, first: dt.date):
+    from dashboard import engagement_views
+    from dashboard.areas import Area
+    from dashboard.periods import period_ending
+
+    return engagement_views.outcomes_view(
+        _issue6_tables(url), Area(level, name, code), period_ending(end, span), measure=measure, outcome=outcome, first=first
+    )
+
+
+def outcomes_view(area, period, *, measure: str, outcome: str, first: dt.date):
+    url = database_url()
+    return _outcomes_view(url, area.level, area.name, area.code, period.end, period.span, measure, outcome, first)

@@ -1,5 +1,70 @@
-"""Promises: placeholder until issue #6 lands."""
+"""Promises: what panels promised, what was delivered, and whether residents were told (issue #6)."""
 
-from dashboard.placeholder import not_built
+import streamlit as st
 
-not_built("Promises", 6, "the promises panels set, where they came from (panel, borough or central), how many were achieved and whether residents were told")
+from dashboard import engagement_charts as charts
+from dashboard import engagement_views as ev
+from dashboard import periods, state, ui
+from dashboard import promises as pr
+from dashboard import vocabulary as v
+from dashboard.compare import comparison
+
+ui.run_through_app()
+
+st.title("Promises")
+st.caption("What ward panels promised, what came of it, who chose the promise, and whether residents were told (\u201cyou said, we did\u201d).")
+
+chosen = ui.filters()
+if chosen is None:
+    st.stop()
+area, period = chosen
+if not ev.has_met_wards(state.table("wards"), area):
+    st.info(ev.NO_MET_WARDS.format(name=area.name))
+    ui.sources_footer()
+    st.stop()
+
+review_days = st.number_input(
+    "Days after which an open promise is past review",
+    min_value=14, max_value=730, value=pr.DEFAULT_REVIEW_DAYS, step=7, key="pr_review",
+    help="Default one quarter (91 days) from the day the promise was set.",
+)
+first = periods.shift_quarters(period.end, -7)  # categories over the two years to the period's end
+view = state.promises_view(area, period, first=first, review_days=int(review_days))
+
+st.subheader(f"{area.name}: {period.label}")
+st.markdown(f"**{view.summary_title}**")
+table = comparison(pr.SUMMARY_ROWS, view.now, view.before, view.london, area_name=area.name, period=period)
+ui.table_with_download(table, file_name=f"promises_summary_{area.code or 'london'}_{period.end}.csv", key="pr_summary")
+
+st.plotly_chart(charts.hbar(view.statuses["status"].to_list(), view.statuses["promises"].to_list(), view.status_title), key="pr_status")
+ui.table_with_download(view.statuses, file_name=f"promise_status_{period.end}.csv", key="pr_status")
+st.plotly_chart(charts.hbar(view.lags["band"].to_list(), view.lags["promises"].to_list(), view.lags_title), key="pr_lags")
+st.caption("Feedback published before or on the day a promise closed counts as told and sits in \u201con or before closing\u201d.")
+ui.table_with_download(view.lags, file_name=f"promise_feedback_lag_{period.end}.csv", key="pr_lags")
+
+
+st.subheader(view.overdue_title)
+ui.table_with_download(view.overdue, file_name=f"promises_past_review_{period.end}.csv", key="pr_overdue")
+
+cats = view.categories.rename({"category": "row_name", "promises": "value"})
+st.plotly_chart(charts.heatmap(cats, view.categories_title, per_ward=False), key="pr_categories")
+with st.expander("Categories by quarter as a table"):
+    ui.table_with_download(view.categories, file_name=f"promise_categories_{period.end}.csv", key="pr_categories")
+
+if view.origin.height:
+    st.plotly_chart(
+        charts.stacked_hbar(view.origin, "borough_name", {o: f"set by {o}" if o != "panel" else "chosen by the panel" for o in v.PROMISE_ORIGINS}, view.origin_title),
+        key="pr_origin",
+    )
+else:
+    st.info(f"No promises were set in {area.name} in {period.label}, so there is no origin to show.")
+st.caption("Promises the panel chose compete for police time with priorities set by the borough or centrally.")
+ui.table_with_download(view.origin, file_name=f"promise_origin_{period.end}.csv", key="pr_origin")
+
+st.subheader(view.recurrence_title)
+st.caption(
+    f"A ward's rounds are the days it set promises (about every six months). A category recurs when it was promised in each "
+    f"of the ward's latest {pr.RECURRENCE_ROUNDS} rounds or more, up to the period's end: a sign the problem is not being solved."
+)
+ui.table_with_download(view.recurrence, file_name=f"recurring_promises_{period.end}.csv", key="pr_recurrence")
+ui.sources_footer()

@@ -1,0 +1,164 @@
+"""Meetings, Promises and Engagement outcomes pages in AppTest on the seeded sample (issue #6)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+BOROUGHS = {"Hackney": "E09000012"}
+
+
+def open_page(page: str, *, borough: str | None = None, span: str | None = None, quarter: str | None = None) -> AppTest:
+    """Open a page, then choose filters in the sidebar as a user would (values as the widgets hold them)."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+    at.switch_page(page).run()
+    if borough:
+        at.sidebar.selectbox(key="borough").set_value(BOROUGHS[borough]).run()
+    if span:
+        at.sidebar.radio(key="span").set_value(span).run()
+    if quarter:
+        at.sidebar.selectbox(key="quarter").set_value(quarter).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Chart key -> its plotly spec (data and layout)."""
+    out = {}
+    for c in at.get("plotly_chart"):
+        spec = json.loads(c.proto.spec)
+        out[spec["layout"]["title"]["text"]] = spec
+    return out
+
+
+def titles(at: AppTest) -> list[str]:
+    return list(charts(at))
+
+
+def number(pattern: str, text: str) -> int:
+    return int(re.search(pattern, text).group(1).replace(",", ""))
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+
+def test_meetings_london_shows_boroughs_in_the_heatmap_and_every_chart_has_a_finding(app_env):
+    at = open_page("pages/meetings.py")
+    specs = charts(at)
+    assert len(specs) == 5
+    heat = next(s for s in specs.values() if s["data"][0]["type"] == "heatmap")
+    assert len(heat["data"][0]["y"]) == 32  # the Met's 32 boroughs, not 679 ward rows
+    assert len(heat["data"][0]["x"]) == 8  # two years of quarters by default
+    assert all(t.startswith("London: ") for t in titles(at))
+    assert at.subheader[0].value == "London: October to December 2023"
+
+
+def test_meetings_for_a_borough_shows_its_wards_and_compares_with_london(app_env):
+    at = open_page("pages/meetings.py", borough="Hackney", span="year", quarter="2022-Q2")
+    assert at.subheader[0].value == "Hackney: 12 months to 30 June 2022"
+    specs = charts(at)
+    heat = next(s for s in specs.values() if s["data"][0]["type"] == "heatmap")
+    assert len(heat["data"][0]["y"]) == 21  # Hackney's wards
+    heat_title = next(t for t, s in specs.items() if s["data"][0]["type"] == "heatmap")
+    assert re.fullmatch(r"Hackney: \d+ of 21 wards held no meeting in the latest quarter shown", heat_title)
+    # The shares chart sets Hackney now, the 12 months before, and London side by side.
+    shares = next(s for s in specs.values() if len(s["data"]) == 3 and s["data"][0]["type"] == "bar")
+    assert [t["name"] for t in shares["data"]] == [
+        "Hackney, 12 months to 30 June 2022", "Hackney, 12 months to 30 June 2021", "London, 12 months to 30 June 2022",
+    ]
+    summary = at.dataframe[1].value
+    assert "London, 12 months to 30 June 2022" in summary.columns
+
+
+def test_meetings_minimum_changes_the_wards_listed(app_env):
+    at = open_page("pages/meetings.py", borough="Hackney")
+    below = next(s.value for s in at.subheader if "Met wards" in s.value)
+    at.number_input(key="mt_minimum").set_value(2).run()
+    assert not at.exception
+    below2 = next(s.value for s in at.subheader if "Met wards" in s.value)
+    assert "held fewer than 2 meetings in a quarter" in below2
+    assert number(r": (\d+) of 21", below2) >= number(r": (\d+) of 21", below)
+
+
+def test_meetings_for_one_ward(app_env):
+    at = open_page("pages/meetings.py", borough="Hackney")
+    at.sidebar.selectbox(key="ward").set_value(at.sidebar.selectbox(key="ward").options[1]).run()
+    assert not at.exception
+    assert "DWO" in " ".join(titles(at))
+
+
+# --- Promises -------------------------------------------------------------------------------
+
+
+def test_promises_page_london_and_borough(app_env):
+    at = open_page("pages/promises.py")
+    assert len(at.get("plotly_chart")) == 4
+    assert any("promises closed were achieved" in m.value for m in at.markdown)
+    london_overdue = number(r"London: ([\d,]+) open promises", next(s.value for s in at.subheader if "past review" in s.value))
+    at.sidebar.selectbox(key="borough").set_value("E09000012").run()  # Hackney
+    assert not at.exception
+    hackney = next(s.value for s in at.subheader if "past review" in s.value)
+    assert hackney.startswith("Hackney: ") and number(r"Hackney: ([\d,]+)", hackney) < london_overdue
+
+
+def test_promises_review_threshold_is_configurable(app_env):
+    at = open_page("pages/promises.py", borough="Hackney")
+    before = number(r"Hackney: ([\d,]+)", next(s.value for s in at.subheader if "past review" in s.value))
+    at.number_input(key="pr_review").set_value(365).run()
+    after_text = next(s.value for s in at.subheader if "past review" in s.value)
+    assert "over 365 days" in after_text
+    assert number(r"Hackney: ([\d,]+)", after_text) <= before
+
+
+# --- Engagement outcomes --------------------------------------------------------------------
+
+
+def test_outcomes_page_shows_outputs_survey_and_scatter(app_env):
+    at = open_page("pages/outcomes.py")
+    specs = charts(at)
+    assert len(specs) == 3
+    scatter = next(t for t, s in specs.items() if s["data"][0]["type"] == "scatter")
+    assert re.fullmatch(r"London: \d+ of 32 boroughs have above-median activity but below-median outcomes", scatter)
+    assert any("association here is not a cause" in c.value for c in at.caption)
+    assert any("base not published" in c.value for c in at.caption)
+
+
+def test_outcomes_quarter_with_no_survey_says_so(app_env):
+    # "Trust MPS" was first published for January to March 2016.
+    at = open_page("pages/outcomes.py", quarter="2015-Q4")
+    at.selectbox(key="oc_measure").set_value("Trust MPS").run()
+    assert not at.exception
+    assert any("no survey figure" in t for t in titles(at))
+    assert any("no survey figure" in i.value for i in at.info)
+
+
+def test_outcomes_for_a_borough_compares_its_wards(app_env):
+    at = open_page("pages/outcomes.py", borough="Hackney")
+    scatter = next(t for t, s in charts(at).items() if s["data"][0]["type"] == "scatter")
+    assert re.fullmatch(r"Hackney: \d+ of 21 wards have above-median activity but below-median outcomes", scatter)
+    at.selectbox(key="oc_outcome").set_value("survey_pct").run()
+    assert not at.exception
+    assert any("no ward figures" in i.value for i in at.info)
+
+
+def test_about_page_defines_the_new_figures(app_env):
+    at = open_page("pages/about.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Promises: recurrence.**" in text and "latest ``rounds``" in text
+    assert "**Meetings: longest gap.**" in text and "**Engagement outcomes: survey latest.**" in text
+
+
+def test_city_of_london_gets_a_plain_message_not_empty_charts(app_env):
+    for page in ("pages/meetings.py", "pages/promises.py", "pages/outcomes.py"):
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+        at.switch_page(page).run()
+        at.sidebar.selectbox(key="borough").set_value("E09000001").run()
+        assert not at.exception
+        assert "City of London Police" in at.info[0].value
+        assert not at.get("plotly_chart")
