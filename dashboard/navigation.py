@@ -15,6 +15,8 @@ class PageSpec(NamedTuple):
 PAGES = (
     PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview"),
     PageSpec("pages/coverage.py", "Panel coverage", ":material/groups:", "coverage"),
+    PageSpec("pages/remedy_plans.py", "Remedy plans", ":material/build:", "remedy-plans"),
+    PageSpec("pages/trend.py", "Coverage trend", ":material/trending_up:", "trend"),
     PageSpec("pages/diversity.py", "Membership and diversity", ":material/diversity_3:", "diversity"),
     PageSpec("pages/meetings.py", "Meetings", ":material/event:", "meetings"),
     PageSpec("pages/promises.py", "Promises", ":material/task_alt:", "promises"),

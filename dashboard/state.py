@@ -94,3 +94,86 @@ def clear() -> None:
     _read.clear()
     _bounds.clear()
     _batches.clear()
+
+
+# --- issue #4 ---
+# Ward statuses, their quarterly history and the map's spec. Keys are plain values (date,
+# strings, the rubric's text) so a change to the rubric file is a new key, not a stale answer.
+
+from dashboard import functioning as _functioning  # noqa: E402
+from dashboard import maps as _maps  # noqa: E402
+from data_access import rubric as _rubric  # noqa: E402
+
+
+def rubric_text() -> str:
+    return _rubric.rubric_text()
+
+
+def rules() -> _functioning.Rules:
+    """The functioning rubric; raises functioning.RulesProblem with a message fit to show."""
+    return _parsed_rules(rubric_text())
+
+
+@st.cache_resource(show_spinner=False)
+def _parsed_rules(text: str) -> _functioning.Rules:
+    return _functioning.parse_rules(text)
+
+
+@st.cache_resource(ttl=600, show_spinner=False, max_entries=64)
+def _status(url: str, as_of: dt.date, text: str) -> pl.DataFrame:
+    return _functioning.ward_status(
+        _read("wards", url), _read("panels", url), _read("meetings", url), _read("promises", url),
+        rules=_parsed_rules(text), as_of=as_of,
+    )
+
+
+def ward_status(as_of: dt.date) -> pl.DataFrame:
+    """Every ward's panel status on ``as_of`` (functioning.ward_status), computed once per date."""
+    return _status(database_url(), as_of, rubric_text())
+
+
+@st.cache_resource(ttl=600, show_spinner="Working out every ward's status, quarter by quarter…", max_entries=8)
+def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str) -> pl.DataFrame:
+    parts = [_status(url, q, text).select(pl.lit(q).alias("quarter_end"), "ward_code", "status") for q in quarter_ends]
+    return pl.concat(parts) if parts else pl.DataFrame(schema={"quarter_end": pl.Date, "ward_code": pl.String, "status": pl.String})
+
+
+def status_history(quarter_ends: tuple[dt.date, ...]) -> pl.DataFrame:
+    """(quarter_end, ward_code, status) for every ward at each quarter end."""
+    return _history(database_url(), tuple(quarter_ends), rubric_text())
+
+
+@st.cache_resource(ttl=600, show_spinner=False, max_entries=64)
+def _map_spec(url: str, metric: str, level: str, code: str | None, as_of: dt.date, text: str, highlight: str | None) -> tuple[str, pl.DataFrame]:
+    from dashboard import areas
+
+    wards = _read("wards", url)
+    ward_codes = areas.wards_in(wards, areas.Area(level, "", code))["ward_code"].to_list()
+    status = _status(url, as_of, text)
+    chosen = _maps.METRICS[metric]
+    inputs = _maps.MapInputs(as_of=as_of, status=status, table=lambda name: _read(name, url))
+    values = _maps.ward_values(chosen, inputs).join(status.select("ward_code", "reason_text"), on="ward_code")
+    # Letters on the wards (status shown without colour) only when zoomed in: at London scale
+    # 700 labels would hide the map.
+    letters = chosen.kind == "status" and level in ("borough", "ward")
+    spec = _maps.deck_json(values, wards, metric_title=chosen.title, ward_codes=ward_codes, highlight=highlight, letters=letters)
+    return spec, values.filter(pl.col("ward_code").is_in(ward_codes))
+
+
+def map_spec(metric: str, level: str, code: str | None, as_of: dt.date, *, highlight: str | None = None) -> tuple[str, pl.DataFrame]:
+    """(deck JSON, values of the wards shown) for a metric, an area and a date; built once, then reused.
+
+    ``level``/``code`` are an Area's (a ward's map shows its borough, so pass the borough).
+    """
+    return _map_spec(database_url(), metric, level, code, as_of, rubric_text(), highlight)
+
+
+_clear_before_issue_4 = clear
+
+
+def clear() -> None:  # noqa: F811 - extends clear() above without editing it (append-only file)
+    """Forget cached query results and everything computed from them."""
+    _clear_before_issue_4()
+    _status.clear()
+    _history.clear()
+    _map_spec.clear()

@@ -71,7 +71,11 @@ def test_a_link_with_an_unknown_value_falls_back_without_error(app_env):
 
 
 def test_placeholder_pages_say_so_and_show_no_figures(app_env):
+    # Whichever pages are still placeholders (issue #4 built Panel coverage and the map).
+    placeholders = [p.path for p in PAGES if "not_built(" in (ROOT / p.path).read_text()]
+    assert "pages/coverage.py" not in placeholders
     at = start()
-    at.switch_page("pages/coverage.py").run()
-    assert "not built yet (issue #4)" in at.info[0].value
-    assert not at.metric
+    for page in placeholders:
+        at.switch_page(page).run()
+        assert "not built yet (issue #" in at.info[0].value
+        assert not at.metric
