@@ -39,6 +39,7 @@ class MapInputs:
     as_of: dt.date
     status: pl.DataFrame
     table: Callable[[str], pl.DataFrame]
+    min_meetings: int = 4  # the rubric's minimum meetings in 12 months
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,16 @@ class MapMetric:
     bins: tuple[tuple[float, str], ...] = ()
     explain: str = ""
     palette: tuple[str, ...] = field(default=SEQUENTIAL)
+    # (values of the Met wards shown, area name, inputs) -> a title that states the finding
+    finding: Callable[[pl.DataFrame, str, MapInputs], str] | None = None
+
+    def title_for(self, values: pl.DataFrame, area_name: str, inputs: MapInputs) -> str:
+        if self.finding is not None:
+            return self.finding(values, area_name, inputs)
+        known = values["value"].drop_nulls()
+        if known.is_empty():
+            return f"{area_name}: no ward has data for {self.title.lower()}"
+        return f"{area_name}: the median ward scores {known.median():.1f} on {self.title.lower()} ({known.len():,} wards with data)"
 
 
 def _status_metric(inputs: MapInputs) -> pl.DataFrame:
@@ -87,6 +98,28 @@ def promise_completion_12m(promises: pl.DataFrame, as_of: dt.date) -> pl.DataFra
     )
 
 
+def _status_finding(values: pl.DataFrame, area_name: str, inputs: MapInputs) -> str:
+    from dashboard.coverage import coverage_finding, totals
+
+    return coverage_finding(area_name, totals(inputs.status, values["ward_code"].to_list()))
+
+
+def _meetings_finding(values: pl.DataFrame, area_name: str, inputs: MapInputs) -> str:
+    known = values["value"].drop_nulls()
+    if known.is_empty():
+        return f"{area_name}: no ward has a panel"
+    few = int((known < inputs.min_meetings).sum())
+    return f"{area_name}: {few:,} of {known.len():,} panels met fewer than {inputs.min_meetings} times in the last 12 months"
+
+
+def _completion_finding(values: pl.DataFrame, area_name: str, inputs: MapInputs) -> str:
+    known = values["value"].drop_nulls()
+    if known.is_empty():
+        return f"{area_name}: no ward closed a promise in the last 12 months"
+    return (f"{area_name}: the typical ward achieved {known.median():.0f}% of the promises it closed in the last 12 months "
+            f"({known.len():,} wards closed at least one)")
+
+
 def _completion_metric(inputs: MapInputs) -> pl.DataFrame:
     done = promise_completion_12m(inputs.table("promises"), inputs.as_of)
     return (
@@ -107,16 +140,19 @@ METRICS: dict[str, MapMetric] = {
     "Panel status": MapMetric(
         "Panel status", _status_metric, kind="status",
         explain="Each ward's panel status on the date, by the functioning rubric.",
+        finding=_status_finding,
     ),
     "Meetings in the last 12 months": MapMetric(
         "Meetings in the last 12 months", _meetings_metric,
         bins=((-math.inf, "none"), (1, "1 to 2"), (3, "3"), (4, "4 to 5"), (6, "6 or more")),
         explain="Meetings held by the ward's current panel in the 12 months to the date.",
+        finding=_meetings_finding,
     ),
     "Promise completion": MapMetric(
         "Promise completion", _completion_metric,
         bins=((-math.inf, "under 40%"), (40, "40% to 54%"), (55, "55% to 69%"), (70, "70% to 84%"), (85, "85% or more")),
         explain="Of the promises closed in the 12 months to the date, the share achieved (withdrawn ones count as closed).",
+        finding=_completion_finding,
     ),
 }
 
@@ -161,7 +197,9 @@ def ward_values(metric: MapMetric, inputs: MapInputs) -> pl.DataFrame:
             pl.col("label").fill_null("No data"),
         )
     lows = [b for b, _ in metric.bins][1:]
-    klass = pl.col("value").cut(lows, labels=[str(i + 1) for i in range(len(metric.bins))], left_closed=True).cast(pl.String)
+    # Class number: 1 + how many lower bounds the value reaches (null stays null: no data).
+    klass = (pl.sum_horizontal([(pl.col("value") >= low).cast(pl.Int32) for low in lows]) + 1).cast(pl.String)
+    klass = pl.when(pl.col("value").is_null()).then(None).otherwise(klass)
     colours = {str(i + 1): _hex_rgb(c) for i, c in enumerate(metric.palette[: len(metric.bins)])}
     city = pl.col("status") == s.CITY
     return values.with_columns(
@@ -206,9 +244,9 @@ def fit_view(ward_codes: list[str]) -> dict:
     lons, lats = [p[0] for p in points], [p[1] for p in points]
     lon_span, lat_span = max(max(lons) - min(lons), 1e-3), max(max(lats) - min(lats), 1e-3)
     mid_lat = (max(lats) + min(lats)) / 2
-    zoom_lon = math.log2(360 * MAP_WIDTH / (256 * lon_span))
-    zoom_lat = math.log2(360 * MAP_HEIGHT * math.cos(math.radians(mid_lat)) / (256 * lat_span))
-    return {"latitude": mid_lat, "longitude": (max(lons) + min(lons)) / 2, "zoom": round(min(zoom_lon, zoom_lat, 14) - 0.3, 2)}
+    zoom_lon = math.log2(360 * MAP_WIDTH / (512 * lon_span))  # deck.gl: the world is 512 px wide at zoom 0
+    zoom_lat = math.log2(360 * MAP_HEIGHT * math.cos(math.radians(mid_lat)) / (512 * lat_span))
+    return {"latitude": mid_lat, "longitude": (max(lons) + min(lons)) / 2, "zoom": round(min(zoom_lon, zoom_lat, 14) - 0.15, 2)}
 
 
 TOOLTIP_STYLE = {"whiteSpace": "pre-line", "maxWidth": "420px", "fontSize": "13px", "backgroundColor": "#1a1a1a", "color": "#ffffff"}
@@ -281,7 +319,6 @@ def deck_json(
             get_fill_color="properties.fill",
             get_line_color=[255, 255, 255, 160],
             get_line_width=1,
-            line_width_units="pixels",
             auto_highlight=True,
             highlight_color=[0, 0, 0, 60],
         ),
@@ -294,16 +331,15 @@ def deck_json(
             filled=False,
             get_line_color=[30, 30, 30, 230],
             get_line_width=2,
-            line_width_units="pixels",
         ),
     ]
     if chosen:
         layers.append(pdk.Layer("GeoJsonLayer", [], id="chosen", pickable=False, stroked=True, filled=False,
-                                get_line_color=[0, 0, 0, 255], get_line_width=4, line_width_units="pixels"))
+                                get_line_color=[0, 0, 0, 255], get_line_width=4))
     if centres:
         layers.append(pdk.Layer("TextLayer", [], id="letters", get_position="position", get_text="text",
-                                get_size=13, get_color=[0, 0, 0, 255], outline_width=2, outline_color=[255, 255, 255, 255],
-                                font_settings={"sdf": True}, pickable=False))
+                                get_size=14, get_color=[0, 0, 0, 255],
+                                pickable=False))
     deck = pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(**fit_view(ward_codes)),
@@ -313,6 +349,11 @@ def deck_json(
     spec = json.loads(deck.to_json())
     for layer in spec["layers"]:
         layer["data"] = data[layer["id"]]
+        # Set here, not through pydeck, which would turn the word into an expression ("@@=pixels").
+        if layer["@@type"] == "GeoJsonLayer":
+            layer["lineWidthUnits"] = "pixels"
+        if layer["@@type"] == "TextLayer":
+            layer["fontWeight"] = "bold"
     return json.dumps(spec, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -102,6 +102,7 @@ def clear() -> None:
 
 from dashboard import functioning as _functioning  # noqa: E402
 from dashboard import maps as _maps  # noqa: E402
+from dashboard.status_style import CITY as _CITY  # noqa: E402
 from data_access import rubric as _rubric  # noqa: E402
 
 
@@ -144,24 +145,29 @@ def status_history(quarter_ends: tuple[dt.date, ...]) -> pl.DataFrame:
 
 
 @st.cache_resource(ttl=600, show_spinner=False, max_entries=64)
-def _map_spec(url: str, metric: str, level: str, code: str | None, as_of: dt.date, text: str, highlight: str | None) -> tuple[str, pl.DataFrame]:
+def _map_spec(url: str, metric: str, level: str, code: str | None, as_of: dt.date, text: str, highlight: str | None) -> tuple[str, pl.DataFrame, str]:
     from dashboard import areas
 
     wards = _read("wards", url)
     ward_codes = areas.wards_in(wards, areas.Area(level, "", code))["ward_code"].to_list()
     status = _status(url, as_of, text)
     chosen = _maps.METRICS[metric]
-    inputs = _maps.MapInputs(as_of=as_of, status=status, table=lambda name: _read(name, url))
+    inputs = _maps.MapInputs(as_of=as_of, status=status, table=lambda name: _read(name, url),
+                             min_meetings=_parsed_rules(text).min_meetings_12m)
     values = _maps.ward_values(chosen, inputs).join(status.select("ward_code", "reason_text"), on="ward_code")
     # Letters on the wards (status shown without colour) only when zoomed in: at London scale
     # 700 labels would hide the map.
     letters = chosen.kind == "status" and level in ("borough", "ward")
     spec = _maps.deck_json(values, wards, metric_title=chosen.title, ward_codes=ward_codes, highlight=highlight, letters=letters)
-    return spec, values.filter(pl.col("ward_code").is_in(ward_codes))
+    shown = values.filter(pl.col("ward_code").is_in(ward_codes))
+    area_name = areas.resolve(wards, bcu=code if level == "bcu" else None, borough=code if level == "borough" else None, ward=None).name
+    title = chosen.title_for(shown.filter(pl.col("status") != _CITY), area_name, inputs)
+    return spec, shown, title
 
 
-def map_spec(metric: str, level: str, code: str | None, as_of: dt.date, *, highlight: str | None = None) -> tuple[str, pl.DataFrame]:
-    """(deck JSON, values of the wards shown) for a metric, an area and a date; built once, then reused.
+def map_spec(metric: str, level: str, code: str | None, as_of: dt.date, *, highlight: str | None = None) -> tuple[str, pl.DataFrame, str]:
+    """(deck JSON, values of the wards shown, a title stating the finding) for a metric, an area
+    and a date; built once, then reused.
 
     ``level``/``code`` are an Area's (a ward's map shows its borough, so pass the borough).
     """

@@ -4,7 +4,6 @@ import polars as pl
 import streamlit as st
 
 from dashboard import areas, coverage, functioning, maps, state, ui, ward_view
-from dashboard import status_style as s
 from dashboard.formatting import uk_date
 
 st.title("Borough map")
@@ -29,16 +28,7 @@ shown = area
 if area.level == "ward":
     borough = wards.filter(pl.col("ward_code") == area.code)["borough_code"].item()
     shown = areas.resolve(wards, bcu=None, borough=borough, ward=None)
-spec, values = state.map_spec(metric_name, shown.level, shown.code, as_of, highlight=area.code if area.level == "ward" else None)
-
-met_values = values.filter(pl.col("status") != s.CITY)
-if metric.kind == "status":
-    counts = coverage.totals(state.ward_status(as_of), met_values["ward_code"].to_list())
-    title = coverage.coverage_finding(shown.name, counts)
-else:
-    known = met_values["value"].drop_nulls()
-    title = (f"{shown.name}: the middle ward's {metric.title.lower()} is {known.median():.0f}, across {known.len():,} wards with data"
-             if known.len() else f"{shown.name}: no ward has data for {metric.title.lower()}")
+spec, values, title = state.map_spec(metric_name, shown.level, shown.code, as_of, highlight=area.code if area.level == "ward" else None)
 st.subheader(title)
 st.caption(f"{metric.explain} As of {uk_date(as_of)}.")
 
