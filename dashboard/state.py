@@ -183,3 +183,33 @@ def clear() -> None:  # noqa: F811 - extends clear() above without editing it (a
     _status.clear()
     _history.clear()
     _map_spec.clear()
+
+
+@st.cache_resource(ttl=600, show_spinner=False, max_entries=128)
+def _coverage_view(url: str, as_of: dt.date, level: str, code: str | None, count_by: str, text: str) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
+    from dashboard import areas, coverage
+    from dashboard import status_style as _style
+
+    wards = _read("wards", url)
+    codes = areas.wards_in(wards, areas.Area(level, "", code))["ward_code"]
+    status = _status(url, as_of, text).filter(pl.col("ward_code").is_in(codes.implode()))
+    counts = coverage.totals(status, codes.to_list())
+    table = coverage.coverage_table(status, wards, level=count_by)
+    attention = coverage.with_icons(
+        coverage.remedy_table(status, wards, _read("remedy_plans", url), as_of=as_of,
+                              statuses=(_style.NO_PANEL, _style.NOT_FUNCTIONING, _style.AT_RISK))
+    )
+    return counts, table, attention
+
+
+def coverage_view(as_of: dt.date, level: str, code: str | None, count_by: str) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
+    """(status counts, coverage table by ``count_by``, wards needing attention) for an area on a date."""
+    return _coverage_view(database_url(), as_of, level, code, count_by, rubric_text())
+
+
+_clear_before_coverage_view = clear
+
+
+def clear() -> None:  # noqa: F811 - extends clear() above (append-only file)
+    _clear_before_coverage_view()
+    _coverage_view.clear()

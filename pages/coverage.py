@@ -21,9 +21,9 @@ except functioning.RulesProblem as problem:
     st.error(str(problem))
     st.stop()
 wards = state.table("wards")
-status = state.ward_status(as_of)
-in_area = areas.wards_in(wards, area)
-counts = coverage.totals(status, in_area["ward_code"].to_list())
+# The "Count by" choice is drawn beside its table, further down; its value is read first.
+level = st.session_state.get("coverage_level", "Borough") if area.level in ("london", "bcu") else "Borough"
+counts, table, attention = state.coverage_view(as_of, area.level, area.code, level)
 
 st.subheader(coverage.coverage_finding(area.name, counts))
 st.caption(f"Panel status on {uk_date(as_of)}, the last day of the chosen period. City of London wards are policed by City of London Police and are not counted.")
@@ -35,10 +35,7 @@ for col, (label, value) in zip(st.columns(len(cards)), cards):
     col.metric(label, value)
 
 if area.level in ("london", "bcu"):
-    level = st.radio("Count by", ["Borough", "BCU", "London"], horizontal=True, key="coverage_level")
-else:
-    level = "Borough"
-table = coverage.coverage_table(status.filter(pl.col("ward_code").is_in(in_area["ward_code"].implode())), wards, level=level)
+    st.radio("Count by", ["Borough", "BCU", "London"], horizontal=True, key="coverage_level")
 if table.height > 1:
     worst = table.sort("pct_functioning").row(0, named=True)
     title = f"Lowest share of wards with a functioning panel: {worst['area']}, {worst['functioning']} of {worst['wards']}"
@@ -46,11 +43,9 @@ if table.height > 1:
 st.markdown("**Wards by panel status** (click a column heading to sort)")
 ui.table_with_download(table, file_name=f"coverage_{area.code or 'london'}_{as_of}.csv", key="coverage")
 
-attention = coverage.remedy_table(status.filter(pl.col("ward_code").is_in(in_area["ward_code"].implode())), wards,
-                                  state.table("remedy_plans"), as_of=as_of, statuses=(s.NO_PANEL, s.NOT_FUNCTIONING, s.AT_RISK))
 st.subheader(f"Wards needing attention: {attention.height:,}")
 st.caption("Wards with no panel, a panel not functioning or one at risk, with the reasons and the remedy plan in place on the date. Plans are expected for wards with no panel or a panel not functioning.")
-ui.table_with_download(coverage.with_icons(attention), file_name=f"attention_{area.code or 'london'}_{as_of}.csv", key="attention")
+ui.table_with_download(attention, file_name=f"attention_{area.code or 'london'}_{as_of}.csv", key="attention")
 
 with st.expander("How a panel's status is decided"):
     st.markdown(
@@ -66,6 +61,7 @@ st.subheader("One ward in detail")
 if area.level == "ward":
     ward_code = area.code
 else:
+    in_area = areas.wards_in(wards, area)
     names = dict(in_area.select("ward_code", pl.format("{} ({})", "ward_name", "borough_name")).iter_rows())
     ward_code = st.selectbox("Ward", ["", *names], format_func=lambda c: names.get(c, "Choose a ward…"), key="coverage_ward")
     st.caption("Or choose a borough and then a ward in the sidebar.")
