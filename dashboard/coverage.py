@@ -71,13 +71,22 @@ def totals(status: pl.DataFrame, ward_codes: Sequence[str]) -> dict[str, int]:
 
 
 def coverage_finding(area_name: str, counts: dict[str, int]) -> str:
-    """'Hackney: 4 of 21 wards have no functioning panel' (or every ward has one)."""
-    missing = counts["wards"] - counts["functioning"]
-    if counts["wards"] == 0:
+    """A title stating the finding. Examples: 'Hackney: 6 of 21 wards have no panel or a panel
+    not functioning, and 3 more are at risk'; for one ward, 'Abbey (Barking and Dagenham): has a
+    panel at risk'. At-risk panels still work, so they are named separately, not counted as failing.
+    """
+    wards, at_risk = counts["wards"], counts["at_risk"]
+    failing = counts["no_panel"] + counts["not_functioning"]
+    if wards == 0:
         return f"{area_name}: no Met wards"
-    if missing == 0:
-        return f"{area_name}: every one of its {counts['wards']} wards has a functioning panel"
-    return f"{area_name}: {missing:,} of {counts['wards']:,} wards have no functioning panel"
+    if wards == 1:
+        word = ("has no panel" if counts["no_panel"] else "has a panel that is not functioning" if counts["not_functioning"]
+                else "has a panel at risk" if at_risk else "has a functioning panel")
+        return f"{area_name}: {word}"
+    if failing == 0 and at_risk == 0:
+        return f"{area_name}: every one of its {wards:,} wards has a functioning panel"
+    more = f", and {at_risk:,} more {'is' if at_risk == 1 else 'are'} at risk" if at_risk else ""
+    return f"{area_name}: {failing:,} of {wards:,} wards have no panel or a panel not functioning{more}"
 
 
 def current_plans(remedy_plans: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:

@@ -27,7 +27,9 @@ n = plans.height
 by_state = dict(plans["plan_state"].value_counts().iter_rows())
 no_plan, past_due, on_time = (by_state.get(k, 0) for k in (coverage.NO_PLAN, coverage.PAST_DUE, coverage.NOT_YET_DUE))
 
-if n == 0:
+if areas.met_wards(areas.wards_in(wards, area)).is_empty():
+    st.subheader(f"{area.name}: no Met wards (policed by City of London Police, outside the Met's ward panel scheme)")
+elif n == 0:
     st.subheader(f"{area.name}: every ward has a panel that is functioning or at risk; no plan is needed")
 else:
     st.subheader(f"{area.name}: {no_plan} of {n} wards needing a plan have none, and {past_due} plans are past due")

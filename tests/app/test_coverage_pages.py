@@ -56,10 +56,13 @@ def test_coverage_cards_add_up_to_londons_met_wards(app_env):
     assert shown["Met wards"] == "679"
     counts = {label: int(shown[label]) for label in STATUS_CARDS}
     assert sum(counts.values()) == 679
-    not_functioning = 679 - counts[s.label(s.FUNCTIONING)]
-    assert at.subheader[0].value == f"London: {not_functioning} of 679 wards have no functioning panel"
-    # The attention list holds every ward that is not functioning well.
-    assert at.subheader[1].value == f"Wards needing attention: {not_functioning}"
+    failing = counts[s.label(s.NO_PANEL)] + counts[s.label(s.NOT_FUNCTIONING)]
+    at_risk = counts[s.label(s.AT_RISK)]
+    assert at.subheader[0].value == (
+        f"London: {failing} of 679 wards have no panel or a panel not functioning, and {at_risk} more are at risk"
+    )
+    # The attention list holds every ward that is not fully functioning.
+    assert at.subheader[1].value == f"Wards needing attention: {failing + at_risk}"
     by_borough = table(at, "coverage")
     assert len(by_borough) == 32  # the Met's boroughs; the City of London is not counted
     assert by_borough["wards"].sum() == 679

@@ -58,8 +58,10 @@ def test_coverage_by_borough_counts_met_wards_only_with_shares():
 def test_totals_and_the_finding_sentence():
     counts = coverage.totals(STATUS, ["A1", "A2", "A3", "A4", "C1"])
     assert counts == {"wards": 4, "with_panel": 3, "functioning": 2, "at_risk": 1, "not_functioning": 0, "no_panel": 1}
-    assert coverage.coverage_finding("Alpha", counts) == "Alpha: 2 of 4 wards have no functioning panel"
-    assert coverage.coverage_finding("Beta", coverage.totals(STATUS, ["A1"])) == "Beta: every one of its 1 wards has a functioning panel"
+    assert coverage.coverage_finding("Alpha", counts) == "Alpha: 1 of 4 wards have no panel or a panel not functioning, and 1 more is at risk"
+    assert coverage.coverage_finding("Beta", coverage.totals(STATUS, ["A1", "A4"])) == "Beta: every one of its 2 wards has a functioning panel"
+    assert coverage.coverage_finding("Ash (Alpha)", coverage.totals(STATUS, ["A1"])) == "Ash (Alpha): has a functioning panel"
+    assert coverage.coverage_finding("Birch (Alpha)", coverage.totals(STATUS, ["A2"])) == "Birch (Alpha): has a panel at risk"
 
 
 PLANS = pl.DataFrame(
@@ -144,7 +146,7 @@ def test_status_metric_colours_letters_and_finding():
     assert got["A3"] == ("NP", s.rgb(s.NO_PANEL))
     assert got["C1"] == ("CL", s.rgb(s.CITY))
     met = out.filter(pl.col("status") != s.CITY)
-    assert maps.METRICS["Panel status"].title_for(met, "Here", inputs()) == "Here: 3 of 5 wards have no functioning panel"
+    assert maps.METRICS["Panel status"].title_for(met, "Here", inputs()) == "Here: 2 of 5 wards have no panel or a panel not functioning, and 1 more is at risk"
 
 
 def test_a_new_metric_is_one_registration():
