@@ -102,7 +102,7 @@ def current_plans(remedy_plans: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     )
 
 
-NO_PLAN, PAST_DUE, NOT_YET_DUE = "No plan", "Past due", "Not yet due"
+NO_PLAN, PAST_DUE, NOT_YET_DUE, NOT_REQUIRED = "No plan", "Past due", "Not yet due", "Not required"
 
 
 def remedy_table(status: pl.DataFrame, wards: pl.DataFrame, remedy_plans: pl.DataFrame, *, as_of: dt.date,
@@ -110,18 +110,22 @@ def remedy_table(status: pl.DataFrame, wards: pl.DataFrame, remedy_plans: pl.Dat
     """Every Met ward with one of ``statuses``, its reasons and its current remedy plan.
 
     plan_state is "No plan" (no plan agreed and open), "Past due" (due before ``as_of``) or
-    "Not yet due". Example: a ward with no panel whose plan fell due on 30 November, as of
-    31 December -> "Past due". Sorted worst first: no plan, past due, then by borough and ward.
+    "Not yet due"; an at-risk ward without a plan is "Not required" (plans are expected only for
+    no panel or not functioning). Example: a ward with no panel whose plan fell due on 30
+    November, as of 31 December -> "Past due". Sorted worst first: no plan, past due, not yet
+    due, not required, then by borough and ward.
     """
     plans = current_plans(remedy_plans, as_of)
     state = (
-        pl.when(pl.col("action").is_null())
+        pl.when(pl.col("action").is_null() & pl.col("status").is_in([s.NO_PANEL, s.NOT_FUNCTIONING]))
         .then(pl.lit(NO_PLAN))
+        .when(pl.col("action").is_null())
+        .then(pl.lit(NOT_REQUIRED))
         .when(pl.col("due_on") < as_of)
         .then(pl.lit(PAST_DUE))
         .otherwise(pl.lit(NOT_YET_DUE))
     )
-    order = {NO_PLAN: 0, PAST_DUE: 1, NOT_YET_DUE: 2}
+    order = {NO_PLAN: 0, PAST_DUE: 1, NOT_YET_DUE: 2, NOT_REQUIRED: 3}
     return (
         status.filter(pl.col("status").is_in(list(statuses)))
         .join(wards.select("ward_code", "ward_name", "borough_name", "bcu"), on="ward_code")

@@ -86,6 +86,12 @@ def test_remedy_states_no_plan_past_due_and_not_yet_due():
     assert earlier["ward_code"].to_list() == ["A3", "B1"]  # no plan first
 
 
+def test_an_at_risk_ward_without_a_plan_does_not_need_one():
+    plans = coverage.remedy_table(STATUS, WARDS, PLANS.filter(pl.col("ward_code") != "A2"), as_of=D(2023, 12, 31),
+                                  statuses=(s.NO_PANEL, s.NOT_FUNCTIONING, s.AT_RISK))
+    assert plans.select("ward_code", "plan_state").rows() == [("B1", "Past due"), ("A3", "Not yet due"), ("A2", "Not required")]
+
+
 def test_a_plan_completed_on_the_date_is_no_longer_current():
     plans = PLANS.with_columns(pl.when(pl.col("action") == "refresh").then(D(2023, 12, 31)).otherwise(pl.col("completed_on")).alias("completed_on"))
     assert coverage.current_plans(plans, D(2023, 12, 31))["ward_code"].to_list() == ["A2", "A3"]
