@@ -135,7 +135,7 @@ def ward_status(as_of: dt.date) -> pl.DataFrame:
 
 @st.cache_resource(ttl=600, show_spinner="Working out every ward's status, quarter by quarter…", max_entries=8)
 def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str) -> pl.DataFrame:
-    parts = [_status(url, q, text).select(pl.lit(q).alias("quarter_end"), "ward_code", "status") for q in quarter_ends]
+    parts = [_status(url, q, text).select(pl.lit(q, dtype=pl.Date).alias("quarter_end"), "ward_code", "status") for q in quarter_ends]
     return pl.concat(parts) if parts else pl.DataFrame(schema={"quarter_end": pl.Date, "ward_code": pl.String, "status": pl.String})
 
 

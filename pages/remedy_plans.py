@@ -45,5 +45,5 @@ for col, (label, value, help_) in zip(st.columns(4), [
 shown = plans.with_columns(
     pl.when(pl.col("plan_state") == coverage.NOT_YET_DUE).then(pl.col("plan_state")).otherwise(pl.lit("⚠ ") + pl.col("plan_state")).alias("plan_state")
 )
-ui.table_with_download(coverage.with_icons(shown), file_name=f"remedy_plans_{area.code or 'london'}_{as_of}.csv", key="remedy")
+ui.table_with_download(coverage.dates_as_text(coverage.with_icons(shown)), file_name=f"remedy_plans_{area.code or 'london'}_{as_of}.csv", key="remedy")
 ui.sources_footer()
