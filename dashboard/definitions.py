@@ -65,3 +65,24 @@ def all_definitions() -> dict[str, str]:
 
 
 DEFINITIONS = all_definitions()
+
+
+# --- issue #4 ---
+# Panel status and remedy plans are defined by the functioning rubric rather than metrics.py;
+# their definitions are added here so the About page lists them too.
+DEFINITIONS["Panel status"] = (
+    "Each ward gets one status on the last day of the chosen period. **No panel**: no ward panel open "
+    "on that day. **Not functioning**: a panel exists but fails a rule marked \"not functioning\" (too "
+    "few meetings in the last 12 months, no meeting for too long, or a police officer in the chair), "
+    "or fails three or more \"at risk\" rules at once. **At risk**: it fails at least one \"at risk\" rule "
+    "(no current promises, promises not reviewed at the last meeting, the Dedicated Ward Officer at too "
+    "few of the last meetings, membership not reviewed within 12 months, minutes published for too few "
+    "meetings). **Functioning**: it meets every rule. Only the current panel's own meetings count. The "
+    "thresholds are in `dashboard/functioning.toml` and shown on the Panel coverage page. City of London "
+    "wards are marked \"Not Met (City of London Police)\" and left out of every count."
+)
+DEFINITIONS["Remedy plan state"] = (
+    "For a ward with no panel or a panel not functioning: **No plan** if no remedy plan was agreed by the "
+    "date and is still open; **Past due** if the open plan's due date has passed; otherwise **Not yet due**. "
+    "Example: a plan due on 30 November and not completed is past due on 31 December."
+)

@@ -1,5 +1,67 @@
-"""Borough map: placeholder until issue #4 lands."""
+"""Borough map: every ward coloured by a chosen measure, London-wide or one borough (issue #4)."""
 
-from dashboard.placeholder import not_built
+import polars as pl
+import streamlit as st
 
-not_built("Borough map", 4, "every ward on a map of London, coloured by panel status or another chosen measure")
+from dashboard import areas, coverage, functioning, maps, state, ui, ward_view
+from dashboard.formatting import uk_date
+
+ui.run_through_app()
+
+st.title("Borough map")
+st.caption("Every 2022 ward with its borough outline. Hover over a ward for its status and reasons; click it to see its panel in detail.")
+
+chosen = ui.filters()
+if chosen is None:
+    st.stop()
+area, period = chosen
+as_of = period.end
+try:
+    state.rules()
+except functioning.RulesProblem as problem:
+    st.error(str(problem))
+    st.stop()
+metric_name = st.selectbox("Colour the wards by", list(maps.METRICS), key="map_metric", bind="query-params")
+metric = maps.METRICS[metric_name]
+
+wards = state.table("wards")
+# A chosen ward is shown within its borough, outlined.
+shown = area
+if area.level == "ward":
+    borough = wards.filter(pl.col("ward_code") == area.code)["borough_code"].item()
+    shown = areas.resolve(wards, bcu=None, borough=borough, ward=None)
+spec, values, title = state.map_spec(metric_name, shown.level, shown.code, as_of, highlight=area.code if area.level == "ward" else None)
+st.subheader(title)
+st.caption(f"{metric.explain} As of {uk_date(as_of)}.")
+
+event = st.pydeck_chart(maps.PreparedDeck(spec, maps.tooltip(metric.title)), on_select="rerun",
+                        selection_mode="single-object", key="ward_map", height=maps.MAP_HEIGHT)
+
+legend = maps.legend(metric)
+st.markdown("**Legend**  \n" + "  \n".join(f"{key} — {meaning}" for key, meaning in legend.select("key", "meaning").iter_rows()))
+st.html(
+    "<div style='display:flex;flex-wrap:wrap;gap:12px;font-size:13px'>"
+    + "".join(
+        f"<span><span style='display:inline-block;width:14px;height:14px;background:{colour};border:1px solid #333;vertical-align:middle'></span> {key}</span>"
+        for colour, key in legend.select("colour", "key").iter_rows()
+    )
+    + "</div>"
+)
+
+picked = (event.selection.objects.get("wards") or [None])[0] if event and event.selection else None
+ward_code = (picked or {}).get("properties", {}).get("ward_code") or (area.code if area.level == "ward" else None)
+
+table = (
+    values.join(wards.select("ward_code", "ward_name", "borough_name"), on="ward_code")
+    .sort("borough_name", "ward_name")
+    .select("ward_name", "borough_name", "status", pl.col("label").alias(metric.title), pl.col("key").alias("map key"),
+            pl.col("reason_text").alias("reasons"), "ward_code")
+)
+with st.expander("The map as a table"):
+    ui.table_with_download(coverage.with_icons(table), file_name=f"map_{shown.code or 'london'}_{as_of}.csv", key="map_values")
+
+if ward_code:
+    ward_view.show(ward_code, as_of, key="map_detail")
+else:
+    st.caption("Click a ward on the map, or choose one in the sidebar, to see its panel in detail.")
+ui.sources_footer()

@@ -1,5 +1,72 @@
-"""Panel coverage: placeholder until issue #4 lands."""
+"""Panel coverage: which wards have no panel or one that is not functioning, and why (issue #4)."""
 
-from dashboard.placeholder import not_built
+import polars as pl
+import streamlit as st
 
-not_built("Panel coverage", 4, "which wards have no panel or a panel that is not functioning, with the reasons and the remedy plan for each, by borough, BCU and London")
+from dashboard import areas, coverage, coverage_charts, functioning, state, ui, ward_view
+from dashboard import status_style as s
+from dashboard.formatting import pct, uk_date
+
+ui.run_through_app()
+
+st.title("Panel coverage")
+st.caption("MOPAC expects every ward to have a functioning ward panel. Where one is missing or not working, boards ask the Met what it plans to do.")
+
+chosen = ui.filters()
+if chosen is None:
+    st.stop()
+area, period = chosen
+as_of = period.end
+try:
+    rules = state.rules()
+except functioning.RulesProblem as problem:
+    st.error(str(problem))
+    st.stop()
+wards = state.table("wards")
+# The "Count by" choice is drawn beside its table, further down; its value is read first.
+level = st.session_state.get("coverage_level", "Borough") if area.level in ("london", "bcu") else "Borough"
+counts, table, attention = state.coverage_view(as_of, area.level, area.code, level)
+
+st.subheader(coverage.coverage_finding(area.name, counts))
+st.caption(f"Panel status on {uk_date(as_of)}, the last day of the chosen period. City of London wards are policed by City of London Police and are not counted.")
+cards = [
+    ("Met wards", f"{counts['wards']:,}"),
+    ("With a panel", f"{counts['with_panel']:,} ({pct(counts['with_panel'] / counts['wards'] if counts['wards'] else None)})"),
+] + [(s.label(st_), f"{counts[col]:,}") for st_, col in coverage._STATUS_COLUMN.items()]
+for col, (label, value) in zip(st.columns(len(cards)), cards):
+    col.metric(label, value)
+
+if area.level in ("london", "bcu"):
+    st.radio("Count by", ["Borough", "BCU", "London"], horizontal=True, key="coverage_level")
+if table.height > 1:
+    worst = table.sort("pct_functioning").row(0, named=True)
+    title = f"Lowest share of wards with a functioning panel: {worst['area']}, {worst['functioning']} of {worst['wards']}"
+    st.plotly_chart(coverage_charts.status_bars(table, title=title), key="coverage_chart")
+st.markdown("**Wards by panel status** (click a column heading to sort)")
+ui.table_with_download(table, file_name=f"coverage_{area.code or 'london'}_{as_of}.csv", key="coverage")
+
+st.subheader(f"Wards needing attention: {attention.height:,}")
+st.caption("Wards with no panel, a panel not functioning or one at risk, with the reasons and the remedy plan in place on the date. Plans are expected for wards with no panel or a panel not functioning.")
+ui.table_with_download(coverage.dates_as_text(attention), file_name=f"attention_{area.code or 'london'}_{as_of}.csv", key="attention")
+
+with st.expander("How a panel's status is decided"):
+    st.markdown(
+        "A ward with no panel open on the date is **No panel**. Otherwise each rule below is checked; "
+        "failing a rule marked *Not functioning* makes the panel **Not functioning**, failing only rules marked "
+        "*At risk* makes it **At risk**, and meeting every rule makes it **Functioning**. Only the current panel's own "
+        "meetings count. The rules live in `dashboard/functioning.toml`, shown below."
+    )
+    st.dataframe(functioning.describe(rules), hide_index=True, key="rubric_table")
+    st.code(state.rubric_text(), language="toml")
+
+st.subheader("One ward in detail")
+if area.level == "ward":
+    ward_code = area.code
+else:
+    in_area = areas.wards_in(wards, area)
+    names = dict(in_area.select("ward_code", pl.format("{} ({})", "ward_name", "borough_name")).iter_rows())
+    ward_code = st.selectbox("Ward", ["", *names], format_func=lambda c: names.get(c, "Choose a ward…"), key="coverage_ward")
+    st.caption("Or choose a borough and then a ward in the sidebar.")
+if ward_code:
+    ward_view.show(ward_code, as_of, key="coverage_detail")
+ui.sources_footer()

@@ -26,6 +26,10 @@ def start(**params) -> AppTest:
 def test_page_files_and_navigation_match():
     files = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
     assert files == {p.path for p in PAGES}
+    # Each address is its file's name: on the first visit after a restart Streamlit resolves the
+    # address against pages/ by file name before st.navigation has run (ui.run_through_app).
+    for p in PAGES:
+        assert p.url_path == Path(p.path).stem, p
 
 
 @pytest.mark.parametrize("page", [p.path for p in PAGES])
@@ -71,10 +75,14 @@ def test_a_link_with_an_unknown_value_falls_back_without_error(app_env):
 
 
 def test_placeholder_pages_say_so_and_show_no_figures(app_env):
+    # Whichever pages are still placeholders (issue #4 built Panel coverage and the map).
+    placeholders = [p.path for p in PAGES if "not_built(" in (ROOT / p.path).read_text()]
+    assert "pages/coverage.py" not in placeholders
     at = start()
-    at.switch_page("pages/coverage.py").run()
-    assert "not built yet (issue #4)" in at.info[0].value
-    assert not at.metric
+    for page in placeholders:
+        at.switch_page(page).run()
+        assert "not built yet (issue #" in at.info[0].value
+        assert not at.metric
 
 
 def test_every_page_runs_through_the_app():

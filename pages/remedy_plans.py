@@ -1,0 +1,51 @@
+"""Remedy plans: for each ward with no panel or a panel not functioning, what the Met plans (issue #4)."""
+
+import polars as pl
+import streamlit as st
+
+from dashboard import areas, coverage, functioning, state, ui
+from dashboard.formatting import uk_date
+
+ui.run_through_app()
+
+st.title("Remedy plans")
+st.caption("For every ward with no panel, or a panel that is not functioning: the action agreed, who owns it and when it is due.")
+
+chosen = ui.filters()
+if chosen is None:
+    st.stop()
+area, period = chosen
+as_of = period.end
+try:
+    state.rules()
+except functioning.RulesProblem as problem:
+    st.error(str(problem))
+    st.stop()
+wards = state.table("wards")
+in_area = areas.wards_in(wards, area)["ward_code"].implode()
+status = state.ward_status(as_of).filter(pl.col("ward_code").is_in(in_area))
+plans = coverage.remedy_table(status, wards, state.table("remedy_plans"), as_of=as_of)
+n = plans.height
+by_state = dict(plans["plan_state"].value_counts().iter_rows())
+no_plan, past_due, on_time = (by_state.get(k, 0) for k in (coverage.NO_PLAN, coverage.PAST_DUE, coverage.NOT_YET_DUE))
+
+if areas.met_wards(areas.wards_in(wards, area)).is_empty():
+    st.subheader(f"{area.name}: no Met wards (policed by City of London Police, outside the Met's ward panel scheme)")
+elif n == 0:
+    st.subheader(f"{area.name}: every ward has a panel that is functioning or at risk; no plan is needed")
+else:
+    st.subheader(f"{area.name}: {no_plan} of {n} wards needing a plan have none, and {past_due} plans are past due")
+st.caption(f"On {uk_date(as_of)}, the last day of the chosen period. A plan counts if it was agreed by then and not yet completed.")
+for col, (label, value, help_) in zip(st.columns(4), [
+    ("Wards needing a plan", n, "No panel, or a panel not functioning, on the date."),
+    ("⚠ No plan", no_plan, "No remedy plan agreed and still open."),
+    ("⚠ Past due", past_due, "The plan's due date has passed and it is not completed."),
+    ("Not yet due", on_time, "A plan is in place and not yet due."),
+]):
+    col.metric(label, f"{value:,}", help=help_)
+
+shown = plans.with_columns(
+    pl.when(pl.col("plan_state") == coverage.NOT_YET_DUE).then(pl.col("plan_state")).otherwise(pl.lit("⚠ ") + pl.col("plan_state")).alias("plan_state")
+)
+ui.table_with_download(coverage.dates_as_text(coverage.with_icons(shown)), file_name=f"remedy_plans_{area.code or 'london'}_{as_of}.csv", key="remedy")
+ui.sources_footer()
