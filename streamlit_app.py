@@ -7,6 +7,7 @@ the embedded SQLite file), then hands over to the page the user chose.
 import streamlit as st
 
 from dashboard import state
+from dashboard.ui import ENTRY_RAN
 from dashboard.navigation import PAGES
 from data_access.engine import DatabaseProblem
 
@@ -27,5 +28,6 @@ if state.is_sample():
         "Public Attitude Survey figures are real."
     )
 
+st.session_state[ENTRY_RAN] = True
 pages = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in PAGES]
 st.navigation(pages).run()

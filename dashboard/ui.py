@@ -12,6 +12,9 @@ from dashboard.periods import Period
 from data_access.reference import ATTRIBUTION
 
 
+ENTRY_RAN = "_entry_script_ran"  # set by streamlit_app.py in every session it runs in
+
+
 def run_through_app() -> None:
     """Make sure this page runs inside streamlit_app.py, never on its own.
 
@@ -20,10 +23,14 @@ def run_through_app() -> None:
     (a bookmark, a shared link) would then run the page alone: no database check, no sample
     label, file names in the menu. Here the page notices, switches that mode off, and reruns,
     so Streamlit runs the entry script, whose st.navigation opens the page asked for.
+
+    Only a session in which the entry script has never run needs this (the entry script marks
+    the session): AppTest resets Streamlit's mode before every run, and a rerun there would
+    swallow a button click.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not st.session_state.get(ENTRY_RAN):
         PagesManager.uses_pages_directory = False
         st.rerun()
 
@@ -99,3 +106,8 @@ def table_with_protected_download(
         help="Counts of 1 to 4 are shown as 'fewer than 5', and figures that would reveal them are withheld.",
     )
 
+
+# --- issue #7 ---
+def escape_md(text: str) -> str:
+    """Text from a user (a file name) made safe inside st.markdown-based calls: no markup, no HTML."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$=:" else ch for ch in str(text))

@@ -1,4 +1,6 @@
-"""Command line: ``python -m data_access init | seed [--scale N] | check`` (issue #3).
+"""Command line: ``python -m data_access init | seed [--scale N] | check`` (issue #3),
+``import FILE... [--table T] [--dry-run]``, ``undo TABLE`` and ``import-policeuk FILE
+--neighbourhood ID --kind priorities|events`` (issue #7).
 
 Works on the same database as the app (``--url``, else DATABASE_URL, else secrets.toml, else the
 embedded SQLite file). Problems print one plain message and exit with status 2; no traceback.
@@ -26,6 +28,20 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=generator.SEED, help=f"random seed (default {generator.SEED})")
     s.add_argument("--replace", action="store_true", help="delete ALL activity data first")
     sub.add_parser("check", help="report the schema version, row counts and reference checks")
+    # issue #7: the same checks as the Data page, from the command line.
+    from dashboard.contract import TABLES
+
+    i = sub.add_parser("import", help="check and import CSV files (all rows of a file or none)")
+    i.add_argument("files", nargs="+", metavar="FILE")
+    i.add_argument("--table", choices=list(TABLES), help="the table (default: recognised from each file's header)")
+    i.add_argument("--dry-run", action="store_true", help="check and preview only; change nothing")
+    u = sub.add_parser("undo", help="undo the last import of a table")
+    u.add_argument("table", choices=list(TABLES))
+    q = sub.add_parser("import-policeuk", help="import a saved police.uk neighbourhood priorities or events response")
+    q.add_argument("file", metavar="FILE")
+    q.add_argument("--neighbourhood", required=True, help="the police.uk neighbourhood id (a 2022 ward code for most Met teams)")
+    q.add_argument("--kind", required=True, choices=("priorities", "events"))
+    q.add_argument("--dry-run", action="store_true", help="check and preview only; change nothing")
     return p
 
 
@@ -44,6 +60,68 @@ def check(engine) -> list[str]:
     return problems
 
 
+def print_report(report, out=sys.stdout) -> None:
+    """The error report as a plain text table (issue #7): file, row, column, value, problem."""
+    rows = [("file", "row", "column", "value", "problem")]
+    for r in report.iter_rows(named=True):
+        note = "" if r["severity"] == "error" else "(note) "
+        rows.append((r["file"] or "", "" if r["row"] is None else str(r["row"]), r["column"] or "",
+                     (r["value"] or "")[:40], note + r["problem"]))
+    widths = [min(max(len(row[k]) for row in rows), 40) for k in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(w)[:w] for cell, w in zip(row[:4], widths)) + "  " + row[4], file=out)
+
+
+def run_import(engine, args) -> int:
+    """Check every file; print the report; import only if no file has an error (issue #7)."""
+    from pathlib import Path
+
+    from dashboard import imports as im
+    from data_access import writes
+
+    paths = [args.file] if args.command == "import-policeuk" else args.files
+    datas, names, problems = [], [], []
+    for path in paths:
+        p = Path(path)
+        try:
+            size = p.stat().st_size
+        except OSError as exc:
+            problems.append(im.Problem(path, None, None, None, f"The file could not be opened ({exc.strerror})."))
+            continue
+        if too_big := im.size_problem(p.name, size):  # decided before reading the file
+            problems.append(too_big)
+            continue
+        datas.append(p.read_bytes())
+        names.append(p.name)
+    if args.command == "import-policeuk":
+        checked = [writes.check_policeuk(engine, d, file=n, kind=args.kind, neighbourhood=args.neighbourhood)
+                   for n, d in zip(names, datas)]
+    else:
+        checked = writes.check_files(engine, list(zip(names, datas)), [args.table] * len(names) if args.table else None)
+    problems += [p for c in checked for p in c.problems]
+    failed = any(p.severity == im.ERROR for p in problems)
+    if problems:
+        print_report(im.problem_frame(problems), out=sys.stderr if failed else sys.stdout)
+    if failed:
+        n = sum(p.severity == im.ERROR for p in problems)
+        print(f"{n:,} problem{'s' if n != 1 else ''} found; nothing was imported. Fix the file and run again.", file=sys.stderr)
+        return 1
+    for c in checked:
+        counts = im.diff_counts(writes.preview(engine, c.table, c.frame))
+        print(f"{c.file} -> {c.table}: {counts['new']:,} new, {counts['changed']:,} changed, {counts['unchanged']:,} unchanged rows")
+    if args.dry_run:
+        print("Dry run: nothing was changed.")
+        return 0
+    try:
+        results = writes.import_checked(engine, checked, datas, kind="cli")
+    except writes.ImportRefused as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    for r in results:
+        print(f"Imported batch {r.batch_id} into {r.table}: {r.new:,} new, {r.changed:,} changed, {r.unchanged:,} unchanged.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.perf_counter()
@@ -55,6 +133,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "seed":
             counts = seed.seed_sample(engine, seed=args.seed, scale=args.scale, replace=args.replace)
             print("Loaded sample data: " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
+        elif args.command in ("import", "import-policeuk"):
+            return run_import(engine, args)
+        elif args.command == "undo":
+            from data_access import writes
+
+            try:
+                deleted, restored, name = writes.undo_last(engine, args.table)
+            except writes.ImportRefused as exc:
+                print(f"Error: {exc}", file=sys.stderr)
+                return 1
+            print(f"Undid the import of {name} into {args.table}: {deleted:,} rows removed, {restored:,} rows restored.")
         elif args.command == "check":
             for table, n in seed.row_counts(engine).items():
                 print(f"  {table:<22}{n:>10,}")

@@ -211,3 +211,18 @@ class ImportBatch(Base):
     rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False))
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))
+
+
+# --- issue #7 ---
+class ImportChange(Base):
+    """What one import did to one row, so the import can be undone exactly (issue #7).
+
+    ``natural_key`` is the row's natural key as JSON; ``previous`` the row's other values before
+    the import (JSON), or NULL when the import inserted the row (undo deletes it).
+    """
+
+    __tablename__ = "import_change"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(Integer, ForeignKey("import_batch.id"), index=True)
+    natural_key: Mapped[str] = mapped_column(Text)
+    previous: Mapped[str | None] = mapped_column(Text)

@@ -1,5 +1,118 @@
-"""Data: placeholder until issue #7 lands."""
+"""Data: templates, CSV upload with validation, a preview of changes, import history and undo (issue #7)."""
 
-from dashboard.placeholder import not_built
+import hashlib
 
-not_built("Data", 7, "templates, CSV upload with validation, a preview of changes and the import history")
+import polars as pl
+import streamlit as st
+
+from dashboard import imports, state, ui
+from dashboard.contract import TABLES
+from data_access import writes
+
+ui.run_through_app()
+
+st.title("Data")
+st.caption(
+    "Load your panel records from spreadsheets saved as CSV. Every file is checked first: nothing is "
+    "written until all its rows pass, and the last import of each table can be undone."
+)
+engine = state.engine()
+
+if flash := st.session_state.pop("data_flash", None):
+    st.success(flash)
+
+with st.expander("Templates: one CSV file per table, with example rows"):
+    cols = st.columns(3)
+    for i, name in enumerate(TABLES):
+        cols[i % 3].download_button(f"{name}.csv", writes.template(name), file_name=f"{name}.csv", mime="text/csv",
+                                    key=f"template_{name}")
+
+limit = imports.max_bytes()
+uploads = st.file_uploader(
+    f"Upload one or several CSV files (up to {limit // (1024 * 1024)} MB each)", type=["csv"],
+    accept_multiple_files=True, key="upload",
+)
+if not uploads:
+    st.info("Choose CSV files to check them. Start from a template so the column names match.")
+else:
+    names, datas, tables, too_big = [], [], [], []
+    for f in uploads:
+        if problem := imports.size_problem(f.name, f.size, limit):  # before reading the bytes
+            too_big.append(problem)
+            continue
+        data = f.getvalue()
+        names.append(f.name)
+        datas.append(data)
+    # Which table each file holds: recognised from its header, or the user's choice. Checking a
+    # big file takes a second, so the result is kept for reruns until the files, the choices or
+    # the database (a new import batch) change.
+    batches = state.import_batches()
+    version = (tuple(hashlib.sha256(d).hexdigest() for d in datas), int(batches["id"].max() or 0) if batches.height else 0)
+
+    def checked_for(tables_chosen):
+        memo = st.session_state.setdefault("data_checked", {})
+        if memo.get("version") != version:
+            memo.clear()
+            memo["version"] = version
+        key = tuple(tables_chosen)
+        if key not in memo:
+            memo[key] = writes.check_files(engine, list(zip(names, datas)), list(tables_chosen))
+        return memo[key]
+
+    first = checked_for([None] * len(names))
+    for i, (name, data, c) in enumerate(zip(names, datas, first)):
+        options = list(TABLES)
+        chosen = st.selectbox(
+            f"Table for {ui.escape_md(name)}", options, index=options.index(c.table) if c.table in options else None,
+            placeholder="Not recognised: choose the table", key=f"table_{i}_{version[0][i][:8]}",
+        )
+        tables.append(chosen)
+    checked = checked_for(tables) if any(t != c.table for t, c in zip(tables, first)) else first
+    problems = too_big + [p for c in checked for p in c.problems]
+    errors = [p for p in problems if p.severity == imports.ERROR]
+    if problems:
+        st.subheader(f"{len(errors):,} problem{'s' if len(errors) != 1 else ''} to fix"
+                     + (f", {len(problems) - len(errors):,} note{'s' if len(problems) - len(errors) != 1 else ''}"
+                        if len(problems) > len(errors) else ""))
+        st.caption("Rows are numbered as a spreadsheet shows them: the header is row 1. Notes do not stop an import.")
+        ui.table_with_download(imports.problem_frame(problems), file_name="import_problems.csv", key="problems",
+                               label="Download the problem report (CSV)")
+    ready = [c for c in checked if c.ok and c.frame.height]
+    if ready:
+        st.subheader("What the import would change")
+        summary = []
+        for c in ready:
+            counts = imports.diff_counts(writes.preview(engine, c.table, c.frame))
+            summary.append({"file": c.file, "table": c.table, **counts})
+        ui.table_with_download(pl.DataFrame(summary), file_name="import_preview.csv", key="preview")
+    if errors:
+        st.error("Nothing can be imported until every problem is fixed. Correct the file(s) and upload them again.")
+    elif ready and st.button("Import", type="primary", key="import"):
+        try:
+            results = writes.import_checked(engine, checked, datas, kind="upload")
+        except writes.ImportRefused as exc:
+            st.error(ui.escape_md(str(exc)))
+        else:
+            state.clear()
+            st.session_state["data_flash"] = "Imported: " + "; ".join(
+                f"{r.table} {r.new:,} new, {r.changed:,} changed, {r.unchanged:,} unchanged" for r in results)
+            st.rerun()
+
+st.subheader("Import history")
+history = state.import_batches().select(
+    "imported_at", "table_name", "kind", "file_name", "rows_new", "rows_changed", "rows_unchanged", "undone_at", "checksum", "id"
+)
+ui.table_with_download(history, file_name="import_history.csv", key="history")
+undo_table = st.selectbox("Undo the last import of", list(TABLES), index=None, placeholder="Choose a table",
+                          key="undo_table")
+if undo_table and st.button("Undo last import", key="undo"):
+    try:
+        deleted, restored, name = writes.undo_last(engine, undo_table)
+    except writes.ImportRefused as exc:
+        st.error(ui.escape_md(str(exc)))
+    else:
+        state.clear()
+        st.session_state["data_flash"] = (f"Undid the import into {undo_table}: {deleted:,} rows removed, "
+                                          f"{restored:,} rows restored.")
+        st.rerun()
+ui.sources_footer()

@@ -1,0 +1,84 @@
+"""The Data page in AppTest: upload, problem report, preview, import, history and undo (issue #7)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access import engine as eng
+from data_access import writes
+
+ROOT = Path(__file__).resolve().parents[2]
+MEETINGS = (ROOT / "sample_data" / "templates" / "meetings.csv").read_bytes()
+
+
+@pytest.fixture
+def own_db(seeded_sqlite_url, tmp_path, monkeypatch) -> str:
+    """A private copy of the seeded database: these tests write to it."""
+    src = Path(seeded_sqlite_url.removeprefix("sqlite:///"))
+    dst = tmp_path / "data_page.sqlite"
+    shutil.copy(src, dst)
+    url = f"sqlite:///{dst}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(ROOT)
+    return url
+
+
+def table_with(at: AppTest, column: str):
+    """The first st.dataframe showing ``column`` (AppTest does not expose dataframe keys)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def data_page() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
+    return at.switch_page("pages/data.py").run()
+
+
+def test_bad_upload_shows_every_problem_and_no_import_button(own_db):
+    at = data_page()
+    bad = b"Ward Code;Held On;attendees;public_attendees;dwo_present;promises_reviewed;minutes_published;format\r\n" \
+          b"E05014053;2023-02-30;twelve;1;y;y;y;online\r\n"
+    at.file_uploader(key="upload").set_value([("bad.csv", bad, "text/csv")]).run()
+    assert not at.exception
+    report = table_with(at, "problem")
+    assert report[["file", "row", "column"]].values.tolist() == [["bad.csv", 2, "held_on"], ["bad.csv", 2, "attendees"]]
+    assert "Nothing can be imported" in at.error[0].value
+    assert [b.key for b in at.button if b.key == "import"] == []
+    assert at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("table_0"))).value == "meetings"
+
+
+def test_good_upload_previews_imports_and_undoes(own_db):
+    engine = eng.make_engine(own_db)
+    before = writes.existing(engine, "meetings").height
+    data = MEETINGS.replace(b"2023-", b"2030-")  # dates the sample does not have: 4 new meetings
+    at = data_page()
+    at.file_uploader(key="upload").set_value([("meetings.csv", data, "text/csv")]).run()
+    preview = table_with(at, "unchanged")
+    assert preview[["table", "new", "changed", "unchanged"]].values.tolist() == [["meetings", 4, 0, 0]]
+    at.button(key="import").click().run()
+    assert not at.exception
+    assert "meetings 4 new, 0 changed, 0 unchanged" in at.success[0].value
+    assert writes.existing(engine, "meetings").height == before + 4
+    history = table_with(at, "file_name")
+    assert history.iloc[0]["file_name"] == "meetings.csv" and history.iloc[0]["kind"] == "upload"
+    at.selectbox(key="undo_table").set_value("meetings").run()
+    at.button(key="undo").click().run()
+    assert "4 rows removed" in at.success[0].value
+    assert writes.existing(engine, "meetings").height == before
+    engine.dispose()
+
+
+def test_unrecognised_file_lets_the_user_choose_the_table(own_db):
+    at = data_page()
+    at.file_uploader(key="upload").set_value([("odd.csv", b"colour,size\nred,3\n", "text/csv")]).run()
+    report = table_with(at, "problem")
+    assert "does not match any table" in report.iloc[0]["problem"]
+    box = next(s for s in at.selectbox if s.key.startswith("table_0"))
+    assert box.value is None
+    box.set_value("meetings").run()
+    report = table_with(at, "problem")
+    assert report.iloc[0]["row"] == 1 and "which the meetings table needs" in report.iloc[0]["problem"]
+    assert not at.exception

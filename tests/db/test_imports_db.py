@@ -1,0 +1,290 @@
+"""Imports against real databases: nothing half-done, exact undo, the command line (issue #7).
+
+Each bad-input test runs the real command (``python -m data_access import``) on a real SQLite
+file and compares the content of every table before and after: it must not change at all.
+Upsert and undo run on SQLite and PostgreSQL (``any_url``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select, text
+
+from dashboard import imports as im
+from data_access import engine as eng
+from data_access import seed, writes
+from data_access.__main__ import main
+from data_access.models import Base, ImportBatch
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "sample_data" / "templates"
+POLICEUK = ROOT / "sample_data" / "policeuk"
+MEETINGS = (TEMPLATES / "meetings.csv").read_bytes()
+HEADER = MEETINGS.split(b"\n", 1)[0].decode()
+
+
+ACTIVITY = ("meeting", "promise", "engagement_activity")
+WRITABLE = (*ACTIVITY, "panel", "panel_member", "remedy_plan", "dwo_assignment", "confidence_measure",
+            "import_batch", "import_change")  # all but the reference tables, for the quick property test
+
+
+def snapshot(url: str, tables=None) -> dict[str, list[tuple]]:
+    """Every row of every table, in a stable order: the database's content."""
+    engine = eng.make_engine(url)
+    out = {}
+    with engine.connect() as conn:
+        for name, table in Base.metadata.tables.items():
+            if tables is None or name in tables:
+                rows = conn.execute(select(table)).all()
+                out[name] = sorted((tuple(r) for r in rows), key=repr)
+    engine.dispose()
+    return out
+
+
+@pytest.fixture(scope="module")
+def ready_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('imports') / 'db.sqlite'}"
+    engine = eng.make_engine(url)
+    seed.prepare(engine, sample=False)
+    engine.dispose()
+    return url
+
+
+def run(url: str, tmp_path: Path, name: str, data: bytes, *extra: str, capsys=None) -> tuple[int, str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    rc = main(["--url", url, "import", str(path), *extra])
+    captured = capsys.readouterr() if capsys else None
+    return rc, (captured.out + captured.err) if captured else ""
+
+
+def rows(*lines: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *lines]) + "\n").encode()
+
+
+GOOD = "E05014053,2023-05-05,8,3,yes,yes,yes,online,yes"
+BAD_INPUTS = [
+    pytest.param(rows(GOOD, "E05014053,2023-02-29,8,3,yes,yes,yes,online,yes"), "3", "held_on", "not a real date", id="impossible-date"),
+    pytest.param(rows("E05014053,2023-05-05,eight,3,yes,yes,yes,online,yes"), "2", "attendees", "number written in words", id="number-in-words"),
+    pytest.param(rows("E05014053,2023-05-05,8,-3,yes,yes,yes,online,yes"), "2", "public_attendees", "cannot be negative", id="negative-count"),
+    pytest.param(rows(GOOD, GOOD), "2", "ward_code, held_on", "another row in this file", id="duplicates"),
+    pytest.param(rows("E05999999,2023-05-05,8,3,yes,yes,yes,online,yes"), "2", "ward_code", "not a 2022 ward code", id="unknown-ward"),
+    pytest.param(rows("E05014053,2023-05-05", header="ward_code,held_on"), "1", "attendees", "nothing was imported", id="missing-columns"),
+    pytest.param(b"", "", "", "empty", id="empty-file"),
+    pytest.param(rows(), "", "", "no data rows", id="header-only"),
+    pytest.param(b"PK\x03\x04" + bytes(range(256)) * 8, "", "", "Excel workbook", id="binary-renamed-csv"),
+]
+
+
+@pytest.mark.parametrize(("data", "row", "column", "words"), BAD_INPUTS)
+def test_bad_input_is_named_and_database_untouched(ready_url, tmp_path, capsys, data, row, column, words):
+    before = snapshot(ready_url)
+    rc, output = run(ready_url, tmp_path, "bad.csv", data, capsys=capsys)
+    assert rc == 1
+    line = next(l for l in output.splitlines() if words in l)
+    assert line.startswith("bad.csv")
+    cells = line.split()
+    if row:
+        assert cells[1] == row and column.split(",")[0] in line
+    assert "nothing was imported" in output
+    assert snapshot(ready_url) == before
+
+
+def test_file_above_the_size_limit_is_refused_unread(ready_url, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv(im.MAX_MB_ENV, "0.0005")
+    before = snapshot(ready_url)
+    rc, output = run(ready_url, tmp_path, "big.csv", rows(*[GOOD] * 30), capsys=capsys)
+    assert rc == 1 and "big.csv" in output and "limit for one file, so it was not read" in output
+    assert snapshot(ready_url) == before
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"\xef\xbb\xbf" + rows(GOOD).replace(b"\n", b"\r\n"), id="utf8-bom-crlf"),
+        pytest.param(rows(GOOD).replace(b",", b";") + b";;;;;;;;\r\n\r\n", id="semicolons-blank-rows"),
+        pytest.param(rows("E05014053,05/05/2023,8,3,Y,TRUE,1,Online,yes", header=HEADER.upper().replace("_", " ")),
+                     id="uk-date-header-case"),
+    ],
+)
+def test_excel_shapes_import(tmp_path, capsys, data):
+    url = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    rc, output = run(url, tmp_path, "m.csv", data, capsys=capsys)
+    assert rc == 0, output
+    engine = eng.make_engine(url)
+    with engine.connect() as conn:
+        got = conn.execute(text("SELECT ward_code, held_on, attendees, format, dwo_present FROM meeting")).all()
+    engine.dispose()
+    assert [tuple(r) for r in got] == [("E05014053", "2023-05-05", 8, "online", 1)]
+
+
+def test_dry_run_changes_nothing(ready_url, tmp_path, capsys):
+    before = snapshot(ready_url)
+    rc, output = run(ready_url, tmp_path, "meetings.csv", MEETINGS, "--dry-run", capsys=capsys)
+    assert rc == 0 and "4 new, 0 changed, 0 unchanged" in output and "Dry run" in output
+    assert snapshot(ready_url) == before
+
+
+
+
+def test_preview_upsert_and_undo_restore_exactly(any_url, monkeypatch):
+    # Small thresholds so these few rows take the bulk paths: change records in chunks of two,
+    # and (PostgreSQL) foreign keys checked once after the insert.
+    monkeypatch.setattr(writes, "CHANGE_CHUNK", 2)
+    monkeypatch.setattr(writes, "BULK_FK_ROWS", 2)
+    engine = eng.make_engine(any_url)
+    seed.prepare(engine, sample=False)
+    empty = snapshot(any_url, ACTIVITY)
+    first = writes.check_files(engine, [("meetings.csv", MEETINGS)])
+    assert im.diff_counts(writes.preview(engine, "meetings", first[0].frame)) == {"new": 4, "changed": 0, "unchanged": 0}
+    (r1,) = writes.import_checked(engine, first, [MEETINGS], kind="upload")
+    assert (r1.new, r1.changed, r1.unchanged) == (4, 0, 0)
+    after_first = snapshot(any_url, ACTIVITY)
+    edited = MEETINGS.replace(b"2023-05-05,8,3,", b"2023-05-05,9,3,") + b"E05014053,2023-12-01,4,1,no,no,no,online,\n"
+    second = writes.check_files(engine, [("edited.csv", edited)])
+    (r2,) = writes.import_checked(engine, second, [edited], kind="upload")
+    assert (r2.new, r2.changed, r2.unchanged) == (1, 1, 3)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT attendees FROM meeting WHERE held_on = '2023-05-05'")).scalar() == 9
+        batch = conn.execute(select(ImportBatch.__table__).where(ImportBatch.id == r2.batch_id)).one()
+        assert (batch.file_name, batch.kind, batch.rows_new, batch.rows_changed, batch.rows_unchanged) == ("edited.csv", "upload", 1, 1, 3)
+        assert batch.checksum == seed.checksum(edited)
+    assert writes.undo_last(engine, "meetings") == (1, 1, "edited.csv")
+    assert snapshot(any_url, ACTIVITY) == after_first
+    assert writes.undo_last(engine, "meetings") == (4, 0, "meetings.csv")
+    assert snapshot(any_url, ACTIVITY) == empty
+    with pytest.raises(writes.ImportRefused, match="no import of meetings to undo"):
+        writes.undo_last(engine, "meetings")
+    with engine.connect() as conn:
+        assert conn.execute(select(ImportBatch.undone_at).where(ImportBatch.id == r1.batch_id)).scalar() is not None
+    engine.dispose()
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row-checks", "bulk-checks"])
+def test_a_refused_row_rolls_back_the_whole_file(any_url, monkeypatch, bulk):
+    """The database refuses one row (its ward is unknown there): no row and no batch is written."""
+    if bulk:
+        monkeypatch.setattr(writes, "BULK_FK_ROWS", 1)
+    engine = eng.make_engine(any_url)
+    seed.prepare(engine, sample=False)
+    before = snapshot(any_url)
+    fake = pl.DataFrame({"ward_code": ["E05014053", "E05999999"], "ward_name": ["Abbey", "Nowhere"], "borough_code": ["E09000002"] * 2})
+    data = rows(GOOD, "E05999999,2023-05-05,8,3,yes,yes,yes,online,yes")
+    checked = im.check(data, file="m.csv", refs=im.References(wards=fake))
+    assert checked.ok
+    with pytest.raises(writes.ImportRefused, match="nothing was imported"):
+        writes.upsert(engine, "meetings", checked.frame, file_name="m.csv", data=data, kind="upload")
+    assert snapshot(any_url) == before
+    with pytest.raises(Exception):  # the foreign key is still there afterwards
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO meeting (ward_code, held_on, attendees, public_attendees, dwo_present, "
+                              "promises_reviewed, minutes_published, format) VALUES ('E05999999', '2023-01-01', 1, 0, "
+                              "true, true, true, 'online')"))
+    engine.dispose()
+
+
+def test_sample_data_cannot_be_undone(seeded_sqlite_url):
+    engine = eng.make_engine(seeded_sqlite_url)
+    with pytest.raises(writes.ImportRefused, match="sample data"):
+        writes.undo_last(engine, "meetings")
+    engine.dispose()
+
+
+def test_engagement_may_cite_promises_in_the_same_upload(ready_url, tmp_path, capsys):
+    for name in ("promises.csv", "engagement.csv"):
+        (tmp_path / name).write_bytes((TEMPLATES / name).read_bytes())
+    rc = main(["--url", ready_url, "import", str(tmp_path / "engagement.csv"), str(tmp_path / "promises.csv")])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    assert out.index("into promises") < out.index("into engagement")
+    assert main(["--url", ready_url, "undo", "engagement"]) == 0
+    assert main(["--url", ready_url, "undo", "promises"]) == 0
+
+
+def test_policeuk_examples_import_as_promises_and_engagement(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    pri = POLICEUK / "example_E05014053_priorities.json"
+    ev = POLICEUK / "example_E05014053_events.json"
+    assert main(["--url", url, "import-policeuk", str(pri), "--neighbourhood", "E05014053", "--kind", "priorities"]) == 0
+    assert main(["--url", url, "import-policeuk", str(ev), "--neighbourhood", "E05014053", "--kind", "events"]) == 0
+    out = capsys.readouterr().out
+    assert "matches no promise category" in out  # the fourth priority is reported, not dropped
+    engine = eng.make_engine(url)
+    with engine.connect() as conn:
+        promises = conn.execute(text("SELECT category, origin, status, description FROM promise ORDER BY set_on, category")).all()
+        events = conn.execute(text("SELECT held_on, kind FROM engagement_activity ORDER BY held_on")).all()
+        meetings = conn.execute(text("SELECT count(*) FROM meeting")).scalar()
+    engine.dispose()
+    assert [p.category for p in promises] == ["theft", "anti-social behaviour", "road safety"]
+    assert all(p.origin == "panel" and p.status == "open" and p.description.startswith("police.uk priority: ") for p in promises)
+    assert "Abbey Road & the station" in promises[1].description and "<" not in promises[1].description
+    assert [tuple(e) for e in events] == [("2023-07-22", "community event"), ("2023-10-05", "public meeting"),
+                                         ("2023-11-18", "contact session")]
+    assert meetings == 0  # a police.uk "meeting" event is never a ward panel meeting
+
+
+def test_policeuk_unmatched_neighbourhood_is_reported_not_dropped(ready_url, capsys):
+    before = snapshot(ready_url)
+    ev = POLICEUK / "example_E05014053_events.json"
+    assert main(["--url", ready_url, "import-policeuk", str(ev), "--neighbourhood", "HEATHROW", "--kind", "events"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("not matched to a ward") == 3
+    assert snapshot(ready_url) == before
+
+
+# --- Property: random mutations of a valid file never raise, and import fully or change nothing --
+
+MUTATIONS = st.lists(
+    st.tuples(st.sampled_from(["replace", "delete", "insert", "duplicate_line", "truncate"]),
+              st.integers(min_value=0, max_value=10_000), st.text(max_size=6)),
+    min_size=1, max_size=4,
+)
+
+
+def mutate(data: str, ops) -> str:
+    for op, pos, chunk in ops:
+        i = pos % (len(data) + 1)
+        if op == "replace":
+            data = data[:i] + chunk + data[i + len(chunk):]
+        elif op == "delete":
+            data = data[:i] + data[i + 1 + len(chunk):]
+        elif op == "insert":
+            data = data[:i] + chunk + data[i:]
+        elif op == "duplicate_line":
+            lines = data.split("\n")
+            k = pos % len(lines)
+            lines.insert(k, lines[k])
+            data = "\n".join(lines)
+        else:
+            data = data[:i]
+    return data
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=MUTATIONS, encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
+def test_mutated_files_import_fully_or_change_nothing(ready_url, tmp_path, capsys, ops, encoding):
+    text_data = mutate(MEETINGS.decode(), ops)
+    data = text_data.encode(encoding, errors="replace")
+    before = snapshot(ready_url, WRITABLE)
+    rc, output = run(ready_url, tmp_path, "m.csv", data, capsys=capsys)
+    if rc != 0:
+        assert snapshot(ready_url, WRITABLE) == before, output
+        return
+    engine = eng.make_engine(ready_url)
+    checked = writes.check_files(engine, [("m.csv", data)])[0]
+    stored = writes.existing(engine, "meetings")
+    # Every checked row is in the database exactly as read.
+    assert checked.frame.join(stored, on=list(checked.frame.columns), how="anti", nulls_equal=True).height == 0
+    if "0 new, 0 changed" not in output:
+        assert main(["--url", ready_url, "undo", "meetings"]) == 0
+    capsys.readouterr()
+    engine.dispose()
+    after = snapshot(ready_url, WRITABLE)
+    after.pop("import_batch"), before.pop("import_batch"), after.pop("import_change"), before.pop("import_change")
+    assert after == before
