@@ -27,6 +27,7 @@ class Table:
     name: str  # the sheet name in the workbook (31 characters at most)
     frame: pl.DataFrame
     note: str = ""
+    pdf_rows: int | None = None  # print only the first rows of a long list; the workbook has them all
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,9 @@ def headline_section(borough: Area, period: Period, figures: Callable[[Area, Per
     else:
         finding = (
             f"{now.with_panel} of {now.wards} wards ({pct(now.panel_share)}) had a panel on {uk_date(period.end)}, "
-            f"against {pct(london.panel_share)} across London; {pct(now.completion)} of the {now.closed} promises "
-            f"closed in the period were achieved (London {pct(london.completion)})."
+            f"against {pct(london.panel_share)} across London; "
+            + (f"{pct(now.completion)} of the {now.closed} promises closed in the period were achieved "
+               f"(London {pct(london.completion)})." if now.closed else "no promise was closed in the period.")
         )
     return Section(
         "headline",
@@ -242,16 +244,142 @@ def build_pack(
     )
 
 
-# Until the functioning rubric (issue #4) lands in the pack, the map shows whether a panel exists.
-PRESENCE_LEGEND = [("Has a panel", "P", "#56B4E9"), ("No panel", "N", "#E69F00"), ("Not Met", "C", "#DDDDDD")]
+# --- sections from the coverage (issue #4) and meetings/promises/outcomes (issue #6) pages ---
+# Each takes the same view object the page draws, so the pack and the page cannot disagree.
+
+def status_legend() -> list[tuple[str, str, str]]:
+    """(word, letter, colour) of every panel status, as the Panel coverage page shows them."""
+    from dashboard import status_style as s
+
+    return [(word, s.STYLES[word].letter, s.STYLES[word].hex) for word in s.ALL_STATUSES]
 
 
-def panel_presence(wards: pl.DataFrame, panels: pl.DataFrame, day: dt.date) -> dict[str, str]:
-    """ward_code -> 'Has a panel' | 'No panel' | 'Not Met' on ``day``."""
-    from dashboard.expressions import open_on
+def lettered(status: str) -> str:
+    """'NF Not functioning': the status with its letter, readable in black and white (no symbol
+    font is needed in the PDF)."""
+    from dashboard import status_style as s
 
-    open_wards = set(panels.filter(open_on(day, start="established_on", end="closed_on"))["ward_code"])
-    return {
-        code: ("Not Met" if force != areas.MET else "Has a panel" if code in open_wards else "No panel")
-        for code, force in wards.select("ward_code", "police_force").iter_rows()
-    }
+    return f"{s.STYLES[status].letter} {status}" if status in s.STYLES else status
+
+
+def attention_section(borough: Area, period: Period, plans: pl.DataFrame) -> Section:
+    """Wards with no panel or a panel not functioning, their reasons and remedy plans: plans past
+    due first, then wards with no plan, then plans not yet due (issue #8)."""
+    from dashboard import coverage as cov
+    from dashboard import status_style as s
+
+    if plans.is_empty():
+        return Section(
+            "attention", "Wards needing a remedy plan",
+            f"On {uk_date(period.end)} every Met ward in {borough.name} had a panel that was functioning or at risk: "
+            "no remedy plan is needed.",
+        )
+    order = {cov.PAST_DUE: 0, cov.NO_PLAN: 1, cov.NOT_YET_DUE: 2, cov.NOT_REQUIRED: 3}
+    rows = plans.sort(pl.col("plan_state").replace_strict(order, return_dtype=pl.Int8), "due_on", "ward_name", nulls_last=True)
+    n = lambda col, value: rows.filter(pl.col(col) == value).height  # noqa: E731
+    none, not_working = n("status", s.NO_PANEL), n("status", s.NOT_FUNCTIONING)
+    past, no_plan = n("plan_state", cov.PAST_DUE), n("plan_state", cov.NO_PLAN)
+    finding = (
+        f"On {uk_date(period.end)}, {none} ward{'s' if none != 1 else ''} had no panel and {not_working} had a panel "
+        f"that was not functioning; {past} remedy plan{'s were' if past != 1 else ' was'} past due and "
+        f"{no_plan} ward{'s' if no_plan != 1 else ''} had no plan at all."
+    )
+    table = rows.select(
+        pl.col("plan_state").alias("plan"), pl.col("ward_name").alias("ward"),
+        pl.col("status").map_elements(lettered, return_dtype=pl.String).alias("status"),
+        "reasons", "action", "owner", pl.col("due_on").alias("due"),
+    )
+    return Section(
+        "attention", "Wards needing a remedy plan", finding,
+        paragraphs=("A board should ask the Met what is planned for every ward here. Plans past due come first, then "
+                    "wards with no plan. Status letters: NP no panel, NF not functioning.",),
+        tables=(Table("Remedy plans", table),),
+    )
+
+
+def meetings_section(borough: Area, period: Period, view, minimum: int) -> Section:
+    """Meetings: the borough's habits beside the previous period and London, and wards below the
+    quarterly minimum (the Meetings page's figures)."""
+    from dashboard import meetings as mt
+    from dashboard.compare import comparison
+
+    below = view.below.select(
+        pl.col("ward_name").alias("ward"), pl.col("meetings").alias("meetings in period"),
+        pl.col("quarters_below").alias("quarters below minimum"), pl.col("fewest_in_a_quarter").alias("fewest in a quarter"),
+    )
+    return Section(
+        "meetings", "Meetings below the minimum", view.below_title + ".",
+        paragraphs=(f"The minimum is {minimum} meeting{'s' if minimum != 1 else ''} a quarter. A ward with no panel "
+                    "holds no meetings, so it is listed too.", view.shares_title + "."),
+        tables=(
+            Table("Meetings below minimum", below),
+            Table("Meetings", comparison(mt.SUMMARY_ROWS, view.now, view.before, view.london, area_name=borough.name, period=period)),
+        ),
+    )
+
+
+def promises_section(borough: Area, period: Period, view, review_days: int) -> Section:
+    """Open promises past review, by who chose them (panel, borough, centre), and the list."""
+    from dashboard import promises as pr
+    from dashboard import vocabulary as voc
+    from dashboard.compare import comparison
+
+    late = view.overdue
+    by_origin = (
+        pl.DataFrame({"origin": list(voc.PROMISE_ORIGINS)})
+        .join(late.group_by("origin").len(), on="origin", how="left")
+        .select(pl.col("origin").replace_strict(ORIGIN_WORDS, default=pl.col("origin")).alias("chosen by"),
+                pl.col("len").fill_null(0).cast(pl.Int64).alias("promises past review"))
+    )
+    parts = "; ".join(f"{n} {ORIGIN_FINDING[who]}" for who, n in by_origin.iter_rows() if n)
+    finding = (
+        f"{late.height} open promise{'s were' if late.height != 1 else ' was'} past review on {uk_date(period.end)}"
+        + (f": {parts}." if parts else ".")
+    )
+    listed = late.select(
+        pl.col("ward_name").alias("ward"), "promise_ref", "category",
+        pl.col("origin").replace_strict(ORIGIN_WORDS, default=pl.col("origin")).alias("chosen by"),
+        pl.col("set_on").alias("set"), pl.col("days_open").alias("days open"),
+    )
+    return Section(
+        "promises", "Promises open past review", finding,
+        paragraphs=(f"A promise is past review when it is still open more than {review_days} days after it was set. "
+                    "Promises chosen by the panel compete for police time with those set by the borough or centrally.",
+                    view.summary_title + "."),
+        tables=(
+            Table("Past review by origin", by_origin),
+            Table("Promises past review", listed, pdf_rows=PDF_LIST_ROWS),
+            Table("Promises", comparison(pr.SUMMARY_ROWS, view.now, view.before, view.london, area_name=borough.name, period=period)),
+        ),
+    )
+
+
+ORIGIN_WORDS = {"panel": "the panel", "borough": "the borough", "central": "the centre"}
+ORIGIN_FINDING = {"the panel": "chosen by the panel", "the borough": "set by the borough", "the centre": "set centrally"}
+PDF_LIST_ROWS = 30  # a printed list longer than this is cut, oldest first kept; the workbook has every row
+
+
+def feedback_section(borough: Area, period: Period, view) -> Section:
+    """"You said, we did": how many closed promises were fed back to residents, and how soon."""
+    return Section(
+        "feedback", "\u201cYou said, we did\u201d", view.lags_title + ".",
+        paragraphs=("Days from a promise closing to its outcome being published to residents. Feedback published on or "
+                    "before the day a promise closed counts as told.",),
+        tables=(Table("You said we did", view.lags),),
+    )
+
+
+def outcomes_section(borough: Area, period: Period, view) -> Section:
+    """Engagement outputs beside outcomes (the Engagement outcomes page's summary)."""
+    from dashboard import outcomes as oc
+    from dashboard.compare import comparison
+
+    return Section(
+        "outcomes", "Engagement: outputs beside outcomes", view.outputs_title + ".",
+        paragraphs=("Outputs are what was done (activities, people reached); outcomes are what came of it (promises "
+                    "achieved, residents told). MOPAC reviews engagement by its outcomes.",),
+        tables=(
+            Table("Outputs and outcomes", comparison(oc.SUMMARY_ROWS, view.now, view.before, view.london, area_name=borough.name, period=period)),
+            Table("Activities by kind", view.kinds),
+        ),
+    )

@@ -433,7 +433,7 @@ def build(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame,
     comp = compare(active, population, codes, dims, level=level)
     dis = dissimilarity(comp)
     gap = combined(dis, dims)
-    wide = dis.pivot(on="dimension", index="ward_code", values="index") if dis.height else pl.DataFrame({"ward_code": codes})
+    wide = dis.pivot(on="dimension", index="ward_code", values="index") if dis.height else pl.DataFrame({"ward_code": codes}, schema={"ward_code": pl.String})
     wide = wide.rename({d.key: f"{d.key}_index" for d in dims if d.key in wide.columns})
     complete = dis.filter(pl.col("dimension") == ETHNIC.key).select("ward_code", pl.col("completeness").alias("ethnic_stated_share"))
     flagged = (

@@ -214,6 +214,7 @@ def promises_view(tables: Tables, area: Area, period: Period, *, first: dt.date,
         f"{area.name}: {pct(now['completion'])} of the {count(now['closed'])} promises closed were achieved "
         f"({pct(before['completion'])} the period before"
         + ("" if london is None else f"; London {pct(london['completion'])}") + ")"
+        if now["closed"] else f"{area.name}: no promise was closed in {period.label}"
     )
     statuses = pr.status_counts(promises, codes, period.end)
     total = int(statuses["promises"].sum())
@@ -246,6 +247,7 @@ def promises_view(tables: Tables, area: Area, period: Period, *, first: dt.date,
         f"{area.name}: residents were told the outcome of {pct(now['feedback_share'])} of promises closed "
         f"({pct(before['feedback_share'])} the period before"
         + ("" if london is None else f"; London {pct(london['feedback_share'])}") + ")"
+        if now["closed"] else f"{area.name}: no promise was closed in {period.label}, so there was no outcome to tell residents"
     )
     return PromisesView(
         now, before, london, summary_title, statuses, status_title, overdue, overdue_title, categories, categories_title,
@@ -289,8 +291,8 @@ def outcomes_view(tables: Tables, area: Area, period: Period, *, measure: str, o
     london = None if area.is_london else oc.summary(engagement, promises, london_met["ward_code"].to_list(), period)
     outputs_title = (
         f"{area.name}: {count(now['activities'])} activities reached {count(now['people'])} people; "
-        f"{pct(now['completion'])} of promises closed were achieved"
-        + ("" if london is None else f" (London {pct(london['completion'])})")
+        + (f"{pct(now['completion'])} of promises closed were achieved"
+           + ("" if london is None else f" (London {pct(london['completion'])})") if now["closed"] else "no promise was closed")
     )
     kinds = oc.by_kind(engagement, codes, period)
     boroughs = None if area.is_london else areas.borough_codes(wards, area)

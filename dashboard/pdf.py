@@ -61,10 +61,27 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def column_widths(frame: pl.DataFrame, *, sample: int = 60) -> list[float]:
+    """Share the page width by how much each column holds: a column of sentences (reasons) gets
+    more room than one of codes. Each column first gets room for its longest word; the rest of
+    the width is shared by the average length of the cells."""
+    n = max(len(frame.columns), 1)
+    need, floor = [], []
+    for c in frame.columns:
+        values = [cell_text(x) for x in frame[c].head(sample).to_list()]
+        words = [len(w) for text in [c.replace("_", " "), *values] for w in text.split()] or [1]
+        need.append(max(max(words), (sum(map(len, values)) / len(values)) if values else 0, 4))
+        floor.append((max(words) + 2) * 4.8 / WIDTH)  # the longest word fits on one line (8 pt, bold header)
+    if sum(floor) >= 1:
+        return [WIDTH * f / sum(floor) for f in floor]
+    spare, total = 1 - sum(floor), sum(need)
+    return [WIDTH * (f + spare * x / total) for x, f in zip(need, floor)]
+
+
 def _table(frame: pl.DataFrame) -> LongTable:
     header = [Paragraph(escape(c.replace("_", " ")), HEAD) for c in frame.columns]
     body = [[Paragraph(escape(cell_text(v)), CELL) for v in row] for row in frame.iter_rows()]
-    t = LongTable([header, *body], repeatRows=1, colWidths=[WIDTH / max(len(frame.columns), 1)] * len(frame.columns))
+    t = LongTable([header, *body], repeatRows=1, colWidths=column_widths(frame))
     t.setStyle(
         TableStyle(
             [
@@ -165,7 +182,12 @@ def _section(s: Section) -> list:
         flow += [Spacer(1, 6)]
         if t.note:
             flow.append(Paragraph(escape(t.note), BODY))
-        flow.append(_table(t.frame) if t.frame.height else Paragraph("None.", BODY))
+        frame = t.frame
+        if t.pdf_rows is not None and frame.height > t.pdf_rows:
+            flow.append(Paragraph(escape(f"The first {t.pdf_rows} of {frame.height:,} are listed here; the workbook's "
+                                         f"sheet \u201c{t.name}\u201d has them all."), BODY))
+            frame = frame.head(t.pdf_rows)
+        flow.append(_table(frame) if frame.height else Paragraph("None.", BODY))
     flow.append(Spacer(1, 10))
     return flow
 

@@ -138,9 +138,12 @@ def _pack(url: str, borough_code: str, period, produced_on):
     batches = _batches(url)
     real = batches.filter(pl.col("kind").is_in(["upload", "cli"]))
     last = (real if real.height else batches)["imported_at"].max()
-    status = briefing.panel_presence(wards.filter(pl.col("borough_code") == borough_code), tables["panels"], period.end)
     borough = areas.resolve(wards, bcu=None, borough=borough_code, ward=None)
-    extra = (briefing.diversity_section(borough, period, _diversity_area(url, period.end, borough.level, borough.code)),)
+    text = rubric_text()
+    in_borough = areas.wards_in(wards, borough)
+    all_status = _status(url, period.end, text)
+    status = dict(all_status.filter(pl.col("ward_code").is_in(in_borough["ward_code"].implode())).select("ward_code", "status").iter_rows())
+    extra = pack_sections(url, borough, period, all_status, text)
     return briefing.build_pack(
         borough_code,
         period,
@@ -150,9 +153,43 @@ def _pack(url: str, borough_code: str, period, produced_on):
         sources=reference.ATTRIBUTION,
         last_import=last.date() if last else None,
         status=status,
-        legend=briefing.PRESENCE_LEGEND,
+        legend=[item for item in briefing.status_legend() if item[0] in set(status.values()) or item[0] != _CITY],
         extra=extra,
     )
+
+
+def pack_sections(url: str, borough, period, all_status: pl.DataFrame, text: str) -> tuple:
+    """The pack's sections after the map, from the same cached views the pages draw (issues #4-#6)."""
+    from dashboard import areas, briefing, coverage, engagement_views, periods
+    from dashboard import meetings as mt
+    from dashboard import promises as pr
+    from dashboard import status_style as style
+    from dashboard import vocabulary as voc
+
+    wards = _read("wards", url)
+    sections = []
+    met = areas.met_wards(areas.wards_in(wards, borough))
+    if met.height:
+        plans = coverage.remedy_table(
+            all_status.filter(pl.col("ward_code").is_in(met["ward_code"].implode())), wards, _read("remedy_plans", url),
+            as_of=period.end, statuses=(style.NO_PANEL, style.NOT_FUNCTIONING),
+        )
+        sections.append(briefing.attention_section(borough, period, plans))
+    sections.append(briefing.diversity_section(borough, period, _diversity_area(url, period.end, borough.level, borough.code)))
+    if engagement_views.has_met_wards(wards, borough):
+        first = periods.shift_quarters(period.end, -7)
+        args = (url, borough.level, borough.name, borough.code, period.end, period.span)
+        minimum, review_days = mt.DEFAULT_MINIMUM, pr.DEFAULT_REVIEW_DAYS
+        meetings = _meetings_view(*args, first, period.end, minimum)
+        promises = _promises_view(*args, first, review_days)
+        outcomes = _outcomes_view(*args, voc.PAS_MEASURES[0], "completion", first)
+        sections += [
+            briefing.meetings_section(borough, period, meetings, minimum),
+            briefing.promises_section(borough, period, promises, review_days),
+            briefing.feedback_section(borough, period, promises),
+            briefing.outcomes_section(borough, period, outcomes),
+        ]
+    return tuple(sections)
 
 
 _READERS_FOR_PACK = ("panels", "meetings", "promises", "engagement", "confidence", "remedy_plans", "members", "dwo_assignments", "ward_population")

@@ -85,3 +85,64 @@ def test_pack_never_shows_a_member_count_below_five(app_env):
                     assert str(value).strip() not in {"1", "2", "3", "4"}, (name, title, value)
                     seen_fewer |= value == "fewer than 5"
     assert book["Panel diversity"].max_row > 20  # Croydon's panels are all there
+
+
+def test_pack_sections_carry_the_meetings_and_promises_pages_figures(app_env):
+    """The pack's meetings-below-minimum and promises-past-review figures are the pages' own."""
+    import datetime as dt
+    import re
+
+    from dashboard import periods, state
+
+    meetings = run_page("pages/meetings.py", borough="E09000008", quarter="2023-Q2")
+    below_title = next(s.value for s in meetings.subheader if "Met wards" in s.value)
+    promises = run_page("pages/promises.py", borough="E09000008", quarter="2023-Q2")
+    overdue_title = next(s.value for s in promises.subheader if "past review" in s.value)
+    overdue = int(re.search(r"Croydon: ([\d,]+) open promises", overdue_title).group(1).replace(",", ""))
+
+    period = periods.period_ending(dt.date(2023, 6, 30), "quarter")
+    sections = {s.key: s for s in state.briefing_pack("E09000008", period).sections}
+    assert sections["meetings"].finding == below_title + "."
+    assert sections["promises"].finding.startswith(f"{overdue} open promises were past review on 30 June 2023")
+    by_origin = sections["promises"].tables[0].frame
+    assert by_origin["promises past review"].sum() == overdue
+
+    pdf, xlsx = state.briefing_files("E09000008", period)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert book["Promises past review"].max_row - 1 == overdue  # every row, though the PDF lists the first 30
+    below_n = int(re.search(r": (\d+) of 28", below_title).group(1))
+    assert book["Meetings below minimum"].max_row - 1 == below_n
+    text = " ".join(pdf_text(pdf).split())
+    for heading in ("Wards needing a remedy plan", "Meetings below the minimum", "Promises open past review",
+                    "You said, we did", "Engagement: outputs beside outcomes"):
+        assert heading in text, heading
+    assert f"The first 30 of {overdue} are listed here" in text
+
+
+def test_pack_from_a_database_with_no_activity_at_all(tmp_path, monkeypatch):
+    """A shared database just created (reference data, no panels yet): every section says so plainly."""
+    import datetime as dt
+
+    from data_access import engine as eng
+    from data_access import seed
+
+    url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    engine = eng.make_engine(url)
+    seed.prepare(engine, sample=False)
+    engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(ROOT)
+    at = run_page("pages/briefing.py", borough="E09000008")
+    assert "There is no activity data yet" in at.info[0].value  # the page says so, no traceback
+
+    from dashboard import periods, state
+
+    period = periods.period_ending(dt.date(2025, 12, 31), "quarter")
+    findings = " ".join(s.finding for s in state.briefing_pack("E09000008", period).sections)
+    assert "0 of 28 wards (0%) had a panel" in findings
+    assert "no promise was closed in the period" in findings
+    assert "28 wards had no panel and 0 had a panel that was not functioning" in findings
+    assert "No panel in Croydon had members recorded" in findings
+    assert "no Public Attitude Survey figures for Croydon" in findings
+    pdf, _ = state.briefing_files("E09000008", period)
+    assert "Croydon" in pdf_text(pdf)
