@@ -1,8 +1,7 @@
 """The borough map: metrics a user can colour wards by, and the pydeck spec (issue #4). No st.*.
 
 Adding a measure is one entry in ``METRICS`` (or ``register(name, MapMetric(...))`` from another
-module): a function from ``MapInputs`` to a frame of ward_code, value, label. The "diversity gap"
-of the membership issue is meant to arrive that way.
+module): a function from ``MapInputs`` to a frame of ward_code, value, label.
 
 No request leaves the machine: the base map is the blank local style in ``static/map_style.json``
 served by Streamlit's static serving, and boundaries travel inside the spec. Tooltips use
@@ -136,6 +135,31 @@ def _completion_metric(inputs: MapInputs) -> pl.DataFrame:
     )
 
 
+def _diversity_metric(inputs: MapInputs) -> pl.DataFrame:
+    """The combined diversity gap of each ward's panel (issue #5); no open panel -> no data."""
+    from dashboard import diversity
+
+    gap = diversity.ward_gap(inputs.table("members"), inputs.table("panels"), inputs.table("ward_population"), inputs.as_of)
+    return (
+        inputs.status.select("ward_code", "status")
+        .join(gap, on="ward_code", how="left")
+        .select("ward_code", pl.col("value").round(0),  # whole numbers, as the label shows them
+                pl.when(pl.col("status") == s.NO_PANEL).then(pl.lit("No panel")).otherwise(pl.col("label")).alias("label"))
+    )
+
+
+DIVERSITY_WIDE = 35  # a gap at or above this is called wide in the map's finding
+
+
+def _diversity_finding(values: pl.DataFrame, area_name: str, inputs: MapInputs) -> str:
+    known = values["value"].drop_nulls()
+    if known.is_empty():
+        return f"{area_name}: no panel has enough stated membership data for a diversity gap"
+    wide = int((known >= DIVERSITY_WIDE).sum())
+    return (f"{area_name}: the typical panel's diversity gap is {known.median():.0f} of 100; {wide:,} of {known.len():,} "
+            f"panels are {DIVERSITY_WIDE} or more away from their ward")
+
+
 METRICS: dict[str, MapMetric] = {
     "Panel status": MapMetric(
         "Panel status", _status_metric, kind="status",
@@ -153,6 +177,13 @@ METRICS: dict[str, MapMetric] = {
         bins=((-math.inf, "under 40%"), (40, "40% to 54%"), (55, "55% to 69%"), (70, "70% to 84%"), (85, "85% or more")),
         explain="Of the promises closed in the 12 months to the date, the share achieved (withdrawn ones count as closed).",
         finding=_completion_finding,
+    ),
+    "Diversity gap": MapMetric(
+        "Diversity gap", _diversity_metric,
+        bins=((-math.inf, "under 15"), (15, "15 to 24"), (25, "25 to 34"), (35, "35 to 49"), (50, "50 or more")),
+        explain=("How far the panel's members are from the ward's Census 2021 profile: the index of dissimilarity, "
+                 "0 (the panel mirrors its ward) to 100, the mean of ethnic group and age. Members active on the date."),
+        finding=_diversity_finding,
     ),
 }
 

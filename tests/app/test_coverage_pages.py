@@ -194,7 +194,7 @@ def test_map_with_a_ward_chosen_outlines_it_and_shows_its_detail(app_env):
     assert any(h.value.startswith(f"{name} (Hackney): ") for h in at.subheader)
 
 
-@pytest.mark.parametrize("metric", ["Panel status", "Meetings in the last 12 months", "Promise completion"])
+@pytest.mark.parametrize("metric", ["Panel status", "Meetings in the last 12 months", "Promise completion", "Diversity gap"])
 def test_every_map_metric_has_a_legend_and_a_table(app_env, metric):
     at = open_page("pages/borough_map.py", map_metric=metric)
     rows = table(at, "map_values")

@@ -258,3 +258,25 @@ def test_sex_is_compared_only_when_a_ward_table_is_loaded():
     assert sex["index"][0] == pytest.approx(50.0)
     b = built.panels.filter(pl.col("ward_code") == "B").row(0, named=True)
     assert b["gap"] == pytest.approx((b["ethnic_group_index"] + b["age_band_index"] + 50.0) / 3)
+
+
+def test_diversity_gap_on_the_borough_map():
+    """Ward A's gap (50, worked out above) lands in the '50 or more' class; B's 0.5^5 panel is
+    all White against a half-Black ward: ethnic 50, age 50 -> 50; a ward with no panel reads
+    'No panel' and has no colour; the City stays the City."""
+    from dashboard import maps
+    from dashboard import status_style as s
+
+    status = pl.DataFrame({"ward_code": ["A", "B", "G", "H"], "status": [s.FUNCTIONING, s.AT_RISK, s.NO_PANEL, s.CITY]})
+    tables = {"members": MEMBERS, "panels": PANELS, "ward_population": POP}
+    inputs = maps.MapInputs(as_of=DAY, status=status, table=tables.__getitem__)
+    out = maps.ward_values(maps.METRICS["Diversity gap"], inputs)
+    got = {r["ward_code"]: (r["value"], r["key"], r["label"]) for r in out.iter_rows(named=True)}
+    assert got["A"] == (50.0, "5", "Diversity gap 50 of 100 (ethnic group 25, age 75)")
+    assert got["B"][0] == 50.0 and got["B"][1] == "5"
+    assert got["G"] == (None, "–", "No panel")
+    assert got["H"] == (None, "–", s.CITY)
+    met = out.filter(pl.col("status") != s.CITY)
+    assert maps.METRICS["Diversity gap"].title_for(met, "Here", inputs) == (
+        "Here: the typical panel's diversity gap is 50 of 100; 2 of 2 panels are 35 or more away from their ward"
+    )
