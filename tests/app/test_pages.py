@@ -74,19 +74,8 @@ def test_a_link_with_an_unknown_value_falls_back_without_error(app_env):
     assert metrics_of(at)["Met wards"] == "679"
 
 
-def test_placeholder_pages_say_so_and_show_no_figures(app_env):
-    # Whichever pages are still placeholders (issue #4 built Panel coverage and the map).
-    placeholders = [p.path for p in PAGES if "not_built(" in (ROOT / p.path).read_text()]
-    assert "pages/coverage.py" not in placeholders
-    at = start()
-    for page in placeholders:
-        at.switch_page(page).run()
-        assert "not built yet (issue #" in at.info[0].value
-        assert not at.metric
-
-
 def test_every_page_runs_through_the_app():
     """Each page hands over to streamlit_app.py if Streamlit ran it alone (see ui.run_through_app)."""
     for spec in PAGES:
         source = (ROOT / spec.path).read_text()
-        assert "run_through_app()" in source or "not_built(" in source, spec.path
+        assert "ui.run_through_app()" in source, spec.path
