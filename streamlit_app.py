@@ -52,14 +52,11 @@ if user is None and not (spec is not None and spec.public):
         st.button("Sign in", type="primary", on_click=st.login, key="sign_in")
     st.stop()
 
-if user is not None:
-    if not user.signed_in:
-        st.warning(access.OPEN_BANNER)
-    else:
-        names = dict(state.table("boroughs").select("borough_code", "borough_name").iter_rows())
-        st.sidebar.caption(f"Signed in as {user.describe(names)}.")
-        if not access.auth_test_hook():
-            st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")
+if user is not None and user.signed_in:  # (open mode's banner is drawn by each page: ui.run_through_app)
+    names = dict(state.table("boroughs").select("borough_code", "borough_name").iter_rows())
+    st.sidebar.caption(f"Signed in as {user.describe(names)}.")
+    if not access.auth_test_hook():
+        st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")
 
 if state.is_sample():
     st.sidebar.warning(

@@ -203,7 +203,7 @@ def signed_in_claims() -> dict | None:
 
     if hook := os.environ.get(TEST_USER_ENV):
         return json.loads(hook)
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in", False):
         return None
     return dict(st.user.to_dict())
 

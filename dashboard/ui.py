@@ -33,6 +33,12 @@ def run_through_app() -> None:
     if PagesManager.uses_pages_directory and not st.session_state.get(ENTRY_RAN):
         PagesManager.uses_pages_directory = False
         st.rerun()
+    # issue #10: without sign-in, every page says so at its top.
+    user = state.access()
+    if user is not None and not user.signed_in:
+        from dashboard.access import OPEN_BANNER
+
+        st.warning(OPEN_BANNER, icon=":material/lock_open:")
 
 
 def filters() -> tuple[Area, Period] | None:
