@@ -79,7 +79,17 @@ ACCESS_KEY = "_access"  # set by streamlit_app.py on every run; no widget has th
 
 
 def access():
-    """The current user's Access (dashboard.access), as streamlit_app.py found it on this run."""
+    """The current user's Access (dashboard.access), as streamlit_app.py found it on this run.
+
+    Outside a Streamlit run (a script or benchmark calling these functions directly, with no
+    user and no browser) there is nobody to restrict: full access, as the command line has.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        from dashboard.access import Access
+
+        return Access(email="script", role="administrator", boroughs=None, signed_in=False)
     return st.session_state.get(ACCESS_KEY)
 
 

@@ -141,3 +141,29 @@ def test_an_administrator_reads_the_audit_log(roles, app_env):
     assert at.title[0].value == "Audit log"
     log = at.dataframe[0].value
     assert "diversity_panels_E09000012_2023-12-31.csv" in list(log["what"])
+
+
+def test_a_steward_upload_with_a_camden_row_is_refused_and_audited(roles, seeded_sqlite_url, tmp_path, monkeypatch):
+    import shutil
+
+    from data_access import audit, writes
+    from data_access import engine as eng
+
+    copy = tmp_path / "own.sqlite"
+    shutil.copy(seeded_sqlite_url.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    roles("steward@hackney.example.org")
+    data = (b"ward_code,held_on,attendees,public_attendees,dwo_present,promises_reviewed,minutes_published,format\n"
+            b"E05009367,2030-01-10,12,3,yes,yes,yes,online\n"   # Brownswood, Hackney
+            b"E05013652,2030-01-11,9,2,yes,no,yes,in person\n")  # Belsize, Camden
+    engine = eng.make_engine(f"sqlite:///{copy}")
+    before = writes.existing(engine, "meetings").height
+    at = start("pages/data.py")
+    at.file_uploader(key="upload").set_value([("two boroughs.csv", data, "text/csv")]).run()
+    at.button(key="import").click().run()
+    assert not at.exception
+    assert r"row 3 \(E05013652, Camden\) is outside the boroughs you may change" in at.error[0].value
+    assert writes.existing(engine, "meetings").height == before
+    event = audit.events(engine).row(0, named=True)
+    assert (event["who"], event["action"], event["rows"]) == ("steward@hackney.example.org", "import refused", 2)
+    engine.dispose()

@@ -124,3 +124,17 @@ def test_the_audit_trail_keeps_who_what_and_how_many(engine):
         ("ann@example.org", "download", "diversity_panels_E09000012.csv", 21),
     ]
     assert log["at"].dtype == pl.Datetime("us") and log["at"].null_count() == 0
+
+
+def test_the_command_line_audits_its_imports_and_undos(sqlite_url, tmp_path, capsys):
+    from data_access.__main__ import main
+
+    path = tmp_path / "members.csv"
+    path.write_bytes(members_csv(("H9", BROWNSWOOD), ("C9", BELSIZE)))
+    assert main(["--url", sqlite_url, "import", str(path)]) == 0
+    assert main(["--url", sqlite_url, "undo", "members"]) == 0
+    e = eng.make_engine(sqlite_url)
+    log = audit.events(e).select("who", "action", "rows").rows()
+    e.dispose()
+    assert [(action, rows) for _, action, rows in log] == [("undo", 2), ("import", 2)]
+    assert all(who.startswith("command line") for who, _, _ in log)
