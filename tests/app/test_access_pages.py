@@ -128,11 +128,16 @@ def test_a_signed_in_stranger_is_told_they_have_no_access(roles):
     assert not at.metric
 
 
-def test_an_administrator_reads_the_audit_log(roles, app_env):
+def test_an_administrator_reads_the_audit_log(roles, seeded_sqlite_url, tmp_path, monkeypatch):
+    import shutil
+
     from data_access import audit
     from data_access import engine as eng
 
-    engine = eng.make_engine(app_env)
+    copy = tmp_path / "own.sqlite"  # a private copy: the shared database stays as seeded
+    shutil.copy(seeded_sqlite_url.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    engine = eng.make_engine(f"sqlite:///{copy}")
     audit.record(engine, "viewer@hackney.example.org", audit.DOWNLOAD, "diversity_panels_E09000012_2023-12-31.csv", 21)
     engine.dispose()
     roles("boss@example.org", groups=["admins"])

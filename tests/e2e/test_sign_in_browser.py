@@ -9,6 +9,7 @@ links a stylesheet on a CDN, and the browser is stopped from fetching it.
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections.abc import Iterator
 from urllib.parse import urlparse
@@ -55,6 +56,8 @@ def provider() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def signed_app_url(provider, seeded_sqlite_url, tmp_path_factory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("sign_in")
+    database = folder / "own.sqlite"  # downloads here are audited: keep the shared database as seeded
+    shutil.copy(seeded_sqlite_url.removeprefix("sqlite:///"), database)
     port = _free_port()
     secrets = folder / "secrets.toml"
     secrets.write_text(
@@ -67,7 +70,7 @@ def signed_app_url(provider, seeded_sqlite_url, tmp_path_factory) -> Iterator[st
     )
     roles = folder / "roles.toml"
     roles.write_text(ROLES)
-    with serve(seeded_sqlite_url, folder / "streamlit.log", port=port, args=("--secrets.files", str(secrets)),
+    with serve(f"sqlite:///{database}", folder / "streamlit.log", port=port, args=("--secrets.files", str(secrets)),
                env={"WARD_PANEL_ROLES": str(roles)}) as url:
         yield url
 
