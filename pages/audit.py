@@ -13,8 +13,7 @@ if user is None or not user.is_admin:
     st.stop()
 
 st.caption(
-    "Who imported, undid or downloaded member-level data, when, what and how many rows; newest first. "
-    "Imports refused because they reached outside the importer's boroughs are listed too."
+    "Who imported, undid or downloaded member-level data, when, what and how many rows; newest first."
 )
 events = state.audit_events()
 if events.is_empty():

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import imports, state, ui
 from dashboard.contract import TABLES
 from data_access import audit, writes
+from data_access import access_checks
 from data_access.access_checks import OutOfScope
 
 ui.run_through_app()
@@ -97,8 +98,18 @@ else:
             counts = imports.diff_counts(writes.preview(engine, c.table, c.frame))
             summary.append({"file": c.file, "table": c.table, **counts})
         ui.table_with_download(pl.DataFrame(summary), file_name="import_preview.csv", key="preview")
+    # issue #10: say before the Import button if a file reaches outside the user's boroughs (the
+    # import itself refuses it again in data_access, whatever the page shows).
+    outside = []
+    for c in ready:
+        try:
+            access_checks.require_within(c.frame, user.writable, engine, file=c.file)
+        except OutOfScope as exc:
+            outside.append(str(exc))
     if errors:
         st.error("Nothing can be imported until every problem is fixed. Correct the file(s) and upload them again.")
+    elif outside:
+        st.error(ui.escape_md(" ".join(outside)))
     elif ready and st.button("Import", type="primary", key="import"):
         try:
             results = writes.import_checked(engine, checked, datas, kind="upload", boroughs=user.writable)

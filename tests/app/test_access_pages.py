@@ -148,7 +148,7 @@ def test_an_administrator_reads_the_audit_log(roles, seeded_sqlite_url, tmp_path
     assert "diversity_panels_E09000012_2023-12-31.csv" in list(log["what"])
 
 
-def test_a_steward_upload_with_a_camden_row_is_refused_and_audited(roles, seeded_sqlite_url, tmp_path, monkeypatch):
+def test_a_steward_upload_with_a_camden_row_is_refused_and_their_own_is_audited(roles, seeded_sqlite_url, tmp_path, monkeypatch):
     import shutil
 
     from data_access import audit, writes
@@ -165,10 +165,18 @@ def test_a_steward_upload_with_a_camden_row_is_refused_and_audited(roles, seeded
     before = writes.existing(engine, "meetings").height
     at = start("pages/data.py")
     at.file_uploader(key="upload").set_value([("two boroughs.csv", data, "text/csv")]).run()
+    assert not at.exception
+    # Said before any Import button is offered; data_access refuses it again on write (tests/db).
+    assert r"row 3 \(E05013652, Camden\) is outside the boroughs you may change" in at.error[0].value
+    assert [b.key for b in at.button if b.key == "import"] == []
+    assert writes.existing(engine, "meetings").height == before
+    # Only the Hackney row: imported, and audited under the steward's name.
+    at.file_uploader(key="upload").set_value([("hackney.csv", data.rsplit(b"E05013652", 1)[0].rsplit(b"\n", 1)[0] + b"\n",
+                                               "text/csv")]).run()
     at.button(key="import").click().run()
     assert not at.exception
-    assert r"row 3 \(E05013652, Camden\) is outside the boroughs you may change" in at.error[0].value
-    assert writes.existing(engine, "meetings").height == before
+    assert "meetings 1 new" in at.success[0].value
+    assert writes.existing(engine, "meetings").height == before + 1
     event = audit.events(engine).row(0, named=True)
-    assert (event["who"], event["action"], event["rows"]) == ("steward@hackney.example.org", "import refused", 2)
+    assert (event["who"], event["action"], event["rows"]) == ("steward@hackney.example.org", "import", 1)
     engine.dispose()
