@@ -1,14 +1,16 @@
 """Ward Panel Monitor: entry point (``streamlit run streamlit_app.py``).
 
 Sets up the page, makes sure the database is ready (the first start creates, migrates and seeds
-the embedded SQLite file), then hands over to the page the user chose.
+the embedded SQLite file), finds out who is using the app and what they may see (issue #10),
+then hands over to the page the user chose.
 """
 
 import streamlit as st
 
-from dashboard import state
+from dashboard import access, state
 from dashboard.ui import ENTRY_RAN
 from dashboard.navigation import PAGES
+from data_access.access_checks import OutOfScope
 from data_access.engine import DatabaseProblem
 
 # A local icon: a :material/: page icon makes the browser fetch it from Google (issue #9).
@@ -21,6 +23,41 @@ except DatabaseProblem as problem:
     st.error(f"The database could not be opened. {problem}")
     st.stop()
 
+# Who is here (issue #10). Worked out on every run, so a change to the role mapping or a
+# sign-out takes effect at once; pages read it through state.access() / state.scope().
+refusal = None
+try:
+    user = access.current()
+except access.NoAccess as exc:
+    user, refusal = None, str(exc)
+st.session_state[state.ACCESS_KEY] = user
+st.session_state[ENTRY_RAN] = True
+
+visible = [p for p in PAGES if user is not None and (not p.admin_only or user.is_admin)]
+shown = visible or [p for p in PAGES if p.public or p.default]
+pages = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in shown]
+page = st.navigation(pages, position="sidebar" if user is not None else "hidden")
+spec = next((p for p in shown if p.url_path == page.url_path or (p.default and not page.url_path)), None)
+
+if user is None and not (spec is not None and spec.public):
+    # Sign-in is on and this page is not public: nothing of the data is read or shown.
+    st.title("Ward Panel Monitor")
+    if refusal:
+        st.error(refusal)
+        if access.signed_in_claims() is not None and not access.auth_test_hook():
+            st.button("Sign out", on_click=st.logout, key="sign_out")
+    else:
+        st.write("The Ward Panel Monitor holds restricted data about ward panels and their members. "
+                 "Sign in with your organisation's account to continue.")
+        st.button("Sign in", type="primary", on_click=st.login, key="sign_in")
+    st.stop()
+
+if user is not None and user.signed_in:  # (open mode's banner is drawn by each page: ui.run_through_app)
+    names = dict(state.table("boroughs").select("borough_code", "borough_name").iter_rows())
+    st.sidebar.caption(f"Signed in as {user.describe(names)}.")
+    if not access.auth_test_hook():
+        st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")
+
 if state.is_sample():
     st.sidebar.warning(
         "**Sample data.** Panels, members, meetings, promises, engagement and remedy plans "
@@ -28,6 +65,7 @@ if state.is_sample():
         "Public Attitude Survey figures are real."
     )
 
-st.session_state[ENTRY_RAN] = True
-pages = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in PAGES]
-st.navigation(pages).run()
+try:
+    page.run()
+except OutOfScope as exc:
+    st.error(str(exc))

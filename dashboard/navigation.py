@@ -11,6 +11,10 @@ class PageSpec(NamedTuple):
     icon: str
     url_path: str
     default: bool = False  # the page at "/" (its url_path is not served)
+    # issue #10: a public page stays open when sign-in is required (none yet; a later issue adds
+    # a public ward page); an admin_only page is listed only for administrators.
+    public: bool = False
+    admin_only: bool = False
 
 
 PAGES = (
@@ -25,5 +29,6 @@ PAGES = (
     PageSpec("pages/borough_map.py", "Borough map", ":material/map:", "borough_map"),
     PageSpec("pages/briefing.py", "Briefing pack", ":material/description:", "briefing"),
     PageSpec("pages/data.py", "Data", ":material/upload_file:", "data"),
+    PageSpec("pages/audit.py", "Audit log", ":material/policy:", "audit", admin_only=True),
     PageSpec("pages/about.py", "About the figures", ":material/info:", "about"),
 )

@@ -18,7 +18,12 @@ from dashboard.periods import Period
 ALL = ""  # the "no narrower choice" option of each area select
 
 
-def area_filter(wards: pl.DataFrame) -> Area:
+def area_filter(wards: pl.DataFrame, *, scoped: bool = False) -> Area:
+    """The area chosen in the sidebar. ``scoped`` (issue #10): the user sees only some boroughs
+    (``wards`` holds only theirs), so there is no BCU or "All London" choice, only their boroughs.
+    """
+    if scoped:
+        return _scoped_area(wards)
     bcus = sorted(b for b in wards["bcu"].unique().to_list() if b)
     bcu = st.sidebar.selectbox(
         "BCU (Met Basic Command Unit)",
@@ -49,6 +54,22 @@ def area_filter(wards: pl.DataFrame) -> Area:
             bind="query-params",
         )
     return areas.resolve(wards, bcu=bcu or None, borough=borough or None, ward=ward or None)
+
+
+def _scoped_area(wards: pl.DataFrame) -> Area:
+    names = dict(wards.select("borough_code", "borough_name").unique().sort("borough_name").iter_rows())
+    borough = st.sidebar.selectbox(
+        "Borough", list(names), format_func=lambda c: names.get(c, c), key="borough", bind="query-params",
+        help="You see the boroughs your role covers.",
+    )
+    ward = None
+    if borough:
+        in_borough = wards.filter(pl.col("borough_code") == borough).sort("ward_name")
+        ward_names = dict(in_borough.select("ward_code", "ward_name").iter_rows())
+        ward = st.sidebar.selectbox(
+            "Ward", [ALL, *ward_names], format_func=lambda c: ward_names.get(c, "All wards"), key="ward", bind="query-params",
+        )
+    return areas.resolve(wards, bcu=None, borough=borough or None, ward=ward or None)
 
 
 def period_filter(first: dt.date, last: dt.date) -> Period:

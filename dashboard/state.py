@@ -14,8 +14,8 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
+from data_access import access_checks, audit, queries, seed
 from data_access import engine as eng
-from data_access import queries, seed
 
 SAMPLE_ENV = "WARD_PANEL_SAMPLE"  # "1": seed the sample into an empty non-embedded database too
 
@@ -74,14 +74,66 @@ READERS = {
 }
 
 
+# --- issue #10: who is looking, and the boroughs they may see ---
+ACCESS_KEY = "_access"  # set by streamlit_app.py on every run; no widget has this key
+
+
+def access():
+    """The current user's Access (dashboard.access), as streamlit_app.py found it on this run.
+
+    Outside a Streamlit run (a script or benchmark calling these functions directly, with no
+    user and no browser) there is nobody to restrict: full access, as the command line has.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        from dashboard.access import Access
+
+        return Access(email="script", role="administrator", boroughs=None, signed_in=False)
+    return st.session_state.get(ACCESS_KEY)
+
+
+def scope() -> tuple[str, ...] | None:
+    """The boroughs the current user may see (None: all of London; (): none, e.g. nobody signed in)."""
+    current = access()
+    return () if current is None else current.scope
+
+
+def who() -> str:
+    current = access()
+    return "nobody" if current is None else current.email
+
+
+@st.cache_resource(show_spinner=False, ttl=600)
+def _role_rules(text: str, url: str):
+    from dashboard import access as acc
+
+    return acc.parse_roles(text, acc.borough_lookup(_read("boroughs", url, None)))
+
+
+def role_rules():
+    """The role mapping's rules; raises access.RolesProblem with a message fit to show."""
+    return _role_rules(access_checks.roles_text(), database_url())
+
+
+def record(action: str, what: str, rows: int | None) -> None:
+    """Add an event to the audit trail as the current user (issue #10)."""
+    audit.record(engine(), who(), action, what, rows)
+
+
+def require_area_codes(codes) -> None:
+    """Raise access_checks.OutOfScope when an area's boroughs are outside the user's."""
+    access_checks.require_area(list(codes), scope())
+
+
 @_cached_result(ttl=600, show_spinner=False)
-def _read(name: str, url: str) -> pl.DataFrame:
-    return READERS[name](_engine(url))
+def _read(name: str, url: str, scope: tuple[str, ...] | None) -> pl.DataFrame:
+    return READERS[name](_engine(url), scope)
 
 
 def table(name: str) -> pl.DataFrame:
-    """A whole table as a polars frame, cached until the next import or for 10 minutes."""
-    return _read(name, database_url())
+    """A whole table, cut to the user's boroughs, as a polars frame; cached until the next import or for 10 minutes."""
+    return _read(name, database_url(), scope())
 
 
 @_cached_result(ttl=600, show_spinner=False)
@@ -112,23 +164,36 @@ def is_sample() -> bool:
 def _overview(url: str, area, period):
     from dashboard import overview
 
-    tables = {name: _read(name, url) for name in overview.OVERVIEW_TABLES}
-    return overview.figures_for(_read("wards", url), tables, area, period)
+    tables = {name: _read(name, url, None) for name in overview.OVERVIEW_TABLES}
+    return overview.figures_for(_read("wards", url, None), tables, area, period)
+
+
+def _area_boroughs(area) -> list[str]:
+    from dashboard import areas
+
+    return areas.borough_codes(_read("wards", database_url(), None), area)
 
 
 def overview_figures(area, period):
-    """Overview figures for an area and period, computed once per choice (issue #9: warm reruns)."""
+    """Overview figures for an area and period, computed once per choice (issue #9: warm reruns).
+
+    The figures are aggregates (counts and shares), never rows. A user scoped to boroughs gets
+    them for an area within those boroughs, and London's as the comparison (issue #10).
+    """
+    if not area.is_london:
+        require_area_codes(_area_boroughs(area))
     return _overview(database_url(), area, period)
 
 
 # --- issue #8: briefing pack ---
 @_cached_result(ttl=600, show_spinner="Preparing the briefing pack…", max_entries=50)
-def _pack(url: str, borough_code: str, period, produced_on):
+def _pack(url: str, borough_code: str, period, produced_on, scope):
     from dashboard import areas, briefing
     from data_access import reference
 
-    wards = _read("wards", url)
-    tables = {name: _read(name, url) for name in _READERS_FOR_PACK}
+    # Rows are read within the user's boroughs (issue #10); London comparisons are aggregates.
+    wards = _read("wards", url, scope)
+    tables = {name: _read(name, url, scope) for name in _READERS_FOR_PACK}
     inputs = briefing.PackInputs(
         wards=wards,
         tables=tables,
@@ -141,9 +206,9 @@ def _pack(url: str, borough_code: str, period, produced_on):
     borough = areas.resolve(wards, bcu=None, borough=borough_code, ward=None)
     text = rubric_text()
     in_borough = areas.wards_in(wards, borough)
-    all_status = _status(url, period.end, text)
+    all_status = _status(url, period.end, text, scope)
     status = dict(all_status.filter(pl.col("ward_code").is_in(in_borough["ward_code"].implode())).select("ward_code", "status").iter_rows())
-    extra = pack_sections(url, borough, period, all_status, text)
+    extra = pack_sections(url, borough, period, all_status, text, scope)
     return briefing.build_pack(
         borough_code,
         period,
@@ -158,7 +223,7 @@ def _pack(url: str, borough_code: str, period, produced_on):
     )
 
 
-def pack_sections(url: str, borough, period, all_status: pl.DataFrame, text: str) -> tuple:
+def pack_sections(url: str, borough, period, all_status: pl.DataFrame, text: str, scope) -> tuple:
     """The pack's sections after the map, from the same cached views the pages draw (issues #4-#6)."""
     from dashboard import areas, briefing, coverage, engagement_views, periods
     from dashboard import meetings as mt
@@ -166,16 +231,16 @@ def pack_sections(url: str, borough, period, all_status: pl.DataFrame, text: str
     from dashboard import status_style as style
     from dashboard import vocabulary as voc
 
-    wards = _read("wards", url)
+    wards = _read("wards", url, scope)
     sections = []
     met = areas.met_wards(areas.wards_in(wards, borough))
     if met.height:
         plans = coverage.remedy_table(
-            all_status.filter(pl.col("ward_code").is_in(met["ward_code"].implode())), wards, _read("remedy_plans", url),
+            all_status.filter(pl.col("ward_code").is_in(met["ward_code"].implode())), wards, _read("remedy_plans", url, scope),
             as_of=period.end, statuses=(style.NO_PANEL, style.NOT_FUNCTIONING),
         )
         sections.append(briefing.attention_section(borough, period, plans))
-    sections.append(briefing.diversity_section(borough, period, _diversity_area(url, period.end, borough.level, borough.code)))
+    sections.append(briefing.diversity_section(borough, period, _diversity_area(url, period.end, borough.level, borough.code, scope)))
     if engagement_views.has_met_wards(wards, borough):
         first = periods.shift_quarters(period.end, -7)
         args = (url, borough.level, borough.name, borough.code, period.end, period.span)
@@ -196,49 +261,51 @@ _READERS_FOR_PACK = ("panels", "meetings", "promises", "engagement", "confidence
 
 
 def briefing_pack(borough_code: str, period):
-    return _pack(database_url(), borough_code, period, dt.date.today())
+    require_area_codes([borough_code])
+    return _pack(database_url(), borough_code, period, dt.date.today(), scope())
 
 
 @_cached_result(ttl=600, show_spinner="Drawing the PDF and the workbook…", max_entries=20)
-def _pack_files(url: str, borough_code: str, period, produced_on) -> tuple[bytes, bytes]:
+def _pack_files(url: str, borough_code: str, period, produced_on, scope) -> tuple[bytes, bytes]:
     from dashboard.excel import render_xlsx
     from dashboard.pdf import render_pdf
 
-    pack = _pack(url, borough_code, period, produced_on)
+    pack = _pack(url, borough_code, period, produced_on, scope)
     return render_pdf(pack), render_xlsx(pack)
 
 
 def briefing_files(borough_code: str, period) -> tuple[bytes, bytes]:
     """(PDF bytes, Excel bytes) of the pack, rendered once per borough, period and day."""
-    return _pack_files(database_url(), borough_code, period, dt.date.today())
+    require_area_codes([borough_code])
+    return _pack_files(database_url(), borough_code, period, dt.date.today(), scope())
 
 
 # --- issue #5 ---
 @_cached_result(ttl=600, show_spinner=False)
-def _diversity(url: str, day: dt.date):
+def _diversity(url: str, day: dt.date, scope):
     from dashboard import diversity  # imported here: state.py stays light for other pages
 
-    return diversity.build(_read("members", url), _read("panels", url), _read("ward_population", url), day)
+    return diversity.build(_read("members", url, scope), _read("panels", url, scope), _read("ward_population", url, scope), day)
 
 
 def diversity(day: dt.date):
     """London-wide membership-vs-Census figures on ``day`` (issue #5), cached per day."""
-    return _diversity(database_url(), day)
+    return _diversity(database_url(), day, scope())
 
 
 @_cached_result(ttl=600, show_spinner=False, max_entries=256)
-def _diversity_area(url: str, day: dt.date, level: str, code: str | None):
+def _diversity_area(url: str, day: dt.date, level: str, code: str | None, scope):
     from dashboard import areas, diversity_view
 
-    wards = _read("wards", url)
+    wards = _read("wards", url, scope)
     area = areas.Area(level, "", code)
     met = areas.met_wards(areas.wards_in(wards, area))["ward_code"].to_list()
-    return diversity_view.AreaView(_diversity(url, day), wards, met)
+    return diversity_view.AreaView(_diversity(url, day, scope), wards, met)
 
 
 def diversity_area(day: dt.date, area):
     """One area's diversity tables on ``day`` (issue #5), built once per area and day."""
-    return _diversity_area(database_url(), day, area.level, area.code)
+    return _diversity_area(database_url(), day, area.level, area.code, scope())
 
 
 # --- issue #6 ---
@@ -249,8 +316,11 @@ def diversity_area(day: dt.date, area):
 
 
 def _issue6_tables(url: str) -> dict[str, pl.DataFrame]:
+    # London-wide on purpose (issue #10): these views compare an area with London. They hold
+    # no member data, and the *_view wrappers below refuse an area outside the user's boroughs,
+    # so a scoped user gets rows of their own area and London aggregates, nothing else.
     names = ("wards", "meetings", "promises", "engagement", "confidence", "dwo_assignments")
-    return {name: _read(name, url) for name in names}
+    return {name: _read(name, url, None) for name in names}
 
 
 @_cached_result(ttl=600, show_spinner=False, max_entries=128)
@@ -265,6 +335,7 @@ def _meetings_view(url: str, level: str, name: str, code: str | None, end: dt.da
 
 
 def meetings_view(area, period, *, first: dt.date, last: dt.date, minimum: int):
+    require_area_codes(_area_boroughs(area))
     url = database_url()
     return _meetings_view(url, area.level, area.name, area.code, period.end, period.span, first, last, minimum)
 
@@ -281,6 +352,7 @@ def _promises_view(url: str, level: str, name: str, code: str | None, end: dt.da
 
 
 def promises_view(area, period, *, first: dt.date, review_days: int):
+    require_area_codes(_area_boroughs(area))
     url = database_url()
     return _promises_view(url, area.level, area.name, area.code, period.end, period.span, first, review_days)
 
@@ -297,6 +369,7 @@ def _outcomes_view(url: str, level: str, name: str, code: str | None, end: dt.da
 
 
 def outcomes_view(area, period, *, measure: str, outcome: str, first: dt.date):
+    require_area_codes(_area_boroughs(area))
     url = database_url()
     return _outcomes_view(url, area.level, area.name, area.code, period.end, period.span, measure, outcome, first)
 
@@ -326,38 +399,38 @@ def _parsed_rules(text: str) -> _functioning.Rules:
 
 
 @_cached_result(ttl=600, show_spinner=False, max_entries=64)
-def _status(url: str, as_of: dt.date, text: str) -> pl.DataFrame:
+def _status(url: str, as_of: dt.date, text: str, scope) -> pl.DataFrame:
     return _functioning.ward_status(
-        _read("wards", url), _read("panels", url), _read("meetings", url), _read("promises", url),
+        _read("wards", url, scope), _read("panels", url, scope), _read("meetings", url, scope), _read("promises", url, scope),
         rules=_parsed_rules(text), as_of=as_of,
     )
 
 
 def ward_status(as_of: dt.date) -> pl.DataFrame:
     """Every ward's panel status on ``as_of`` (functioning.ward_status), computed once per date."""
-    return _status(database_url(), as_of, rubric_text())
+    return _status(database_url(), as_of, rubric_text(), scope())
 
 
 @_cached_result(ttl=600, show_spinner="Working out every ward's status, quarter by quarter…", max_entries=8)
-def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str) -> pl.DataFrame:
-    parts = [_status(url, q, text).select(pl.lit(q, dtype=pl.Date).alias("quarter_end"), "ward_code", "status") for q in quarter_ends]
+def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str, scope) -> pl.DataFrame:
+    parts = [_status(url, q, text, scope).select(pl.lit(q, dtype=pl.Date).alias("quarter_end"), "ward_code", "status") for q in quarter_ends]
     return pl.concat(parts) if parts else pl.DataFrame(schema={"quarter_end": pl.Date, "ward_code": pl.String, "status": pl.String})
 
 
 def status_history(quarter_ends: tuple[dt.date, ...]) -> pl.DataFrame:
     """(quarter_end, ward_code, status) for every ward at each quarter end."""
-    return _history(database_url(), tuple(quarter_ends), rubric_text())
+    return _history(database_url(), tuple(quarter_ends), rubric_text(), scope())
 
 
 @_cached_result(ttl=600, show_spinner=False, max_entries=64)
-def _map_spec(url: str, metric: str, level: str, code: str | None, as_of: dt.date, text: str, highlight: str | None) -> tuple[str, pl.DataFrame, str]:
+def _map_spec(url: str, metric: str, level: str, code: str | None, as_of: dt.date, text: str, highlight: str | None, scope) -> tuple[str, pl.DataFrame, str]:
     from dashboard import areas
 
-    wards = _read("wards", url)
+    wards = _read("wards", url, scope)
     ward_codes = areas.wards_in(wards, areas.Area(level, "", code))["ward_code"].to_list()
-    status = _status(url, as_of, text)
+    status = _status(url, as_of, text, scope)
     chosen = _maps.METRICS[metric]
-    inputs = _maps.MapInputs(as_of=as_of, status=status, table=lambda name: _read(name, url),
+    inputs = _maps.MapInputs(as_of=as_of, status=status, table=lambda name: _read(name, url, scope),
                              min_meetings=_parsed_rules(text).min_meetings_12m)
     values = _maps.ward_values(chosen, inputs).join(status.select("ward_code", "reason_text"), on="ward_code")
     # Letters on the wards (status shown without colour) only when zoomed in: at London scale
@@ -376,23 +449,23 @@ def map_spec(metric: str, level: str, code: str | None, as_of: dt.date, *, highl
 
     ``level``/``code`` are an Area's (a ward's map shows its borough, so pass the borough).
     """
-    return _map_spec(database_url(), metric, level, code, as_of, rubric_text(), highlight)
+    return _map_spec(database_url(), metric, level, code, as_of, rubric_text(), highlight, scope())
 
 
 
 
 @_cached_result(ttl=600, show_spinner=False, max_entries=128)
-def _coverage_view(url: str, as_of: dt.date, level: str, code: str | None, count_by: str, text: str) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
+def _coverage_view(url: str, as_of: dt.date, level: str, code: str | None, count_by: str, text: str, scope) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
     from dashboard import areas, coverage
     from dashboard import status_style as _style
 
-    wards = _read("wards", url)
+    wards = _read("wards", url, scope)
     codes = areas.wards_in(wards, areas.Area(level, "", code))["ward_code"]
-    status = _status(url, as_of, text).filter(pl.col("ward_code").is_in(codes.implode()))
+    status = _status(url, as_of, text, scope).filter(pl.col("ward_code").is_in(codes.implode()))
     counts = coverage.totals(status, codes.to_list())
     table = coverage.coverage_table(status, wards, level=count_by)
     attention = coverage.with_icons(
-        coverage.remedy_table(status, wards, _read("remedy_plans", url), as_of=as_of,
+        coverage.remedy_table(status, wards, _read("remedy_plans", url, scope), as_of=as_of,
                               statuses=(_style.NO_PANEL, _style.NOT_FUNCTIONING, _style.AT_RISK))
     )
     return counts, table, attention
@@ -400,5 +473,10 @@ def _coverage_view(url: str, as_of: dt.date, level: str, code: str | None, count
 
 def coverage_view(as_of: dt.date, level: str, code: str | None, count_by: str) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
     """(status counts, coverage table by ``count_by``, wards needing attention) for an area on a date."""
-    return _coverage_view(database_url(), as_of, level, code, count_by, rubric_text())
+    return _coverage_view(database_url(), as_of, level, code, count_by, rubric_text(), scope())
 
+
+
+# --- issue #10: the audit trail (read fresh every time: it is short and must be current) ---
+def audit_events() -> pl.DataFrame:
+    return audit.events(engine())

@@ -33,12 +33,18 @@ def run_through_app() -> None:
     if PagesManager.uses_pages_directory and not st.session_state.get(ENTRY_RAN):
         PagesManager.uses_pages_directory = False
         st.rerun()
+    # issue #10: without sign-in, every page says so at its top.
+    user = state.access()
+    if user is not None and not user.signed_in:
+        from dashboard.access import OPEN_BANNER
+
+        st.warning(OPEN_BANNER, icon=":material/lock_open:")
 
 
 def filters() -> tuple[Area, Period] | None:
     """Area and period from the sidebar; None (with a message shown) when there is no data."""
     wards = state.table("wards")
-    area = sidebar.area_filter(wards)
+    area = sidebar.area_filter(wards, scoped=state.scope() is not None)
     first, last = state.data_bounds()
     if last is None:
         st.info("There is no activity data yet. Load some on the Data page, or run `python -m data_access seed`.")
@@ -96,15 +102,25 @@ def table_with_protected_download(
     st.dataframe(frame, hide_index=True, key=f"{key}_table")
     # The file is made only when asked for (a callable is run on click), so protecting and
     # writing it costs nothing on an ordinary rerun (issue #9's 50 ms budget).
+    # Each download of member-level figures goes in the audit trail (issue #10): the callback
+    # runs when the button is clicked, before the file is sent.
     st.download_button(
         label,
         lambda: safe_csv(protect(frame)),
-        on_click="ignore",
+        on_click=record_download,
+        args=(file_name, frame.height),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_download",
         help="Counts of 1 to 4 are shown as 'fewer than 5', and figures that would reveal them are withheld.",
     )
+
+
+def record_download(what: str, rows: int | None) -> None:
+    """Audit a download of member-level data as the current user (issue #10)."""
+    from data_access import audit
+
+    state.record(audit.DOWNLOAD, what, rows)
 
 
 # --- issue #7 ---

@@ -117,7 +117,14 @@ def run_import(engine, args) -> int:
     except writes.ImportRefused as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
+    from data_access import audit
+
+    files = {c.table: c.file for c in checked}
     for r in results:
+        # issue #10: the command line runs with the server's rights; its imports are audited too.
+        audit.record(engine, audit.command_line_user(), audit.IMPORT,
+                     f"{files.get(r.table, r.table)} into {r.table} (batch {r.batch_id}): {r.new:,} new, "
+                     f"{r.changed:,} changed, {r.unchanged:,} unchanged", r.new + r.changed + r.unchanged)
         print(f"Imported batch {r.batch_id} into {r.table}: {r.new:,} new, {r.changed:,} changed, {r.unchanged:,} unchanged.")
     return 0
 
@@ -143,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
             except writes.ImportRefused as exc:
                 print(f"Error: {exc}", file=sys.stderr)
                 return 1
+            from data_access import audit
+
+            audit.record(engine, audit.command_line_user(), audit.UNDO,
+                         f"the last import of {args.table} ({name})", deleted + restored)
             print(f"Undid the import of {name} into {args.table}: {deleted:,} rows removed, {restored:,} rows restored.")
         elif args.command == "check":
             for table, n in seed.row_counts(engine).items():

@@ -226,3 +226,16 @@ class ImportChange(Base):
     batch_id: Mapped[int] = mapped_column(Integer, ForeignKey("import_batch.id"), index=True)
     natural_key: Mapped[str] = mapped_column(Text)
     previous: Mapped[str | None] = mapped_column(Text)
+
+
+# --- issue #10 ---
+class AuditEvent(Base):
+    """Who did what, when, to how many rows: imports, undos and downloads of member-level data."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False), index=True)
+    who: Mapped[str] = mapped_column(String(255))  # the signed-in email, "open mode" or "command line (user)"
+    action: Mapped[str] = mapped_column(String(40))  # import | import refused | undo | download
+    what: Mapped[str] = mapped_column(Text)  # the file, table or download, in words
+    rows: Mapped[int | None] = mapped_column(Integer)

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import imports as im
 from dashboard.contract import TABLES
-from data_access import queries, reference
+from data_access import access_checks, queries, reference
 from data_access.models import Base, ImportBatch, ImportChange, Promise
 from data_access.seed import checksum
 
@@ -218,8 +218,12 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
     return BatchResult(batch_id, table, counts[im.NEW], counts[im.CHANGED], counts[im.UNCHANGED])
 
 
-def undo_last(engine: Engine, table: str) -> tuple[int, int, str]:
-    """Undo the newest import of ``table``: (rows deleted, rows restored, file name). One transaction."""
+def undo_last(engine: Engine, table: str, *, boroughs=None) -> tuple[int, int, str]:
+    """Undo the newest import of ``table``: (rows deleted, rows restored, file name). One transaction.
+
+    ``boroughs`` (issue #10): the boroughs the user may change (None: all London); an undo that
+    would touch a row outside them is refused whole (access_checks.OutOfScope).
+    """
     spec = TABLES[table]
     key = list(spec.natural_key)
     others = [c for c in spec.columns if c not in key]
@@ -252,6 +256,15 @@ def undo_last(engine: Engine, table: str) -> tuple[int, int, str]:
                             pl.col("previous").str.json_decode(prev_struct).alias("p"))
                     .explode("k", "p").unnest("k").unnest("p")
                     .with_columns(*_typed(key, types), *_typed(others, types)))
+        if boroughs is not None:
+            touched = pl.concat([inserted.select(key), restored.select(key)])
+            now = existing(conn, table).join(touched, on=key, how="semi")
+            outside = access_checks.rows_outside(now, boroughs, engine)
+            if len(boroughs) == 0 or outside.height:
+                where = (f" ({outside['code'][0]}, {outside['borough_name'][0]})" if outside.height else "")
+                raise access_checks.OutOfScope(
+                    f"The last import of {table} ({batch.file_name}) changed rows outside the boroughs you may "
+                    f"change{where}, so it was not undone. Ask an administrator to undo it.")
         bind_key = {c: f"k_{c}" for c in key}
         if inserted.height:
             stmt = delete(t).where(and_(*(t.c[c] == bindparam(bind_key[c]) for c in key)))
@@ -307,8 +320,16 @@ def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbo
     return im.Checked(file, table, checked.frame, notes + moved)
 
 
-def import_checked(engine: Engine, checked: list[im.Checked], datas: list[bytes], *, kind: str) -> list[BatchResult]:
-    """Upsert files that passed, promises before engagement; each file is one transaction."""
+def import_checked(engine: Engine, checked: list[im.Checked], datas: list[bytes], *, kind: str,
+                   boroughs=None) -> list[BatchResult]:
+    """Upsert files that passed, promises before engagement; each file is one transaction.
+
+    ``boroughs`` (issue #10): the boroughs the user may change (None: all London). Every file is
+    checked first; one row outside them refuses the whole import (access_checks.OutOfScope).
+    """
+    for c in checked:
+        if c.ok and c.frame.height:
+            access_checks.require_within(c.frame, boroughs, engine, file=c.file)
     results = []
     for i in im.import_order([c.table for c in checked]):
         c = checked[i]

@@ -39,10 +39,15 @@ st.header(pack.title)
 if pack.is_sample:
     st.warning("This pack is built from **sample data**; its cover says so.")
 left, right = st.columns(2)
-left.download_button("Download the PDF", pdf, file_name=f"{pack.file_stem()}.pdf", mime="application/pdf", key="pack_pdf", type="primary")
+# The pack holds member-level figures (diversity): each download is audited (issue #10).
+rows = sum(t.frame.height for section in pack.sections for t in section.tables)
+left.download_button("Download the PDF", pdf, file_name=f"{pack.file_stem()}.pdf", mime="application/pdf", key="pack_pdf", type="primary",
+                     on_click=ui.record_download, args=(f"briefing pack {pack.file_stem()}.pdf", rows))
 right.download_button(
     "Download the Excel workbook",
     xlsx,
+    on_click=ui.record_download,
+    args=(f"briefing pack {pack.file_stem()}.xlsx", rows),
     file_name=f"{pack.file_stem()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="pack_xlsx",

@@ -7,7 +7,9 @@ import streamlit as st
 
 from dashboard import imports, state, ui
 from dashboard.contract import TABLES
-from data_access import writes
+from data_access import audit, writes
+from data_access import access_checks
+from data_access.access_checks import OutOfScope
 
 ui.run_through_app()
 
@@ -17,6 +19,7 @@ st.caption(
     "written until all its rows pass, and the last import of each table can be undone."
 )
 engine = state.engine()
+user = state.access()  # issue #10: only data stewards (their boroughs) and administrators import
 
 if flash := st.session_state.pop("data_flash", None):
     st.success(flash)
@@ -28,11 +31,21 @@ with st.expander("Templates: one CSV file per table, with example rows"):
                                     key=f"template_{name}")
 
 limit = imports.max_bytes()
-uploads = st.file_uploader(
-    f"Upload one or several CSV files (up to {limit // (1024 * 1024)} MB each)", type=["csv"],
-    accept_multiple_files=True, key="upload",
-)
-if not uploads:
+if not user.can_import:
+    st.info("Your role lets you read the data, not change it: imports are for data stewards and administrators.")
+    uploads = None
+else:
+    uploads = st.file_uploader(
+        f"Upload one or several CSV files (up to {limit // (1024 * 1024)} MB each)", type=["csv"],
+        accept_multiple_files=True, key="upload",
+    )
+    if user.writable is not None:
+        names = dict(state.table("boroughs").select("borough_code", "borough_name").iter_rows())
+        st.caption("You may import rows for " + ", ".join(sorted(names.get(c, c) for c in user.writable))
+                   + " only; a file with a row for another borough is refused whole.")
+if not user.can_import:
+    pass
+elif not uploads:
     st.info("Choose CSV files to check them. Start from a template so the column names match.")
 else:
     names, datas, tables, too_big = [], [], [], []
@@ -85,14 +98,31 @@ else:
             counts = imports.diff_counts(writes.preview(engine, c.table, c.frame))
             summary.append({"file": c.file, "table": c.table, **counts})
         ui.table_with_download(pl.DataFrame(summary), file_name="import_preview.csv", key="preview")
+    # issue #10: say before the Import button if a file reaches outside the user's boroughs (the
+    # import itself refuses it again in data_access, whatever the page shows).
+    outside = []
+    for c in ready:
+        try:
+            access_checks.require_within(c.frame, user.writable, engine, file=c.file)
+        except OutOfScope as exc:
+            outside.append(str(exc))
     if errors:
         st.error("Nothing can be imported until every problem is fixed. Correct the file(s) and upload them again.")
+    elif outside:
+        st.error(ui.escape_md(" ".join(outside)))
     elif ready and st.button("Import", type="primary", key="import"):
         try:
-            results = writes.import_checked(engine, checked, datas, kind="upload")
+            results = writes.import_checked(engine, checked, datas, kind="upload", boroughs=user.writable)
+        except OutOfScope as exc:
+            state.record(audit.IMPORT_REFUSED, str(exc), sum(c.frame.height for c in ready))
+            st.error(ui.escape_md(str(exc)))
         except writes.ImportRefused as exc:
             st.error(ui.escape_md(str(exc)))
         else:
+            for r in results:
+                file = next((c.file for c in ready if c.table == r.table), r.table)
+                state.record(audit.IMPORT, f"{file} into {r.table} (batch {r.batch_id}): {r.new:,} new, "
+                             f"{r.changed:,} changed, {r.unchanged:,} unchanged", r.new + r.changed + r.unchanged)
             state.clear()
             st.session_state["data_flash"] = "Imported: " + "; ".join(
                 f"{r.table} {r.new:,} new, {r.changed:,} changed, {r.unchanged:,} unchanged" for r in results)
@@ -103,14 +133,17 @@ history = state.import_batches().select(
     "imported_at", "table_name", "kind", "file_name", "rows_new", "rows_changed", "rows_unchanged", "undone_at", "checksum", "id"
 )
 ui.table_with_download(history, file_name="import_history.csv", key="history")
-undo_table = st.selectbox("Undo the last import of", list(TABLES), index=None, placeholder="Choose a table",
-                          key="undo_table")
+undo_table = None
+if user.can_import:
+    undo_table = st.selectbox("Undo the last import of", list(TABLES), index=None, placeholder="Choose a table",
+                              key="undo_table")
 if undo_table and st.button("Undo last import", key="undo"):
     try:
-        deleted, restored, name = writes.undo_last(engine, undo_table)
-    except writes.ImportRefused as exc:
+        deleted, restored, name = writes.undo_last(engine, undo_table, boroughs=user.writable)
+    except (writes.ImportRefused, OutOfScope) as exc:
         st.error(ui.escape_md(str(exc)))
     else:
+        state.record(audit.UNDO, f"the last import of {undo_table} ({name})", deleted + restored)
         state.clear()
         st.session_state["data_flash"] = (f"Undid the import into {undo_table}: {deleted:,} rows removed, "
                                           f"{restored:,} rows restored.")

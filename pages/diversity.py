@@ -15,9 +15,9 @@ st.caption(
     "group and age, and which sectors sit on the panel."
 )
 st.warning(
-    "**Restricted: member-level data.** Until sign-in exists this screen shows exact counts, including "
-    "small ones. Do not copy small counts out of the app. Downloads show counts of 1 to 4 as "
-    "\"fewer than 5\" and withhold any figure that would reveal them."
+    "**Restricted: member-level data.** This screen shows exact counts, including small ones, for the "
+    "boroughs your role covers. Do not copy small counts out of the app. Downloads show counts of 1 to 4 as "
+    "\"fewer than 5\", withhold any figure that would reveal them, and are recorded in the audit log."
 )
 
 chosen = ui.filters()

@@ -68,6 +68,12 @@ def test_good_upload_previews_imports_and_undoes(own_db):
     at.button(key="undo").click().run()
     assert "4 rows removed" in at.success[0].value
     assert writes.existing(engine, "meetings").height == before
+    # Both are in the audit trail (issue #10), newest first; sign-in is off, so "open mode".
+    from data_access import audit
+
+    log = audit.events(engine).select("who", "action", "rows").rows()
+    assert log[:2] == [("open mode", "undo", 4), ("open mode", "import", 4)]
+    assert "meetings.csv into meetings" in audit.events(engine)["what"][1]
     engine.dispose()
 
 

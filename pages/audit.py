@@ -1,0 +1,22 @@
+"""Audit log: every import, undo and download of member-level data, for administrators (issue #10)."""
+
+import streamlit as st
+
+from dashboard import state, ui
+
+ui.run_through_app()
+
+st.title("Audit log")
+user = state.access()
+if user is None or not user.is_admin:
+    st.error("Only administrators may read the audit log.")
+    st.stop()
+
+st.caption(
+    "Who imported, undid or downloaded member-level data, when, what and how many rows; newest first."
+)
+events = state.audit_events()
+if events.is_empty():
+    st.info("Nothing has been recorded yet.")
+else:
+    ui.table_with_download(events, file_name="audit_log.csv", key="audit", label="Download the audit log (CSV)")

@@ -1,0 +1,182 @@
+"""Sign-in and roles as a user meets them, in AppTest (issue #10).
+
+AppTest cannot sign in through a provider, so the signed-in user's claims come from the test
+hook (``WARD_PANEL_TEST_USER``, an environment variable of the server process) while their role
+comes from a real role mapping file (``WARD_PANEL_ROLES``). The browser test in tests/e2e signs
+in for real.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import access as acc
+
+ROOT = Path(__file__).resolve().parents[2]
+HACKNEY, CAMDEN = "E09000012", "E09000007"
+
+MAPPING = """
+[[rule]]
+email = "viewer@hackney.example.org"
+role = "borough_viewer"
+boroughs = ["Hackney"]
+
+[[rule]]
+email = "steward@hackney.example.org"
+role = "data_steward"
+boroughs = ["Hackney"]
+
+[[rule]]
+group = "admins"
+role = "administrator"
+"""
+
+
+@pytest.fixture
+def roles(app_env, tmp_path, monkeypatch):
+    path = tmp_path / "roles.toml"
+    path.write_text(MAPPING)
+    monkeypatch.setenv("WARD_PANEL_ROLES", str(path))
+
+    def sign_in(email: str, **claims) -> None:
+        monkeypatch.setenv(acc.TEST_USER_ENV, json.dumps({"email": email, **claims}))
+
+    return sign_in
+
+
+def start(page: str | None = None, **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def metrics_of(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_open_mode_says_so_on_every_page(app_env):
+    for page in (None, "pages/data.py", "pages/diversity.py"):
+        at = start(page)
+        assert not at.exception
+        assert any("Sign-in is not configured" in w.value for w in at.warning), page
+
+
+def test_with_auth_configured_nothing_shows_before_sign_in(app_env):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 40,
+                          "client_id": "c", "client_secret": "s",
+                          "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.metric and not at.dataframe
+    assert not any("Sign-in is not configured" in w.value for w in at.warning)
+
+
+def test_a_borough_viewer_sees_only_their_borough(roles):
+    roles("viewer@hackney.example.org")
+    at = start(borough="Camden")  # a link to another borough falls back to their own
+    assert not at.exception
+    assert at.sidebar.selectbox(key="borough").options == ["Hackney"]
+    assert metrics_of(at)["Met wards"] == "21"  # Hackney's 21 (Camden has 20)
+    assert at.header[0].value.startswith("Hackney: ")
+    assert any("borough viewer, Hackney" in c.value for c in at.sidebar.caption)
+    assert not any("Sign-in is not configured" in w.value for w in at.warning)
+
+
+def test_a_borough_viewer_cannot_import_or_read_the_audit_log(roles):
+    roles("viewer@hackney.example.org")
+    at = start("pages/data.py")
+    assert not at.exception
+    assert not at.get("file_uploader")
+    assert any("not change it" in i.value for i in at.info)
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    # Not in their menu; and the page itself refuses anyone who reaches it (AppTest can).
+    assert [e.value for e in at.error] == ["Only administrators may read the audit log."]
+    assert not at.dataframe
+
+
+def test_a_steward_may_upload_for_their_borough(roles):
+    roles("steward@hackney.example.org")
+    at = start("pages/data.py")
+    assert not at.exception
+    assert len(at.get("file_uploader")) == 1
+    assert any("You may import rows for Hackney only" in c.value for c in at.caption)
+
+
+def test_the_diversity_page_holds_only_their_members(roles):
+    roles("viewer@hackney.example.org")
+    at = start("pages/diversity.py")
+    assert not at.exception
+    assert at.subheader[0].value.startswith("Hackney: members on ")
+
+
+def test_a_signed_in_stranger_is_told_they_have_no_access(roles):
+    roles("stranger@example.org", groups=["staff"])
+    at = start()
+    assert not at.exception
+    assert "stranger@example.org" in at.error[0].value and "not been given access" in at.error[0].value
+    assert not at.metric
+
+
+def test_an_administrator_reads_the_audit_log(roles, seeded_sqlite_url, tmp_path, monkeypatch):
+    import shutil
+
+    from data_access import audit
+    from data_access import engine as eng
+
+    copy = tmp_path / "own.sqlite"  # a private copy: the shared database stays as seeded
+    shutil.copy(seeded_sqlite_url.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    engine = eng.make_engine(f"sqlite:///{copy}")
+    audit.record(engine, "viewer@hackney.example.org", audit.DOWNLOAD, "diversity_panels_E09000012_2023-12-31.csv", 21)
+    engine.dispose()
+    roles("boss@example.org", groups=["admins"])
+    at = start("pages/audit.py")
+    assert not at.exception
+    assert at.title[0].value == "Audit log"
+    log = at.dataframe[0].value
+    assert "diversity_panels_E09000012_2023-12-31.csv" in list(log["what"])
+
+
+def test_a_steward_upload_with_a_camden_row_is_refused_and_their_own_is_audited(roles, seeded_sqlite_url, tmp_path, monkeypatch):
+    import shutil
+
+    from data_access import audit, writes
+    from data_access import engine as eng
+
+    copy = tmp_path / "own.sqlite"
+    shutil.copy(seeded_sqlite_url.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    roles("steward@hackney.example.org")
+    data = (b"ward_code,held_on,attendees,public_attendees,dwo_present,promises_reviewed,minutes_published,format\n"
+            b"E05009367,2030-01-10,12,3,yes,yes,yes,online\n"   # Brownswood, Hackney
+            b"E05013652,2030-01-11,9,2,yes,no,yes,in person\n")  # Belsize, Camden
+    engine = eng.make_engine(f"sqlite:///{copy}")
+    before = writes.existing(engine, "meetings").height
+    at = start("pages/data.py")
+    at.file_uploader(key="upload").set_value([("two boroughs.csv", data, "text/csv")]).run()
+    assert not at.exception
+    # Said before any Import button is offered; data_access refuses it again on write (tests/db).
+    assert r"row 3 \(E05013652, Camden\) is outside the boroughs you may change" in at.error[0].value
+    assert [b.key for b in at.button if b.key == "import"] == []
+    assert writes.existing(engine, "meetings").height == before
+    # Only the Hackney row: imported, and audited under the steward's name.
+    at.file_uploader(key="upload").set_value([("hackney.csv", data.rsplit(b"E05013652", 1)[0].rsplit(b"\n", 1)[0] + b"\n",
+                                               "text/csv")]).run()
+    at.button(key="import").click().run()
+    assert not at.exception
+    assert "meetings 1 new" in at.success[0].value
+    assert writes.existing(engine, "meetings").height == before + 1
+    event = audit.events(engine).row(0, named=True)
+    assert (event["who"], event["action"], event["rows"]) == ("steward@hackney.example.org", "import", 1)
+    engine.dispose()
