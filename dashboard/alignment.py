@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -219,4 +220,71 @@ def display(table: pl.DataFrame) -> pl.DataFrame:
         pl.col("concerns").alias("concern weight"),
         "note",
         "ward_code",
+    )
+
+
+# --- The Promises page's section and the briefing pack (issue #11) -----------------------------
+
+
+@dataclass(frozen=True)
+class AlignmentView:
+    finding: str
+    bars: pl.DataFrame  # name, coverage (%) : boroughs for London or a BCU, wards for a borough or ward
+    bars_title: str
+    bars_level: str  # "borough" | "ward"
+    rollup: pl.DataFrame  # by borough (London, BCU) or the area's own row
+    wards: pl.DataFrame  # the display table, one row per ward in the area
+
+
+def alignment_view(concerns: pl.DataFrame, promises: pl.DataFrame, wards: pl.DataFrame, area, period: Period) -> AlignmentView:
+    """Every alignment figure for an area and period, computed in one call (cached by the caller)."""
+    from dashboard import areas
+
+    met = areas.met_wards(areas.wards_in(wards, area))
+    if area.level == "ward":  # one ward is seen among its borough's wards
+        borough = wards.filter(pl.col("ward_code") == area.code)["borough_code"][0]
+        shown = areas.met_wards(wards.filter(pl.col("borough_code") == borough))
+    else:
+        shown = met
+    table = ward_alignment(concerns, promises, shown, period)
+    mine = table.filter(pl.col("ward_code").is_in(met["ward_code"].to_list()))
+    if area.level in ("london", "bcu"):
+        roll = rollup(mine, by="borough_name")
+        bars = roll.select(pl.col("borough_name").alias("name"), (pl.col("coverage") * 100).alias("coverage"))
+        level = "borough"
+    else:
+        roll = rollup(mine, by=None).with_columns(pl.lit(area.name).alias("area"))
+        bars = table.select(pl.col("ward_name").alias("name"), (pl.col("coverage") * 100).alias("coverage"))
+        level = "ward"
+    bars = bars.sort("coverage", "name", nulls_last=True)
+    known = bars.drop_nulls("coverage")
+    if known.height:
+        low = known.row(0, named=True)
+        bars_title = (
+            f"{area.name}: promises in {low['name']} covered least of what residents raised most "
+            f"({low['coverage']:.0f}%; {known.height} {level}s scored)"
+        )
+    else:
+        bars_title = f"{area.name}: no {level} both recorded concerns and set promises in {period.label}"
+    return AlignmentView(finding(area.name, mine), bars, bars_title, level, roll, display(mine))
+
+
+def coverage_12m(concerns: pl.DataFrame, promises: pl.DataFrame, met_wards: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """The map's measure: each ward's coverage (0-100) for the 12 months to the quarter holding ``as_of``.
+
+    Example: a ward whose promises covered 10 of the 20 weight of its top concerns -> 50,
+    label "50% of what residents raised most"; no concern -> null, "No concerns recorded".
+    """
+    from dashboard.periods import period_ending
+
+    table = ward_alignment(concerns, promises, met_wards, period_ending(as_of, "year"))
+    return table.select(
+        "ward_code",
+        (pl.col("coverage") * 100).alias("value"),
+        pl.when(pl.col("coverage").is_not_null())
+        .then(pl.format("{}% of what residents raised most{}", (pl.col("coverage") * 100).round(0).cast(pl.Int64),
+                        pl.when(pl.col("ignores_top_concern")).then(pl.lit("; top concern not promised")).otherwise(pl.lit(""))))
+        .when(pl.col("note") == NO_CONCERNS).then(pl.lit("No concerns recorded"))
+        .otherwise(pl.lit("No promises set in the last 12 months"))
+        .alias("label"),
     )

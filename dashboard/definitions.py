@@ -38,6 +38,7 @@ FIGURES = {
         "top_concerns": "Top concerns",
         "ward_alignment": "Promises cover the top concerns (coverage), ignoring the top concern, promises with no recorded concern",
         "rollup": "Alignment by borough, BCU and London",
+        "coverage_12m": "Borough map: promises follow concerns",
     },
 }
 

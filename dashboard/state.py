@@ -366,3 +366,19 @@ def coverage_view(as_of: dt.date, level: str, code: str | None, count_by: str) -
     """(status counts, coverage table by ``count_by``, wards needing attention) for an area on a date."""
     return _coverage_view(database_url(), as_of, level, code, count_by, rubric_text())
 
+
+
+# --- issue #11: do the promises follow the concerns? ---
+@_cached_result(ttl=600, show_spinner=False, max_entries=128)
+def _alignment_view(url: str, level: str, name: str, code: str | None, end: dt.date, span: str):
+    from dashboard import alignment
+    from dashboard.areas import Area
+    from dashboard.periods import period_ending
+
+    return alignment.alignment_view(_read("concerns", url), _read("promises", url), _read("wards", url),
+                                    Area(level, name, code), period_ending(end, span))
+
+
+def alignment_view(area, period):
+    """Top concerns beside the promises set, for an area and period (issue #11), computed once per choice."""
+    return _alignment_view(database_url(), area.level, area.name, area.code, period.end, period.span)

@@ -113,3 +113,15 @@ def test_rollup_pools_weight_and_counts_flags():
 
 def test_concern_window_reaches_six_months_back():
     assert al.concern_window(Q4) == (D(2023, 4, 1), D(2023, 12, 31))
+
+
+def test_map_measure_for_the_twelve_months():
+    from dashboard import maps
+
+    c = concerns(("A", D(2023, 2, 1), "drugs", 10), ("A", D(2023, 2, 1), "theft", 10), ("B", D(2023, 5, 1), "robbery", 5))
+    p = promises(("A", D(2023, 3, 1), "drugs"), ("B", D(2023, 6, 1), "theft"), ("C", D(2023, 6, 1), "theft"))
+    out = by_ward(al.coverage_12m(c, p, WARDS, D(2023, 12, 31)))
+    assert (out["A"]["value"], out["A"]["label"]) == (50.0, "50% of what residents raised most")
+    assert (out["B"]["value"], out["B"]["label"]) == (0.0, "0% of what residents raised most; top concern not promised")
+    assert out["C"]["value"] is None and out["C"]["label"] == "No concerns recorded"
+    assert "Promises follow concerns" in maps.METRICS
