@@ -11,6 +11,8 @@ class PageSpec(NamedTuple):
     icon: str
     url_path: str
     default: bool = False  # the page at "/" (its url_path is not served)
+    # issue #11: open to everyone, even when sign-in is configured (the sign-in gate skips it).
+    public: bool = False
 
 
 PAGES = (
@@ -26,4 +28,5 @@ PAGES = (
     PageSpec("pages/briefing.py", "Briefing pack", ":material/description:", "briefing"),
     PageSpec("pages/data.py", "Data", ":material/upload_file:", "data"),
     PageSpec("pages/about.py", "About the figures", ":material/info:", "about"),
+    PageSpec("pages/ward.py", "Your ward panel (public)", ":material/home:", "ward", public=True),
 )

@@ -382,3 +382,11 @@ def _alignment_view(url: str, level: str, name: str, code: str | None, end: dt.d
 def alignment_view(area, period):
     """Top concerns beside the promises set, for an area and period (issue #11), computed once per choice."""
     return _alignment_view(database_url(), area.level, area.name, area.code, period.end, period.span)
+
+
+def pending_concerns() -> pl.DataFrame:
+    """Concerns from the public ward pages waiting for a board member (id, submitted_at, ward, category, note).
+
+    Not cached: a resident may send one at any moment, and the Data page is no hot path.
+    """
+    return queries.submitted_concerns(engine())
