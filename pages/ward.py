@@ -92,8 +92,9 @@ st.caption(
     "emergency, or 101."
 )
 if st.session_state.pop("_concern_reset", False):
-    for key in ("concern_category", "concern_text"):
-        st.session_state.pop(key, None)
+    # Set, not deleted: the browser keeps a deleted widget's old value on screen.
+    st.session_state["concern_category"] = None
+    st.session_state["concern_text"] = ""
 if flash := st.session_state.pop("_concern_flash", None):
     st.success(flash)
 with st.form("concern_form"):
