@@ -141,7 +141,12 @@ def _pack(url: str, borough_code: str, period, produced_on):
     last = (real if real.height else batches)["imported_at"].max()
     status = briefing.panel_presence(wards.filter(pl.col("borough_code") == borough_code), tables["panels"], period.end)
     borough = areas.resolve(wards, bcu=None, borough=borough_code, ward=None)
-    extra = (briefing.diversity_section(borough, period, _diversity_area(url, period.end, borough.level, borough.code)),)
+    extra = (
+        briefing.diversity_section(borough, period, _diversity_area(url, period.end, borough.level, borough.code)),
+        # issue #11: whether the promises follow what the community said.
+        briefing.alignment_section(borough, period, _alignment_view(url, borough.level, borough.name, borough.code,
+                                                                    period.end, period.span)),
+    )
     return briefing.build_pack(
         borough_code,
         period,

@@ -85,3 +85,24 @@ def test_pack_never_shows_a_member_count_below_five(app_env):
                     assert str(value).strip() not in {"1", "2", "3", "4"}, (name, title, value)
                     seen_fewer |= value == "fewer than 5"
     assert book["Panel diversity"].max_row > 20  # Croydon's panels are all there
+
+
+def test_pack_has_a_section_on_promises_and_concerns(app_env):
+    """issue #11: the pack says whether the borough's promises follow the community's concerns."""
+    import datetime as dt
+    import re
+
+    from dashboard import periods, state
+
+    period = periods.period_ending(dt.date(2023, 12, 31), "year")
+    pack = state.briefing_pack("E09000012", period)  # Hackney
+    section = next(s for s in pack.sections if s.key == "alignment")
+    assert re.fullmatch(r"Hackney: promises covered \d+% of what residents raised most; \d+ of \d+ wards' promises ignored "
+                        r"their top concern, and [\d,]+ of [\d,]+ promises had no recorded concern behind them\.", section.finding)
+    from dashboard.areas import Area
+
+    assert section.finding[:-1] == state.alignment_view(Area("borough", "Hackney", "E09000012"), period).finding
+    pdf, xlsx = state.briefing_files("E09000012", period)
+    assert "Promises and community concerns" in pdf_text(pdf)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Alignment by ward"]
+    assert sheet.max_row == 22  # header and Hackney's 21 wards
