@@ -1,5 +1,6 @@
 """Data: templates, CSV upload with validation, a preview of changes, import history and undo (issue #7)."""
 
+import datetime as dt
 import hashlib
 
 import polars as pl
@@ -120,9 +121,11 @@ else:
     if reject_col.button("Reject: it never counts", key="reject_concern"):
         decision = False
     if decision is not None and chosen_concern is not None:
-        import datetime as _dt
-
-        done = writes.review_concern(engine, int(chosen_concern), accept=decision, now=_dt.datetime.now())
+        try:
+            done = writes.review_concern(engine, int(chosen_concern), accept=decision, now=dt.datetime.now())
+        except Exception as exc:  # no traceback reaches a user
+            st.error(f"The concern could not be updated ({ui.escape_md(type(exc).__name__)}); nothing was changed.")
+            st.stop()
         state.clear()
         st.session_state["data_flash"] = (
             f"Concern number {chosen_concern} {'accepted' if decision else 'rejected'}." if done

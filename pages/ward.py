@@ -109,22 +109,24 @@ if sent:
     now = dt.datetime.now()
     engine = state.engine()
     why = cf.problem(category, text)
+    saved = False
     if why is None:
-        times = st.session_state.get("_concern_times", [])
-        why = cf.rate_problem(times, writes.submissions_since(engine, ward_code=ward_code, since=now - cf.WINDOW), now)
+        try:
+            times = st.session_state.get("_concern_times", [])
+            why = cf.rate_problem(times, writes.submissions_since(engine, ward_code=ward_code, since=now - cf.WINDOW), now)
+            if why is None:
+                writes.submit_concern(engine, ward_code=ward_code, category=category, text_=cf.clean(text), now=now)
+                saved = True
+        except Exception:  # no traceback reaches a resident
+            why = "Sorry, your concern could not be saved just now. Nothing was sent; please try again later."
     if why:
         st.error(why)
-    else:
-        try:
-            writes.submit_concern(engine, ward_code=ward_code, category=category, text_=cf.clean(text), now=now)
-        except Exception:  # no traceback reaches a resident
-            st.error("Sorry, your concern could not be saved just now. Nothing was sent; please try again later.")
-        else:
-            st.session_state["_concern_times"] = [*st.session_state.get("_concern_times", []), now]
-            st.session_state["_concern_reset"] = True
-            st.session_state["_concern_flash"] = (
-                f"Thank you. Your concern was sent to the {page.ward_name} ward panel on {uk_date(now.date())}. "
-                "A board member will read it before it counts."
-            )
-            st.rerun()
+    elif saved:
+        st.session_state["_concern_times"] = [*st.session_state.get("_concern_times", []), now]
+        st.session_state["_concern_reset"] = True
+        st.session_state["_concern_flash"] = (
+            f"Thank you. Your concern was sent to the {page.ward_name} ward panel on {uk_date(now.date())}. "
+            "A board member will read it before it counts."
+        )
+        st.rerun()
 ui.sources_footer()
