@@ -104,6 +104,8 @@ def test_rollup_pools_weight_and_counts_flags():
     assert north["promises_set"] == 3 and north["unbacked_promises"] == 2
     south = by_ward(al.rollup(table).rename({"borough_name": "ward_code"}))["South"]
     assert south["scored"] == 0 and south["coverage"] is None and south["no_concerns"] == 1  # D: none recorded
+    bcu = al.rollup(table, by="bcu").row(0, named=True)
+    assert (bcu["bcu"], bcu["wards"], bcu["scored"], bcu["coverage"], bcu["ignoring"]) == ("One", 4, 2, 10 / 25, 1)
     london = al.rollup(table, by=None).row(0, named=True)
     assert london["wards"] == 4 and london["unbacked_promises"] == 3 and london["unbacked_share"] == 3 / 4
     assert al.finding("London", table) == (
