@@ -208,6 +208,28 @@ def diversity_section(borough: Area, period: Period, view) -> Section:
     )
 
 
+def alignment_section(borough: Area, period: Period, view) -> Section:
+    """Do the promises follow the community's concerns? (issue #11): the finding, the borough's
+    figures and every ward's top concerns beside the promises set."""
+    from dashboard import alignment as al
+
+    return Section(
+        "alignment",
+        "Promises and community concerns",
+        view.finding + ".",
+        paragraphs=(
+            "Concerns accepted by the board from the period and the six months before it, weighted by how many people "
+            f"raised them. Each ward's top concerns are its {al.TOP_N} heaviest categories (ties kept); coverage is the "
+            "share of that weight in a category the panel promised in the period. A ward with no concern recorded is "
+            "not scored. Concerns residents sent online count only once a board member accepted them.",
+        ),
+        tables=(
+            Table("Alignment summary", view.rollup),
+            Table("Alignment by ward", view.wards.drop("ward_code")),
+        ),
+    )
+
+
 def build_pack(
     borough_code: str,
     period: Period,

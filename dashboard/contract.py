@@ -24,9 +24,9 @@ TABLES = {
             "panels",
             "panel",
             ("ward_code", "established_on", "closed_on", "chair_type", "meetings_open_to_public",
-             "terms_of_reference_agreed", "last_membership_review_on"),
+             "terms_of_reference_agreed", "last_membership_review_on", "public_contact"),
             ("ward_code", "established_on"),
-            ("closed_on", "last_membership_review_on"),
+            ("closed_on", "last_membership_review_on", "public_contact"),
         ),
         CsvTable(
             "members",
@@ -47,9 +47,9 @@ TABLES = {
             "promises",
             "promise",
             ("promise_ref", "ward_code", "set_on", "category", "origin", "description", "status", "closed_on",
-             "outcome", "feedback_published_on"),
+             "outcome", "feedback_published_on", "internal"),
             ("promise_ref",),
-            ("closed_on", "outcome", "feedback_published_on"),
+            ("closed_on", "outcome", "feedback_published_on", "internal"),
         ),
         CsvTable(
             "engagement",
@@ -57,6 +57,15 @@ TABLES = {
             ("ward_code", "held_on", "kind", "people_reached", "young_people_reached", "promise_ref"),
             ("ward_code", "held_on", "kind"),
             ("promise_ref",),
+        ),
+        # issue #11: what the community said. Rows imported here count at once (status accepted);
+        # concerns residents send from the public ward page wait for a board member.
+        CsvTable(
+            "concerns",
+            "concern",
+            ("ward_code", "raised_on", "source", "category", "count", "note"),
+            ("ward_code", "raised_on", "source", "category"),
+            ("note",),
         ),
         CsvTable(
             "confidence",

@@ -31,6 +31,15 @@ FIGURES = {
         "verdict": "Under-represented, or too few members to say",
         "sector_mix": "Sector mix and panel flags",
     },
+    # issue #11: do the promises follow what the community said?
+    "dashboard.alignment": {
+        "accepted": "Concerns that count",
+        "concern_window": "Concerns behind a period's promises",
+        "top_concerns": "Top concerns",
+        "ward_alignment": "Promises cover the top concerns (coverage), ignoring the top concern, promises with no recorded concern",
+        "rollup": "Alignment by borough, BCU and London",
+        "coverage_12m": "Borough map: promises follow concerns",
+    },
 }
 
 

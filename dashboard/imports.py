@@ -116,6 +116,8 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("promises", "origin"): v.PROMISE_ORIGINS,
     ("promises", "status"): v.PROMISE_STATUSES,
     ("engagement", "kind"): v.ENGAGEMENT_KINDS,
+    ("concerns", "source"): v.CONCERN_SOURCES,
+    ("concerns", "category"): v.CATEGORIES,  # one vocabulary with promises (issue #11)
     ("confidence", "measure"): v.PAS_MEASURES,
     ("remedy_plans", "problem"): v.REMEDY_PROBLEMS,
 }
@@ -123,7 +125,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
 KINDS: dict[str, dict[str, str]] = {
     "panels": {"ward_code": WARD, "established_on": DATE, "closed_on": DATE, "chair_type": CHOICE,
                "meetings_open_to_public": BOOL, "terms_of_reference_agreed": BOOL,
-               "last_membership_review_on": DATE},
+               "last_membership_review_on": DATE, "public_contact": TEXT},
     "members": {"member_ref": CODE, "ward_code": WARD, "sector": CHOICE, "is_chair": BOOL, "ethnic_group": CHOICE,
                 "age_band": CHOICE, "sex": CHOICE, "joined_on": DATE, "left_on": DATE},
     "meetings": {"ward_code": WARD, "held_on": DATE, "attendees": COUNT, "public_attendees": COUNT,
@@ -131,9 +133,11 @@ KINDS: dict[str, dict[str, str]] = {
                  "open_to_public": BOOL},
     "promises": {"promise_ref": CODE, "ward_code": WARD, "set_on": DATE, "category": CHOICE, "origin": CHOICE,
                  "description": TEXT, "status": CHOICE, "closed_on": DATE, "outcome": TEXT,
-                 "feedback_published_on": DATE},
+                 "feedback_published_on": DATE, "internal": BOOL},
     "engagement": {"ward_code": WARD, "held_on": DATE, "kind": CHOICE, "people_reached": COUNT,
                    "young_people_reached": COUNT, "promise_ref": PROMISE_REF},
+    "concerns": {"ward_code": WARD, "raised_on": DATE, "source": CHOICE, "category": CHOICE, "count": COUNT,
+                 "note": TEXT},
     "confidence": {"borough_code": BOROUGH, "quarter_end": DATE, "measure": CHOICE, "value_pct": PCT,
                    "base_n": COUNT},
     "remedy_plans": {"ward_code": WARD, "problem": CHOICE, "action": TEXT, "owner": TEXT, "agreed_on": DATE,
@@ -170,6 +174,12 @@ RULES: dict[str, dict[str, tuple[tuple[str, ...], pl.Expr, str]]] = {
     "engagement": {
         "young_within_people": (("young_people_reached",), pl.col("young_people_reached") <= pl.col("people_reached"),
                                 "young_people_reached is more than people_reached (young people are counted within it)"),
+    },
+    "concerns": {
+        "count_at_least_one": (("count",), pl.col("count") >= 1,
+                               "count must be at least 1 (how many people or responses raised the concern)"),
+        "note_not_too_long": (("note",), pl.col("note").is_null() | (pl.col("note").str.len_chars() <= 2000),
+                              "note is longer than 2,000 characters"),
     },
     "remedy_plans": {
         "due_after_agreed": (("due_on",), pl.col("due_on") >= pl.col("agreed_on"), "due_on is before agreed_on"),

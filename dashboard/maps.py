@@ -188,6 +188,33 @@ METRICS: dict[str, MapMetric] = {
 }
 
 
+def _alignment_metric(inputs: MapInputs) -> pl.DataFrame:
+    """issue #11: how far each ward's promises cover what its residents raised most (12 months)."""
+    from dashboard import alignment
+
+    wards = inputs.table("wards").filter(pl.col("police_force") == "Metropolitan Police Service")
+    return alignment.coverage_12m(inputs.table("concerns"), inputs.table("promises"), wards, inputs.as_of)
+
+
+def _alignment_finding(values: pl.DataFrame, area_name: str, inputs: MapInputs) -> str:
+    known = values["value"].drop_nulls()
+    if known.is_empty():
+        return f"{area_name}: no ward both recorded concerns and set promises in the last 12 months"
+    ignoring = int(values["label"].str.contains("top concern not promised").sum())
+    return (f"{area_name}: {ignoring:,} of {known.len():,} wards' promises left out their residents' top concern "
+            f"in the last 12 months (typical ward covered {known.median():.0f}% of what residents raised most)")
+
+
+METRICS["Promises follow concerns"] = MapMetric(
+    "Promises follow concerns", _alignment_metric,
+    bins=((-math.inf, "under 25%"), (25, "25% to 49%"), (50, "50% to 74%"), (75, "75% to 99%"), (100, "all of it")),
+    explain=("Of the weight of the concerns each ward's residents raised most (its top three categories, concerns of the "
+             "12 months and the six before them), the share covered by a promise set in the 12 months. "
+             "Only concerns accepted by the board count."),
+    finding=_alignment_finding,
+)
+
+
 def register(name: str, metric: MapMetric) -> None:
     """Add a measure to the map's choices (e.g. the diversity gap, issue #5)."""
     METRICS[name] = metric

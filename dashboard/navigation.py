@@ -11,8 +11,8 @@ class PageSpec(NamedTuple):
     icon: str
     url_path: str
     default: bool = False  # the page at "/" (its url_path is not served)
-    # issue #10: a public page stays open when sign-in is required (none yet; a later issue adds
-    # a public ward page); an admin_only page is listed only for administrators.
+    # issue #10: a public page stays open when sign-in is required (the ward page,
+    # issue #11); an admin_only page is listed only for administrators.
     public: bool = False
     admin_only: bool = False
 
@@ -31,4 +31,5 @@ PAGES = (
     PageSpec("pages/data.py", "Data", ":material/upload_file:", "data"),
     PageSpec("pages/audit.py", "Audit log", ":material/policy:", "audit", admin_only=True),
     PageSpec("pages/about.py", "About the figures", ":material/info:", "about"),
+    PageSpec("pages/ward.py", "Your ward panel (public)", ":material/home:", "ward", public=True),
 )

@@ -68,6 +68,7 @@ READERS = {
     "meetings": queries.meetings,
     "promises": queries.promises,
     "engagement": queries.engagement,
+    "concerns": queries.concerns,
     "remedy_plans": queries.remedy_plans,
     "dwo_assignments": queries.dwo_assignments,
     "confidence": queries.confidence,
@@ -129,6 +130,18 @@ def require_area_codes(codes) -> None:
 @_cached_result(ttl=600, show_spinner=False)
 def _read(name: str, url: str, scope: tuple[str, ...] | None) -> pl.DataFrame:
     return READERS[name](_engine(url), scope)
+
+
+PUBLIC_TABLES = ("wards", "panels", "meetings", "promises")  # what the public ward page reads (issue #11)
+
+
+def public_table(name: str) -> pl.DataFrame:
+    """A table for the public ward page, London-wide whoever is looking (a resident may look up any
+    ward, signed in or not). Only these tables, and the page shows only their public fields
+    (dashboard.public_ward; tested across every ward): never member data."""
+    if name not in PUBLIC_TABLES:
+        raise ValueError(f"{name} is not a table the public ward page may read")
+    return _read(name, database_url(), None)
 
 
 def table(name: str) -> pl.DataFrame:
@@ -252,6 +265,9 @@ def pack_sections(url: str, borough, period, all_status: pl.DataFrame, text: str
             briefing.meetings_section(borough, period, meetings, minimum),
             briefing.promises_section(borough, period, promises, review_days),
             briefing.feedback_section(borough, period, promises),
+            # issue #11: whether the promises follow what the community said.
+            briefing.alignment_section(borough, period, _alignment_view(url, borough.level, borough.name, borough.code,
+                                                                        period.end, period.span, scope)),
             briefing.outcomes_section(borough, period, outcomes),
         ]
     return tuple(sections)
@@ -480,3 +496,31 @@ def coverage_view(as_of: dt.date, level: str, code: str | None, count_by: str) -
 # --- issue #10: the audit trail (read fresh every time: it is short and must be current) ---
 def audit_events() -> pl.DataFrame:
     return audit.events(engine())
+
+# --- issue #11: do the promises follow the concerns? ---
+@_cached_result(ttl=600, show_spinner=False, max_entries=128)
+def _alignment_view(url: str, level: str, name: str, code: str | None, end: dt.date, span: str, scope):
+    from dashboard import alignment
+    from dashboard.areas import Area
+    from dashboard.periods import period_ending
+
+    # Every figure here is of the area's own wards (no London comparison), so rows are read
+    # within the user's boroughs (issue #10).
+    return alignment.alignment_view(_read("concerns", url, scope), _read("promises", url, scope), _read("wards", url, scope),
+                                    Area(level, name, code), period_ending(end, span))
+
+
+def alignment_view(area, period):
+    """Top concerns beside the promises set, for an area and period (issue #11), computed once per choice."""
+    if not area.is_london:
+        require_area_codes(_area_boroughs(area))
+    return _alignment_view(database_url(), area.level, area.name, area.code, period.end, period.span, scope())
+
+
+def pending_concerns() -> pl.DataFrame:
+    """Concerns from the public ward pages waiting for a board member (id, submitted_at, ward, category, note),
+    in the user's boroughs only (issue #10).
+
+    Not cached: a resident may send one at any moment, and the Data page is no hot path.
+    """
+    return queries.submitted_concerns(engine(), boroughs=scope())

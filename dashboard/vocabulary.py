@@ -79,6 +79,13 @@ CATEGORIES = (
     "hate crime",
 )
 
+# Community concerns (issue #11): where a concern was heard. "online" is also the source of
+# concerns residents raise on the public ward page, which wait for a board member to accept them.
+CONCERN_SOURCES = ("survey", "public meeting", "contact session", "online", "councillor", "partner agency", "other")
+CONCERN_ONLINE = "online"
+CONCERN_ACCEPTED, CONCERN_PENDING, CONCERN_REJECTED = "accepted", "pending", "rejected"
+CONCERN_STATUSES = (CONCERN_ACCEPTED, CONCERN_PENDING, CONCERN_REJECTED)
+
 ENGAGEMENT_KINDS = (
     "contact session",
     "newsletter",

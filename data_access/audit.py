@@ -17,6 +17,7 @@ from data_access import queries
 from data_access.models import AuditEvent
 
 IMPORT, IMPORT_REFUSED, UNDO, DOWNLOAD = "import", "import refused", "undo", "download"
+CONCERN_REVIEW = "concern review"  # a board member accepts or rejects a resident's concern (issue #11)
 
 
 def record(engine: Engine, who: str, action: str, what: str, rows: int | None) -> None:

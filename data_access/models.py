@@ -88,6 +88,8 @@ class Panel(Base):
     meetings_open_to_public: Mapped[bool] = mapped_column(Boolean)
     terms_of_reference_agreed: Mapped[bool] = mapped_column(Boolean)
     last_membership_review_on: Mapped[dt.date | None] = mapped_column(Date)
+    # issue #11: how residents get involved, as the board enters it; shown on the public ward page.
+    public_contact: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (UniqueConstraint("ward_code", "established_on"),)
 
 
@@ -141,6 +143,7 @@ class Promise(Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)
     feedback_published_on: Mapped[dt.date | None] = mapped_column(Date)  # "you said, we did"
+    internal: Mapped[bool | None] = mapped_column(Boolean)  # issue #11: a board keeps it off the public page
 
 
 class EngagementActivity(Base):
@@ -157,6 +160,33 @@ class EngagementActivity(Base):
         CheckConstraint(
             "people_reached >= 0 AND young_people_reached >= 0", name="counts_not_negative"
         ),
+    )
+
+
+class Concern(Base):
+    """What the community said: a concern heard, by source and category (issue #11).
+
+    Imported rows are ``accepted`` at once. A resident's concern from the public ward page is
+    stored with source ``online``, ``submitted_at`` set and status ``pending``; it counts in no
+    figure until a board member accepts it. The CSV's natural key (ward, day, source, category)
+    is unique among imported rows only (``submitted_at`` is NULL): two residents may raise the
+    same category on the same day.
+    """
+
+    __tablename__ = "concern"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ward_code: Mapped[str] = _ward_fk()
+    raised_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    source: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(60))
+    count: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), server_default="accepted")  # accepted | pending | rejected
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))  # the public form only
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))
+    __table_args__ = (
+        CheckConstraint("count >= 1", name="count_positive"),
+        CheckConstraint("status IN ('accepted', 'pending', 'rejected')", name="status_known"),
     )
 
 

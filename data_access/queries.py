@@ -17,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.models import (
     Borough,
+    Concern,
     ConfidenceMeasure,
     DwoAssignment,
     EngagementActivity,
@@ -126,6 +127,24 @@ def promises(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
 
 def engagement(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
     return _table(EngagementActivity, engine, boroughs)
+
+
+def concerns(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    """Every concern, pending and rejected ones included: figures keep only ``accepted`` (issue #11)."""
+    return _table(Concern, engine, boroughs)
+
+
+def submitted_concerns(engine: Engine, *, status: str = "pending", boroughs: Scope = None) -> pl.DataFrame:
+    """Concerns residents sent from the public ward page with this status, oldest first, with their id."""
+    stmt = (
+        select(Concern.id, Concern.submitted_at, Concern.ward_code, Ward.name.label("ward_name"), Concern.category, Concern.note)
+        .join(Ward, Ward.code == Concern.ward_code)
+        .where(Concern.submitted_at.is_not(None), Concern.status == status)
+        .order_by(Concern.submitted_at, Concern.id)
+    )
+    if boroughs is not None:
+        stmt = stmt.where(Ward.borough_code.in_(list(boroughs)))
+    return read(stmt, engine)
 
 
 def remedy_plans(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:

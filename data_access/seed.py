@@ -33,6 +33,7 @@ ACTIVITY_TABLES = (
     "meeting",
     "promise",
     "engagement_activity",
+    "concern",
     "remedy_plan",
     "dwo_assignment",
 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -58,10 +59,21 @@ def _table(name: str):
     return Base.metadata.tables[TABLES[name].db_table]
 
 
+# issue #11: a resident's concern from the public ward page (submitted_at set) is no imported
+# row: an import never matches, changes or undoes it, whatever its ward, day and category.
+IMPORTED_ONLY = {"concerns": "submitted_at IS NULL"}
+
+
+def _imported_only(table: str, t):
+    return t.c.submitted_at.is_(None) if table in IMPORTED_ONLY else None
+
+
 def existing(conn_or_engine, table: str) -> pl.DataFrame:
     """The table's rows now, in contract columns and dtypes."""
     t = _table(table)
     stmt = select(*(t.c[c] for c in TABLES[table].columns))
+    if (scope := _imported_only(table, t)) is not None:
+        stmt = stmt.where(scope)
     schema = im.typed_schema(table)
     if isinstance(conn_or_engine, Engine):
         with conn_or_engine.connect() as conn:
@@ -119,11 +131,15 @@ def _bulk_update(conn: Connection, table: str, frame: pl.DataFrame) -> None:
                 copy.write(buf.getvalue())
             sets = ", ".join(f"{c} = s.{c}" for c in others)
             match = " AND ".join(f"t.{c} = s.{c}" for c in key)
+            if table in IMPORTED_ONLY:
+                match += f" AND t.{IMPORTED_ONLY[table]}"
             cur.execute(f"UPDATE {name} AS t SET {sets} FROM import_stage AS s WHERE {match}")
             cur.execute("DROP TABLE import_stage")
     else:
         sets = ", ".join(f"{c} = ?" for c in others)
         match = " AND ".join(f"{c} = ?" for c in key)
+        if table in IMPORTED_ONLY:
+            match += f" AND {IMPORTED_ONLY[table]}"
         cur = raw.cursor()
         cur.executemany(f"UPDATE {name} SET {sets} WHERE {match}",
                         _plain(frame.select(*others, *key), bools_as_int=True).iter_rows())
@@ -266,12 +282,14 @@ def undo_last(engine: Engine, table: str, *, boroughs=None) -> tuple[int, int, s
                     f"The last import of {table} ({batch.file_name}) changed rows outside the boroughs you may "
                     f"change{where}, so it was not undone. Ask an administrator to undo it.")
         bind_key = {c: f"k_{c}" for c in key}
+        scope = _imported_only(table, t)
+        match = and_(*(t.c[c] == bindparam(bind_key[c]) for c in key), *(() if scope is None else (scope,)))
         if inserted.height:
-            stmt = delete(t).where(and_(*(t.c[c] == bindparam(bind_key[c]) for c in key)))
+            stmt = delete(t).where(match)
             conn.execute(stmt, inserted.select(*(pl.col(c).alias(bind_key[c]) for c in key)).to_dicts())
         if restored.height:
             old = restored
-            stmt = (update(t).where(and_(*(t.c[c] == bindparam(bind_key[c]) for c in key)))
+            stmt = (update(t).where(match)
                     .values({c: bindparam(f"v_{c}") for c in others}))
             conn.execute(stmt, old.select(*(pl.col(c).alias(bind_key[c]) for c in key),
                                           *(pl.col(c).alias(f"v_{c}") for c in others)).to_dicts())
@@ -344,3 +362,60 @@ TEMPLATES_DIR = reference.REFERENCE_DIR.parent / "templates"
 def template(table: str) -> bytes:
     """The example CSV for a table (sample_data/templates), as users download it."""
     return (TEMPLATES_DIR / f"{table}.csv").read_bytes()
+
+
+# --- issue #11: concerns residents raise on the public ward page -------------------------------
+
+
+def submit_concern(engine: Engine, *, ward_code: str, category: str, text_: str, now: dt.datetime) -> int:
+    """Store a resident's concern as ``pending`` with source ``online``; returns its id.
+
+    The caller has checked the text (dashboard.concern_form); it is stored as given, as text.
+    """
+    from data_access.models import Concern
+
+    with engine.begin() as conn:
+        return conn.execute(
+            insert(Concern).values(
+                ward_code=ward_code, raised_on=now.date(), source="online", category=category, count=1,
+                note=text_, status="pending", submitted_at=now.replace(microsecond=0),
+            ).returning(Concern.id)
+        ).scalar_one()
+
+
+def submissions_since(engine: Engine, *, ward_code: str, since: dt.datetime) -> int:
+    """How many concerns the public form stored for a ward since ``since`` (for the rate limit)."""
+    from sqlalchemy import func
+
+    from data_access.models import Concern
+
+    with engine.connect() as conn:
+        return conn.execute(
+            select(func.count()).select_from(Concern)
+            .where(Concern.ward_code == ward_code, Concern.submitted_at.is_not(None), Concern.submitted_at >= since)
+        ).scalar_one()
+
+
+def review_concern(engine: Engine, concern_id: int, *, accept: bool, now: dt.datetime, boroughs: Sequence[str] | None = None) -> bool:
+    """A board member accepts (it counts from now on) or rejects a pending concern.
+
+    ``boroughs``: those the reviewer may change (None: all of London); a concern for a ward in
+    another borough raises access_checks.OutOfScope and nothing changes (issue #10).
+    Returns False when there is no such pending concern (already reviewed, or never there).
+    """
+    from data_access.access_checks import OutOfScope
+    from data_access.models import Concern, Ward
+
+    with engine.begin() as conn:
+        if boroughs is not None:
+            borough = conn.execute(
+                select(Ward.borough_code).join(Concern, Concern.ward_code == Ward.code).where(Concern.id == concern_id)
+            ).scalar_one_or_none()
+            if borough is not None and borough not in set(boroughs):
+                raise OutOfScope("That concern is for a ward outside the boroughs you may change; nothing was changed.")
+        done = conn.execute(
+            update(Concern)
+            .where(Concern.id == concern_id, Concern.status == "pending")
+            .values(status="accepted" if accept else "rejected", reviewed_at=now.replace(microsecond=0))
+        )
+        return done.rowcount == 1

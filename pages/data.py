@@ -1,5 +1,6 @@
 """Data: templates, CSV upload with validation, a preview of changes, import history and undo (issue #7)."""
 
+import datetime as dt
 import hashlib
 
 import polars as pl
@@ -127,6 +128,49 @@ else:
             st.session_state["data_flash"] = "Imported: " + "; ".join(
                 f"{r.table} {r.new:,} new, {r.changed:,} changed, {r.unchanged:,} unchanged" for r in results)
             st.rerun()
+
+# issue #11: concerns residents sent from the public ward page wait here until a board member
+# accepts them (then they count) or rejects them. Their words are shown as text only. Only those
+# who may change data review them, for their own boroughs (issue #10).
+st.subheader("Concerns sent by residents, waiting for review")
+pending = state.pending_concerns()
+if not user.can_import:
+    st.caption("Data stewards and administrators review the concerns residents send from the public ward pages.")
+elif pending.height == 0:
+    st.caption("No concern from the public ward pages is waiting for review.")
+else:
+    st.caption(f"{pending.height:,} waiting. A concern counts in figures (top concerns, alignment) only once accepted.")
+    shown = pending.select(
+        pl.col("id").alias("number"), pl.col("submitted_at").dt.strftime("%Y-%m-%d %H:%M").alias("sent"),
+        pl.col("ward_name").alias("ward"), "category", pl.col("note").alias("what the resident wrote"),
+    )
+    ui.table_with_download(shown, file_name="concerns_waiting.csv", key="pending_concerns")
+    labels = {r["id"]: f"Number {r['id']}: {r['ward_name']}, {r['category']}" for r in pending.iter_rows(named=True)}
+    chosen_concern = st.selectbox("Concern to review", list(labels), format_func=labels.get, key="review_concern")
+    accept_col, reject_col = st.columns(2)
+    decision = None
+    if accept_col.button("Accept: it counts", key="accept_concern"):
+        decision = True
+    if reject_col.button("Reject: it never counts", key="reject_concern"):
+        decision = False
+    if decision is not None and chosen_concern is not None:
+        try:
+            done = writes.review_concern(engine, int(chosen_concern), accept=decision, now=dt.datetime.now(), boroughs=user.writable)
+        except OutOfScope as exc:
+            st.error(ui.escape_md(str(exc)))
+            st.stop()
+        except Exception as exc:  # no traceback reaches a user
+            st.error(f"The concern could not be updated ({ui.escape_md(type(exc).__name__)}); nothing was changed.")
+            st.stop()
+        if done:
+            state.record(audit.CONCERN_REVIEW, f"concern {chosen_concern} ({labels[chosen_concern]}) "
+                         f"{'accepted' if decision else 'rejected'}", 1)
+        state.clear()
+        st.session_state["data_flash"] = (
+            f"Concern number {chosen_concern} {'accepted' if decision else 'rejected'}." if done
+            else f"Concern number {chosen_concern} had already been reviewed."
+        )
+        st.rerun()
 
 st.subheader("Import history")
 history = state.import_batches().select(

@@ -67,4 +67,21 @@ st.caption(
     f"of the ward's latest {pr.RECURRENCE_ROUNDS} rounds or more, up to the period's end: a sign the problem is not being solved."
 )
 ui.table_with_download(view.recurrence, file_name=f"recurring_promises_{period.end}.csv", key="pr_recurrence")
+
+# issue #11: do the promises follow what the community said?
+st.subheader("Do the promises follow the concerns?")
+aligned = state.alignment_view(area, period)
+st.markdown(f"**{aligned.finding}**")
+st.caption(
+    "Concerns are those accepted by the board from the period and the six months before it, weighted by how many people "
+    "raised them; the top concerns are each ward's three heaviest categories (ties all kept). Coverage is the share of "
+    "that weight in a category the panel promised in the period. Concerns residents sent online count only once accepted."
+)
+st.plotly_chart(charts.hbar(aligned.bars["name"].to_list(), aligned.bars["coverage"].to_list(), aligned.bars_title, unit="%"),
+                key="pr_alignment")
+ui.table_with_download(aligned.rollup, file_name=f"promise_alignment_summary_{area.code or 'london'}_{period.end}.csv",
+                       key="pr_alignment_rollup")
+with st.expander("Every ward: top concerns beside the promises set"):
+    ui.table_with_download(aligned.wards, file_name=f"promise_alignment_wards_{area.code or 'london'}_{period.end}.csv",
+                           key="pr_alignment_wards")
 ui.sources_footer()

@@ -46,6 +46,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "meetings_open_to_public": pl.Boolean,
         "terms_of_reference_agreed": pl.Boolean,
         "last_membership_review_on": pl.Date,
+        "public_contact": pl.Utf8,
     },
     "panel_member": {
         "member_ref": pl.Utf8,
@@ -80,6 +81,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "closed_on": pl.Date,
         "outcome": pl.Utf8,
         "feedback_published_on": pl.Date,
+        "internal": pl.Boolean,
     },
     "engagement_activity": {
         "ward_code": pl.Utf8,
@@ -88,6 +90,17 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "people_reached": pl.Int64,
         "young_people_reached": pl.Int64,
         "promise_ref": pl.Utf8,
+    },
+    "concern": {
+        "ward_code": pl.Utf8,
+        "raised_on": pl.Date,
+        "source": pl.Utf8,
+        "category": pl.Utf8,
+        "count": pl.Int64,
+        "note": pl.Utf8,
+        "status": pl.Utf8,
+        "submitted_at": pl.Datetime("us"),
+        "reviewed_at": pl.Datetime("us"),
     },
     "remedy_plan": {
         "ward_code": pl.Utf8,
@@ -369,6 +382,7 @@ def generate(
         _ward(ctx, _Draw(_rng(seed, code)), code, name or code, borough in imposing, ethnic_cum, age_cum)
     _move_officers(ctx, met, seed)
     _emit_dwo(ctx, seed)
+    _concerns(ctx, seed)
     return {name: _frame(name, rows) for name, rows in ctx.rows.items()}
 
 
@@ -412,7 +426,8 @@ def _ward(ctx: _Ctx, draw: _Draw, code: str, name: str, imposing: bool, ethnic_c
 
     panels = _panels(ctx, draw, life, state)
     for p in panels:
-        ctx.rows["panel"].append((code, p["est"], p["closed"], p["chair_type"], p["open"], p["tor"], p["review"]))
+        ctx.rows["panel"].append((code, p["est"], p["closed"], p["chair_type"], p["open"], p["tor"], p["review"],
+                                  _public_contact(name, code) if p["closed"] is None else None))
         p["meetings"] = _meetings(ctx, draw, code, p, dwo)
     _members(ctx, draw, code, panels, ethnic_cum, age_cum)
     promises = _promises(ctx, draw, code, name, panels, imposing, activity)
@@ -708,7 +723,7 @@ def _promises(ctx: _Ctx, draw: _Draw, code: str, name: str, panels: list[dict], 
             status, closed_on = _promise_status(draw, p, set_on, mode, activity, E)
             outcome = None if closed_on is None else draw.pick(_OUTCOMES[status])
             feedback = _feedback(draw, set_on, closed_on, mode, E)
-            rows.append((ref, code, set_on, category, origin, description, status, closed_on, outcome, feedback))
+            rows.append((ref, code, set_on, category, origin, description, status, closed_on, outcome, feedback, None))
             made.append((ref, set_on, closed_on))
         history.append(used)
     made.sort(key=lambda m: m[1])
@@ -910,3 +925,75 @@ def _emit_dwo(ctx: _Ctx, seed: int) -> None:
     for code in sorted(ctx.dwo):
         for ident, started, ended in ctx.dwo[code]:
             rows.append((code, refs[ident], started, ended))
+
+
+# --- Community concerns (issue #11) ------------------------------------------------------------
+
+_CONCERN_SOURCES = ("survey", "public meeting", "contact session", "online", "councillor", "partner agency")
+_CONCERN_SOURCE_CUM = _cum((20, 22, 30, 14, 8, 6))
+_IGNORING_SHARE = 0.15  # wards whose panel often promises something other than what residents raised most
+_CONCERN_NOTES = {
+    "survey": "Ward survey responses naming this as a top worry",
+    "public meeting": "Raised from the floor at the public meeting",
+    "contact session": "Raised with officers at a contact session",
+    "online": "Raised through the ward's online consultation",
+    "councillor": "Passed on by a ward councillor",
+    "partner agency": "Reported by a partner agency",
+}
+
+
+def _public_contact(name: str, code: str) -> str:
+    """The panel's public contact, as a board would enter it (invented: example.org addresses)."""
+    slug = "".join(ch for ch in name.lower() if ch.isalnum()) or code.lower()
+    return f"Email {slug}.wardpanel@example.org, or ask the ward officers at a contact session"
+
+
+def _concerns(ctx: _Ctx, seed: int) -> None:
+    """Concerns heard in the months before each round of promises, from its own random stream.
+
+    In most wards what residents raised most is what the panel then promised (its own
+    choices); borough or central promises often have nothing recorded behind them. In about
+    15% of wards the top concern of most rounds is a category the panel did not promise. Drawn
+    after (and apart from) everything else, so no other table changes.
+    """
+    rounds: dict[str, dict[int, list[tuple[str, str]]]] = {}
+    for row in ctx.rows["promise"]:
+        rounds.setdefault(row[1], {}).setdefault(row[2], []).append((row[3], row[4]))
+    out = ctx.rows["concern"]
+    cats = v.CATEGORIES
+    for code in sorted(rounds):
+        draw = _Draw(_rng(seed, "concerns", code))
+        ignoring = draw.chance(_IGNORING_SHARE)
+        previous = None
+        for set_on in sorted(rounds[code]):
+            promised = rounds[code][set_on]
+            lo = max(ctx.S, (previous + 1) if previous is not None else set_on - 180, set_on - 240)
+            hi = set_on - 1
+            previous = set_on
+            if hi < lo:
+                continue
+            weights: dict[str, int] = {}
+            for category, origin in promised:
+                if origin == "panel" or draw.chance(0.35):
+                    weights[category] = max(weights.get(category, 0), draw.between(6, 30))
+            for _ in range(draw.between(1, 3)):  # what else residents mentioned
+                c = draw.pick(cats)
+                weights.setdefault(c, draw.between(1, 5))
+            if ignoring and draw.chance(0.8):
+                others = [c for c in cats if c not in {p[0] for p in promised}]
+                c = draw.pick(others)
+                weights[c] = max(weights.values(), default=0) + draw.between(5, 20)
+            seen: set[tuple[int, str]] = set()
+            for category in sorted(weights):
+                left = weights[category]
+                parts = 1 if left < 12 or draw.chance(0.75) else 2
+                for k in range(parts):
+                    n = left if k == parts - 1 else max(1, left // 2)
+                    left -= n
+                    source = _CONCERN_SOURCES[draw.weighted(_CONCERN_SOURCE_CUM)]
+                    day = draw.between(lo, hi)
+                    if (day, source + category) in seen or n < 1:
+                        continue
+                    seen.add((day, source + category))
+                    note = _CONCERN_NOTES[source] if draw.chance(0.3) else None
+                    out.append((code, day, source, category, n, note, v.CONCERN_ACCEPTED, None, None))

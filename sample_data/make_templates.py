@@ -22,6 +22,7 @@ READERS = {
     "meetings": queries.meetings,
     "promises": queries.promises,
     "engagement": queries.engagement,
+    "concerns": queries.concerns,
     "confidence": queries.confidence,
     "remedy_plans": queries.remedy_plans,
     "dwo_assignments": queries.dwo_assignments,

@@ -180,3 +180,26 @@ def test_a_steward_upload_with_a_camden_row_is_refused_and_their_own_is_audited(
     event = audit.events(engine).row(0, named=True)
     assert (event["who"], event["action"], event["rows"]) == ("steward@hackney.example.org", "import", 1)
     engine.dispose()
+
+
+def test_with_sign_in_required_the_public_ward_page_stays_open_with_its_promises(app_env):
+    """issue #11: a resident who has not signed in (and never will) still sees the ward's page."""
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 40,
+                          "client_id": "c", "client_secret": "s",
+                          "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
+    at.query_params["ward"] = "E05014053"
+    at.run()
+    at.switch_page("pages/ward.py").run()
+    assert not at.exception
+    assert at.header[0].value == "Abbey, Barking and Dagenham"
+    assert len(at.dataframe[0].value) >= 1  # its promises, read London-wide whoever is looking
+    assert not any(b.label == "Sign in" for b in at.button)
+
+
+def test_a_borough_viewer_cannot_review_residents_concerns(roles):
+    roles("viewer@hackney.example.org")
+    at = start("pages/data.py")
+    assert not at.exception
+    assert not any("Accept" in str(b.label) for b in at.button)
+    assert any("Data stewards and administrators review the concerns" in c.value for c in at.caption)

@@ -146,3 +146,24 @@ def test_pack_from_a_database_with_no_activity_at_all(tmp_path, monkeypatch):
     assert "no Public Attitude Survey figures for Croydon" in findings
     pdf, _ = state.briefing_files("E09000008", period)
     assert "Croydon" in pdf_text(pdf)
+
+
+def test_pack_has_a_section_on_promises_and_concerns(app_env):
+    """issue #11: the pack says whether the borough's promises follow the community's concerns."""
+    import datetime as dt
+    import re
+
+    from dashboard import periods, state
+
+    period = periods.period_ending(dt.date(2023, 12, 31), "year")
+    pack = state.briefing_pack("E09000012", period)  # Hackney
+    section = next(s for s in pack.sections if s.key == "alignment")
+    assert re.fullmatch(r"Hackney: promises covered \d+% of what residents raised most; \d+ of \d+ wards' promises ignored "
+                        r"their top concern, and [\d,]+ of [\d,]+ promises had no recorded concern behind them\.", section.finding)
+    from dashboard.areas import Area
+
+    assert section.finding[:-1] == state.alignment_view(Area("borough", "Hackney", "E09000012"), period).finding
+    pdf, xlsx = state.briefing_files("E09000012", period)
+    assert "Promises and community concerns" in pdf_text(pdf)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Alignment by ward"]
+    assert sheet.max_row == 22  # header and Hackney's 21 wards

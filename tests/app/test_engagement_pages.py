@@ -98,13 +98,36 @@ def test_meetings_for_one_ward(app_env):
 
 def test_promises_page_london_and_borough(app_env):
     at = open_page("pages/promises.py")
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 5
     assert any("promises closed were achieved" in m.value for m in at.markdown)
     london_overdue = number(r"London: ([\d,]+) open promises", next(s.value for s in at.subheader if "past review" in s.value))
     at.sidebar.selectbox(key="borough").set_value("E09000012").run()  # Hackney
     assert not at.exception
     hackney = next(s.value for s in at.subheader if "past review" in s.value)
     assert hackney.startswith("Hackney: ") and number(r"Hackney: ([\d,]+)", hackney) < london_overdue
+
+
+def test_promises_page_sets_promises_beside_the_concerns(app_env):
+    """issue #11: a finding, a chart titled with its finding, the roll-up and every ward, with downloads."""
+    at = open_page("pages/promises.py", span="year")
+    finding = next(m.value for m in at.markdown if "of what residents raised most" in m.value)
+    m = re.search(r"London: promises covered (\d+)% of what residents raised most; (\d+) of (\d+) wards' promises ignored "
+                  r"their top concern, and ([\d,]+) of ([\d,]+) promises had no recorded concern behind them", finding)
+    assert m, finding
+    covered, ignoring, scored = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    assert 30 < covered < 95 and 0 < ignoring < scored <= 679
+    chart = charts(at)
+    title = next(t for t in chart if "covered least of what residents raised most" in t)
+    assert len(chart[title]["data"][0]["y"]) == 32  # by borough at London level
+    rollup = next(d.value for d in at.dataframe if "ignoring" in d.value.columns)
+    assert rollup["ignoring"].sum() == ignoring and rollup["scored"].sum() == scored
+    wards = next(d.value for d in at.dataframe if "top concerns (weight)" in d.value.columns)
+    assert len(wards) == 679
+    at.sidebar.selectbox(key="borough").set_value("E09000012").run()  # Hackney
+    assert not at.exception
+    wards = next(d.value for d in at.dataframe if "top concerns (weight)" in d.value.columns)
+    assert len(wards) == 21
+    assert any(m.value.startswith("**Hackney: ") and "raised most" in m.value for m in at.markdown)
 
 
 def test_promises_review_threshold_is_configurable(app_env):

@@ -19,6 +19,7 @@ TABLE_READERS = {
     "meetings": queries.meetings,
     "promises": queries.promises,
     "engagement": queries.engagement,
+    "concerns": queries.concerns,
     "remedy_plans": queries.remedy_plans,
     "dwo_assignments": queries.dwo_assignments,
     "confidence": queries.confidence,

@@ -24,6 +24,7 @@ UNIQUE_KEYS = {
     "meeting": ("ward_code", "held_on"),
     "promise": ("promise_ref",),
     "engagement_activity": ("ward_code", "held_on", "kind"),
+    "concern": ("ward_code", "raised_on", "source", "category"),
     "remedy_plan": ("ward_code", "problem", "agreed_on"),
     "dwo_assignment": ("ward_code", "officer_ref", "started_on"),
 }
@@ -33,6 +34,7 @@ MODELS = {
     "meeting": models.Meeting,
     "promise": models.Promise,
     "engagement_activity": models.EngagementActivity,
+    "concern": models.Concern,
     "remedy_plan": models.RemedyPlan,
     "dwo_assignment": models.DwoAssignment,
 }
@@ -164,7 +166,7 @@ def test_refs_are_pseudonymous_and_well_formed(frames):
 
 
 def test_date_orderings_and_counts(frames):
-    p, m, mt, pr, en, rp, dw = (frames[k] for k in UNIQUE_KEYS)
+    p, m, mt, pr, en, rp, dw = (frames[k] for k in UNIQUE_KEYS if k != "concern")
     assert p.filter(pl.col("closed_on") < pl.col("established_on")).is_empty()
     assert p.filter(pl.col("last_membership_review_on") < pl.col("established_on")).is_empty()
     assert m.filter(pl.col("left_on") < pl.col("joined_on")).is_empty()
@@ -197,6 +199,7 @@ def test_no_date_after_end_and_activity_from_start(frames):
         ("meeting", "held_on"),
         ("promise", "set_on"),
         ("engagement_activity", "held_on"),
+        ("concern", "raised_on"),
         ("remedy_plan", "agreed_on"),
         ("dwo_assignment", "started_on"),
     ):
@@ -326,3 +329,21 @@ def test_time_for_all_london(wards, population, capsys):
     with capsys.disabled():
         rows = ", ".join(f"{k} {f.height}" for k, f in out.items())
         print(f"\ngenerate() for 679 wards: {took:.2f} s ({rows})")
+
+
+def test_concerns_lie_behind_most_promises_but_some_wards_ignore_their_top_concern(frames, wards):
+    """issue #11: the sample shows both panels that follow their residents and ones that do not."""
+    from dashboard import alignment as al
+    from dashboard.periods import period_ending
+
+    c = frames["concern"]
+    assert set(c["source"]) <= set(v.CONCERN_SOURCES) and set(c["category"]) <= set(v.CATEGORIES)
+    assert (c["count"] >= 1).all() and (c["status"] == "accepted").all()
+    met = wards.filter(pl.col("police_force") == MET).with_columns(pl.col("borough_code").alias("borough_name"))
+    table = al.ward_alignment(c, frames["promise"], met, period_ending(dt.date(2023, 6, 30), "year"))
+    scored = table.filter(pl.col("coverage").is_not_null())
+    assert scored.height > 50
+    ignoring = scored["ignores_top_concern"].sum()
+    assert 0 < ignoring < scored.height / 2, ignoring
+    assert 0.4 < scored["coverage"].mean() < 0.95
+    assert table["unbacked_promises"].sum() > 0  # imposed promises with nothing recorded behind them

@@ -228,3 +228,62 @@ def test_problem_report_download_cannot_run_formulas(refs):
     assert report["value"].to_list() == ["=1+2"]
     written = safe_csv(report).decode("utf-8-sig")
     assert "'=1+2" in written and ",=1+2" not in written
+
+
+# --- issue #11: community concerns ------------------------------------------------------------
+
+CONCERNS_HEADER = "ward_code,raised_on,source,category,count,note"
+
+
+def concern_rows(*rows: str) -> bytes:
+    return ("\n".join([CONCERNS_HEADER, *rows]) + "\n").encode()
+
+
+def test_a_concerns_file_is_recognised_and_typed(refs):
+    result = im.check(concern_rows("E05014053,03/11/2023,Public Meeting,Anti-Social Behaviour,12,Noise on the estate"),
+                      file="c.csv", refs=refs)
+    assert result.table == "concerns" and result.ok
+    assert result.frame.row(0, named=True) == {
+        "ward_code": "E05014053", "raised_on": dt.date(2023, 11, 3), "source": "public meeting",
+        "category": "anti-social behaviour", "count": 12, "note": "Noise on the estate",
+    }
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "words"),
+    [
+        ("E05014053,2023-11-03,leaflet,drugs,3,", "source", "not one of the allowed values (survey, public meeting"),
+        ("E05014053,2023-11-03,survey,littering,3,", "category", "not one of the allowed values (anti-social behaviour"),
+        ("E05014053,2023-11-03,survey,drugs,0,", "count", "at least 1"),
+        ("E05014053,2023-11-03,survey,drugs,,", "count", "required"),
+        ("E05999999,2023-11-03,survey,drugs,3,", "ward_code", "not a 2022 ward code"),
+        ("E05014053,2023-11-31,survey,drugs,3,", "raised_on", "not a real date"),
+    ],
+)
+def test_bad_concern_cells_are_named(refs, row, column, words):
+    p = only(im.check(concern_rows(row), file="c.csv", refs=refs))
+    assert (p.row, p.column) == (2, column) and words in p.problem
+
+
+def test_concern_categories_are_the_promise_categories():
+    """One vocabulary for promises and concerns (issue #11): the same tuple, not a copy."""
+    from dashboard import vocabulary as v
+
+    assert im.CHOICES[("concerns", "category")] is im.CHOICES[("promises", "category")] is v.CATEGORIES
+
+
+def test_duplicate_concern_rows_in_a_file_are_refused(refs):
+    result = im.check(concern_rows("E05014053,2023-11-03,survey,drugs,3,", "E05014053,2023-11-03,survey,drugs,4,"),
+                      file="c.csv", refs=refs)
+    assert [(p.row, p.column) for p in result.errors] == [(2, "ward_code, raised_on, source, category"),
+                                                          (3, "ward_code, raised_on, source, category")]
+
+
+def test_panels_public_contact_and_promises_internal_are_optional_columns(refs):
+    panels = (b"ward_code,established_on,chair_type,meetings_open_to_public,terms_of_reference_agreed,public_contact\n"
+              b"E05014053,2015-01-01,resident,yes,yes,Write to the chair at abbey@example.org\n")
+    result = im.check(panels, file="p.csv", refs=refs)
+    assert result.ok and result.frame["public_contact"][0] == "Write to the chair at abbey@example.org"
+    header = "promise_ref,ward_code,set_on,category,origin,description,status,internal"
+    result = im.check(f"{header}\nP-7,E05014053,2023-03-02,theft,panel,x,open,yes\n".encode(), file="p.csv", refs=refs)
+    assert result.ok and result.frame["internal"][0] is True

@@ -1,0 +1,132 @@
+"""Your ward panel: a read-only page for residents, one address per ward (issue #11).
+
+Public: when sign-in is configured this page stays open (PageSpec.public). It shows only what a
+panel makes public (dashboard.public_ward): no member data, no counts of people, nothing marked
+internal. Residents may raise a concern; it is stored as pending until a board member accepts it.
+"""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import concern_form as cf
+from dashboard import public_ward as pw
+from dashboard import state, ui
+from dashboard import vocabulary as v
+from dashboard.formatting import uk_date
+from data_access import writes
+
+ui.run_through_app()
+
+st.title("Your ward panel")
+st.caption(
+    "Each London ward has a ward panel: local people who agree the ward's policing promises with its "
+    "Dedicated Ward Officers and tell residents what came of them. Find your ward to see them."
+)
+
+wards = state.public_table("wards")
+choices = pw.ward_choices(wards)
+codes = list(choices)
+# A link per ward: /ward?ward=E05014053. The address sets the choice when it changes; a choice
+# made here is written back to the address, so it can be copied and shared.
+asked = st.query_params.get("ward")
+if asked != st.session_state.get("_public_ward_asked"):
+    st.session_state["_public_ward_asked"] = asked
+    if asked in choices:
+        st.session_state["public_ward"] = asked
+ward_code = st.selectbox(
+    "Find your ward", codes, index=None, format_func=choices.get, key="public_ward",
+    placeholder="Type the name of your ward", help="Type part of the name to search. Wards are the 2022 wards.",
+)
+if ward_code is None:
+    if asked and asked not in choices:
+        city = wards.filter((wards["ward_code"] == asked) & (wards["police_force"] != "Metropolitan Police Service")).height
+        st.info(
+            "That ward is in the City of London, which is policed by City of London Police and has no Met ward panel."
+            if city else "We could not find that ward. Please choose your ward from the list."
+        )
+    else:
+        st.info("Choose your ward to see its panel's promises, meetings and how to get involved.")
+    st.stop()
+if st.query_params.get("ward") != ward_code:
+    st.query_params["ward"] = ward_code
+    st.session_state["_public_ward_asked"] = ward_code
+
+today = dt.date.today()
+page = pw.ward_page(wards, state.public_table("panels"), state.public_table("meetings"), state.public_table("promises"), ward_code, today)
+st.header(f"{page.ward_name}, {page.borough_name}")
+if state.is_sample():
+    st.warning("This is sample data, invented to show how the page works: these are not this ward's real promises.")
+
+st.subheader("How to get involved")
+if not page.has_panel:
+    st.markdown("This ward has no ward panel at the moment. Your borough's Safer Neighbourhood Board is working on it, "
+                "and you can still raise a concern below.")
+elif page.contact:
+    st.text(page.contact)  # as the board entered it: shown as text, never as markdown or HTML
+else:
+    st.markdown("The panel has not published a contact yet. You can raise a concern below, or ask your ward officers "
+                "at their next contact session.")
+
+st.subheader("When the panel meets")
+last, following = page.meetings_text
+st.markdown(f"{last} {following}")
+
+st.subheader("What the panel has promised")
+if page.promises.height:
+    st.dataframe(page.promises.to_arrow(), hide_index=True, key="public_promises")
+else:
+    st.markdown("The panel has no open promises at the moment.")
+
+st.subheader("You said, we did")
+if page.done.height:
+    st.caption("Promises the panel has closed, and what it told residents came of them.")
+    st.dataframe(page.done.to_arrow(), hide_index=True, key="public_done")
+else:
+    st.markdown("The panel has not yet published the outcome of any promise.")
+
+st.subheader("Raise a concern with the panel")
+st.caption(
+    "You do not need to give your name: please leave out names, addresses and phone numbers. A board member reads each "
+    "concern before it counts towards the panel's priorities. This is not a way to report a crime: call 999 in an "
+    "emergency, or 101."
+)
+if st.session_state.pop("_concern_reset", False):
+    # Set, not deleted: the browser keeps a deleted widget's old value on screen.
+    st.session_state["concern_category"] = None
+    st.session_state["concern_text"] = ""
+if flash := st.session_state.pop("_concern_flash", None):
+    st.success(flash)
+with st.form("concern_form"):
+    category = st.selectbox("What is it about?", v.CATEGORIES, index=None, placeholder="Choose a category",
+                            format_func=lambda c: c[0].upper() + c[1:], key="concern_category")
+    # No max_chars on the widget: Streamlit would silently cut longer text; the check below
+    # refuses it with a message instead, so nothing is stored that the resident did not see.
+    text = st.text_area(f"Your concern ({cf.MAX_CHARS} characters at most)", key="concern_text",
+                        placeholder="For example: cars speeding on the road by the primary school at home time")
+    sent = st.form_submit_button("Send to the ward panel", type="primary")
+if sent:
+    now = dt.datetime.now()
+    engine = state.engine()
+    why = cf.problem(category, text)
+    saved = False
+    if why is None:
+        try:
+            times = st.session_state.get("_concern_times", [])
+            why = cf.rate_problem(times, writes.submissions_since(engine, ward_code=ward_code, since=now - cf.WINDOW), now)
+            if why is None:
+                writes.submit_concern(engine, ward_code=ward_code, category=category, text_=cf.clean(text), now=now)
+                saved = True
+        except Exception:  # no traceback reaches a resident
+            why = "Sorry, your concern could not be saved just now. Nothing was sent; please try again later."
+    if why:
+        st.error(why)
+    elif saved:
+        st.session_state["_concern_times"] = [*st.session_state.get("_concern_times", []), now]
+        st.session_state["_concern_reset"] = True
+        st.session_state["_concern_flash"] = (
+            f"Thank you. Your concern was sent to the {page.ward_name} ward panel on {uk_date(now.date())}. "
+            "A board member will read it before it counts."
+        )
+        st.rerun()
+ui.sources_footer()
