@@ -5,13 +5,20 @@ the embedded SQLite file), finds out who is using the app and what they may see 
 then hands over to the page the user chose.
 """
 
-import streamlit as st
+import os
 
-from dashboard import access, state
-from dashboard.ui import ENTRY_RAN
-from dashboard.navigation import PAGES
-from data_access.access_checks import OutOfScope
-from data_access.engine import DatabaseProblem
+# Polars' allocator (jemalloc) keeps freed memory for reuse unless told to hand it back; at
+# --scale 10 that held about 40 MB of the server's peak (issue #9). Set before polars loads
+# (the first import of dashboard below); a value already in the environment wins.
+os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0")
+
+import streamlit as st  # noqa: E402
+
+from dashboard import access, state  # noqa: E402
+from dashboard.ui import ENTRY_RAN  # noqa: E402
+from dashboard.navigation import PAGES  # noqa: E402
+from data_access.access_checks import OutOfScope  # noqa: E402
+from data_access.engine import DatabaseProblem  # noqa: E402
 
 # A local icon: a :material/: page icon makes the browser fetch it from Google (issue #9).
 st.set_page_config(page_title="Ward Panel Monitor", page_icon="static/favicon.png", layout="wide")

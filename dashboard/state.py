@@ -429,7 +429,15 @@ def ward_status(as_of: dt.date) -> pl.DataFrame:
 
 @_cached_result(ttl=600, show_spinner="Working out every ward's status, quarter by quarter…", max_entries=8)
 def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str, scope) -> pl.DataFrame:
-    parts = [_status(url, q, text, scope).select(pl.lit(q, dtype=pl.Date).alias("quarter_end"), "ward_code", "status") for q in quarter_ends]
+    # Each quarter's status is worked out here and only three columns kept, not through the
+    # per-date cache: at --scale 10 caching 37 full status frames (with their reasons) cost
+    # about 60 MB of the server's memory for a chart that needs none of it (issue #9).
+    tables = [_read(name, url, scope) for name in ("wards", "panels", "meetings", "promises")]
+    rules = _parsed_rules(text)
+    parts = [
+        _functioning.ward_status(*tables, rules=rules, as_of=q).select(pl.lit(q, dtype=pl.Date).alias("quarter_end"), "ward_code", "status")
+        for q in quarter_ends
+    ]
     return pl.concat(parts) if parts else pl.DataFrame(schema={"quarter_end": pl.Date, "ward_code": pl.String, "status": pl.String})
 
 

@@ -66,7 +66,7 @@ def read(stmt: Select, engine: Engine) -> pl.DataFrame:
         result = conn.execution_options(yield_per=CHUNK_ROWS).execute(stmt)
         for rows in result.partitions():
             parts.append(pl.DataFrame(rows, schema=schema, orient="row"))
-    return pl.concat(parts, rechunk=True) if parts else pl.DataFrame(schema=schema)
+    return pl.concat(parts, rechunk=False) if parts else pl.DataFrame(schema=schema)
 
 
 def _in_scope(stmt: Select, ward_code: ColumnElement, boroughs: Scope) -> Select:
