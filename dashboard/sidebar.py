@@ -42,17 +42,7 @@ def area_filter(wards: pl.DataFrame, *, scoped: bool = False) -> Area:
         key="borough",
         bind="query-params",
     )
-    ward = None
-    if borough:
-        in_borough = wards.filter(pl.col("borough_code") == borough).sort("ward_name")
-        ward_names = dict(in_borough.select("ward_code", "ward_name").iter_rows())
-        ward = st.sidebar.selectbox(
-            "Ward",
-            [ALL, *ward_names],
-            format_func=lambda c: ward_names.get(c, "All wards"),
-            key="ward",
-            bind="query-params",
-        )
+    ward = _ward_choice(wards, borough) if borough else None
     return areas.resolve(wards, bcu=bcu or None, borough=borough or None, ward=ward or None)
 
 
@@ -62,14 +52,17 @@ def _scoped_area(wards: pl.DataFrame) -> Area:
         "Borough", list(names), format_func=lambda c: names.get(c, c), key="borough", bind="query-params",
         help="You see the boroughs your role covers.",
     )
-    ward = None
-    if borough:
-        in_borough = wards.filter(pl.col("borough_code") == borough).sort("ward_name")
-        ward_names = dict(in_borough.select("ward_code", "ward_name").iter_rows())
-        ward = st.sidebar.selectbox(
-            "Ward", [ALL, *ward_names], format_func=lambda c: ward_names.get(c, "All wards"), key="ward", bind="query-params",
-        )
+    ward = _ward_choice(wards, borough) if borough else None
     return areas.resolve(wards, bcu=None, borough=borough or None, ward=ward or None)
+
+
+def _ward_choice(wards: pl.DataFrame, borough: str) -> str:
+    """The ward select for a chosen borough ("" for all its wards); the same for every user."""
+    in_borough = wards.filter(pl.col("borough_code") == borough).sort("ward_name")
+    ward_names = dict(in_borough.select("ward_code", "ward_name").iter_rows())
+    return st.sidebar.selectbox(
+        "Ward", [ALL, *ward_names], format_func=lambda c: ward_names.get(c, "All wards"), key="ward", bind="query-params",
+    )
 
 
 def period_filter(first: dt.date, last: dt.date) -> Period:
