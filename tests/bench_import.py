@@ -21,18 +21,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from dashboard import imports as im
 from data_access import engine as eng
 from data_access import reference, seed, writes
 from data_access.__main__ import main
+from tests.postgres import fresh_database
 
 SQLITE3 = "/usr/bin/sqlite3"
 # The meeting table's columns and constraints, with its surrogate key, but no foreign key (the
@@ -100,28 +99,13 @@ def bench_sqlite(path: Path, folder: Path, n: int) -> tuple[float, float]:
     return ours, theirs
 
 
-@contextlib.contextmanager
-def fresh_postgres(server: str):
-    server_url = make_url(eng.normalise_url(server))
-    name = f"wpm_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def bench_postgres(path: Path, server: str) -> tuple[float, float]:
-    with fresh_postgres(server) as url:
+    with fresh_database(server, prefix="wpm_bench") as url:
         engine = eng.make_engine(url)
         seed.prepare(engine, sample=False)
         engine.dispose()
         ours = timed(quiet(lambda: main(["--url", url, "import", str(path)])))
-    with fresh_postgres(server) as url:
+    with fresh_database(server, prefix="wpm_bench") as url:
         engine = eng.make_engine(url)
         with engine.begin() as conn:
             conn.execute(text(f"CREATE TABLE meeting_bench {COLUMNS_DDL.format(id_type='SERIAL')}"))

@@ -8,15 +8,13 @@ stop running (STYLE.md habit 8). Each test gets a fresh PostgreSQL database of i
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from data_access import engine as eng
+from tests.postgres import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,17 +34,8 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A new, empty PostgreSQL database on the TEST_POSTGRES_URL server, dropped afterwards."""
-    server = make_url(postgres_server_url())
-    name = f"wpm_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(postgres_server_url()) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
