@@ -149,6 +149,19 @@ def _empty(table: str) -> pl.DataFrame:
     return pl.DataFrame(schema={c: pl.String for c in TABLES[table].columns})
 
 
+def _importable(items: list, problems: list[Problem], *, file: str, what: str, neighbourhood: str, unmatched: str | None):
+    """(item number, item) for each item that can become a row; every other item gets its problem
+    (not an object; or a neighbourhood not matched to a ward, reported for every item)."""
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            problems.append(Problem(file, n, None, None, f"is not {'an' if what[0] in 'aeiou' else 'a'} {what} object; "
+                                    "this item was not imported."))
+        elif unmatched:
+            problems.append(Problem(file, n, "neighbourhood", neighbourhood, unmatched, IGNORED))
+        else:
+            yield n, item
+
+
 def parse_priorities(data: bytes, *, neighbourhood: str, refs: References, file: str) -> tuple[pl.DataFrame, list[Problem]]:
     """Priorities response -> promises rows (text) and problems; row numbers are item numbers."""
     items, problems = _load(data, file)
@@ -156,15 +169,9 @@ def parse_priorities(data: bytes, *, neighbourhood: str, refs: References, file:
         return _empty("promises"), problems
     ward, unmatched = ward_for(neighbourhood, refs)
     rows = []
-    for n, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            problems.append(Problem(file, n, None, None, "is not a priority object; this item was not imported."))
-            continue
+    for n, item in _importable(items, problems, file=file, what="priority", neighbourhood=neighbourhood, unmatched=unmatched):
         issue = plain_text(item.get("issue"))
         set_on = local_date(item.get("issue-date"))
-        if unmatched:
-            problems.append(Problem(file, n, "neighbourhood", neighbourhood, unmatched, IGNORED))
-            continue
         category = _first_match(issue, CATEGORY_WORDS)
         if category is None:
             problems.append(Problem(file, n, "issue", issue[:200],
@@ -192,13 +199,7 @@ def parse_events(data: bytes, *, neighbourhood: str, refs: References, file: str
         return _empty("engagement"), problems
     ward, unmatched = ward_for(neighbourhood, refs)
     rows = []
-    for n, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            problems.append(Problem(file, n, None, None, "is not an event object; this item was not imported."))
-            continue
-        if unmatched:
-            problems.append(Problem(file, n, "neighbourhood", neighbourhood, unmatched, IGNORED))
-            continue
+    for n, item in _importable(items, problems, file=file, what="event", neighbourhood=neighbourhood, unmatched=unmatched):
         title = plain_text(item.get("title"))
         kind = _first_match(f"{plain_text(item.get('type'))} {title}", EVENT_WORDS) or "community event"
         held_on = local_date(item.get("start_date"))
