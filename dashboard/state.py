@@ -200,7 +200,7 @@ def overview_figures(area, period):
 
 # --- issue #8: briefing pack ---
 @_cached_result(ttl=600, show_spinner="Preparing the briefing pack…", max_entries=50)
-def _pack(url: str, borough_code: str, period, produced_on, scope):
+def _pack(url: str, borough_code: str, period, produced_on, scope, text: str):
     from dashboard import areas, briefing
     from data_access import reference
 
@@ -217,7 +217,6 @@ def _pack(url: str, borough_code: str, period, produced_on, scope):
     real = batches.filter(pl.col("kind").is_in(["upload", "cli"]))
     last = (real if real.height else batches)["imported_at"].max()
     borough = areas.resolve(wards, bcu=None, borough=borough_code, ward=None)
-    text = rubric_text()
     in_borough = areas.wards_in(wards, borough)
     all_status = _status(url, period.end, text, scope)
     status = dict(all_status.filter(pl.col("ward_code").is_in(in_borough["ward_code"].implode())).select("ward_code", "status").iter_rows())
@@ -278,22 +277,22 @@ _READERS_FOR_PACK = ("panels", "meetings", "promises", "engagement", "confidence
 
 def briefing_pack(borough_code: str, period):
     require_area_codes([borough_code])
-    return _pack(database_url(), borough_code, period, dt.date.today(), scope())
+    return _pack(database_url(), borough_code, period, dt.date.today(), scope(), rubric_text())
 
 
 @_cached_result(ttl=600, show_spinner="Drawing the PDF and the workbook…", max_entries=20)
-def _pack_files(url: str, borough_code: str, period, produced_on, scope) -> tuple[bytes, bytes]:
+def _pack_files(url: str, borough_code: str, period, produced_on, scope, text: str) -> tuple[bytes, bytes]:
     from dashboard.excel import render_xlsx
     from dashboard.pdf import render_pdf
 
-    pack = _pack(url, borough_code, period, produced_on, scope)
+    pack = _pack(url, borough_code, period, produced_on, scope, text)
     return render_pdf(pack), render_xlsx(pack)
 
 
 def briefing_files(borough_code: str, period) -> tuple[bytes, bytes]:
     """(PDF bytes, Excel bytes) of the pack, rendered once per borough, period and day."""
     require_area_codes([borough_code])
-    return _pack_files(database_url(), borough_code, period, dt.date.today(), scope())
+    return _pack_files(database_url(), borough_code, period, dt.date.today(), scope(), rubric_text())
 
 
 # --- issue #5 ---
@@ -416,6 +415,11 @@ def _parsed_rules(text: str) -> _functioning.Rules:
 
 @_cached_result(ttl=600, show_spinner=False, max_entries=64)
 def _status(url: str, as_of: dt.date, text: str, scope) -> pl.DataFrame:
+    return _work_out_status(url, as_of, text, scope)
+
+
+def _work_out_status(url: str, as_of: dt.date, text: str, scope) -> pl.DataFrame:
+    """functioning.ward_status on the (cached) tables, not itself cached."""
     return _functioning.ward_status(
         _read("wards", url, scope), _read("panels", url, scope), _read("meetings", url, scope), _read("promises", url, scope),
         rules=_parsed_rules(text), as_of=as_of,
@@ -432,10 +436,8 @@ def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str, scope) -> p
     # Each quarter's status is worked out here and only three columns kept, not through the
     # per-date cache: at --scale 10 caching 37 full status frames (with their reasons) cost
     # about 60 MB of the server's memory for a chart that needs none of it (issue #9).
-    tables = [_read(name, url, scope) for name in ("wards", "panels", "meetings", "promises")]
-    rules = _parsed_rules(text)
     parts = [
-        _functioning.ward_status(*tables, rules=rules, as_of=q).select(pl.lit(q, dtype=pl.Date).alias("quarter_end"), "ward_code", "status")
+        _work_out_status(url, q, text, scope).select(pl.lit(q, dtype=pl.Date).alias("quarter_end"), "ward_code", "status")
         for q in quarter_ends
     ]
     return pl.concat(parts) if parts else pl.DataFrame(schema={"quarter_end": pl.Date, "ward_code": pl.String, "status": pl.String})
