@@ -347,13 +347,13 @@ def promises_section(borough: Area, period: Period, view, review_days: int) -> S
     from dashboard.compare import comparison
 
     late = view.overdue
-    by_origin = (
-        pl.DataFrame({"origin": list(voc.PROMISE_ORIGINS)})
-        .join(late.group_by("origin").len(), on="origin", how="left")
-        .select(pl.col("origin").replace_strict(ORIGIN_WORDS, default=pl.col("origin")).alias("chosen by"),
-                pl.col("len").fill_null(0).cast(pl.Int64).alias("promises past review"))
+    counts = dict(late.group_by("origin").len().iter_rows())
+    by_origin = pl.DataFrame(
+        {"chosen by": [ORIGIN_WORDS[o] for o in voc.PROMISE_ORIGINS],
+         "promises past review": [counts.get(o, 0) for o in voc.PROMISE_ORIGINS]},
+        schema={"chosen by": pl.String, "promises past review": pl.Int64},
     )
-    parts = "; ".join(f"{n} {ORIGIN_FINDING[who]}" for who, n in by_origin.iter_rows() if n)
+    parts = "; ".join(f"{counts[o]} {ORIGIN_FINDING[o]}" for o in voc.PROMISE_ORIGINS if counts.get(o))
     finding = (
         f"{late.height} open promise{'s were' if late.height != 1 else ' was'} past review on {uk_date(period.end)}"
         + (f": {parts}." if parts else ".")
@@ -377,7 +377,7 @@ def promises_section(borough: Area, period: Period, view, review_days: int) -> S
 
 
 ORIGIN_WORDS = {"panel": "the panel", "borough": "the borough", "central": "the centre"}
-ORIGIN_FINDING = {"the panel": "chosen by the panel", "the borough": "set by the borough", "the centre": "set centrally"}
+ORIGIN_FINDING = {"panel": "chosen by the panel", "borough": "set by the borough", "central": "set centrally"}
 PDF_LIST_ROWS = 30  # a printed list longer than this is cut, oldest first kept; the workbook has every row
 
 
