@@ -39,6 +39,9 @@ class MapInputs:
     status: pl.DataFrame
     table: Callable[[str], pl.DataFrame]
     min_meetings: int = 4  # the rubric's minimum meetings in 12 months
+    # The membership comparison for a day (dashboard.diversity.build), when the caller holds it
+    # already: state.py passes the one the diversity page caches, so it is not built twice.
+    diversity: Callable[[dt.date], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,10 @@ def _diversity_metric(inputs: MapInputs) -> pl.DataFrame:
     """The combined diversity gap of each ward's panel (issue #5); no open panel -> no data."""
     from dashboard import diversity
 
-    gap = diversity.ward_gap(inputs.table("members"), inputs.table("panels"), inputs.table("ward_population"), inputs.as_of)
+    if inputs.diversity is not None:
+        gap = diversity.gap_labels(inputs.diversity(inputs.as_of))
+    else:
+        gap = diversity.ward_gap(inputs.table("members"), inputs.table("panels"), inputs.table("ward_population"), inputs.as_of)
     return (
         inputs.status.select("ward_code", "status")
         .join(gap, on="ward_code", how="left")

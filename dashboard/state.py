@@ -457,6 +457,7 @@ def _map_spec(url: str, metric: str, level: str, code: str | None, as_of: dt.dat
     status = _status(url, as_of, text, scope)
     chosen = _maps.METRICS[metric]
     inputs = _maps.MapInputs(as_of=as_of, status=status, table=lambda name: _read(name, url, scope),
+                             diversity=lambda day: _diversity(url, day, scope),
                              min_meetings=_parsed_rules(text).min_meetings_12m)
     values = _maps.ward_values(chosen, inputs).join(status.select("ward_code", "reason_text"), on="ward_code")
     # Letters on the wards (status shown without colour) only when zoomed in: at London scale

@@ -201,3 +201,25 @@ def test_every_map_metric_has_a_legend_and_a_table(app_env, metric):
     assert len(rows) == 704
     assert metric in rows.columns
     assert any(m.value.startswith("**Legend**") for m in at.markdown)
+
+
+def test_diversity_gap_on_the_map_is_the_diversity_pages_own(app_env):
+    """The map reuses the membership comparison the diversity page caches; the values are the
+    same as building it afresh from the tables."""
+    import datetime as dt
+
+    import polars as pl
+
+    from dashboard import diversity, state
+    from data_access import engine as eng
+    from data_access import queries
+
+    day = dt.date(2023, 12, 31)
+    _, shown, _ = state.map_spec("Diversity gap", "borough", "E09000012", day)
+    engine = eng.make_engine(app_env)
+    fresh = diversity.ward_gap(queries.members(engine), queries.panels(engine), queries.ward_population(engine), day)
+    engine.dispose()
+    expected = fresh.filter(pl.col("ward_code").is_in(shown["ward_code"].implode())).select("ward_code", pl.col("value").round(0))
+    got = shown.filter(pl.col("value").is_not_null()).select("ward_code", "value")
+    assert got.sort("ward_code").equals(expected.drop_nulls().sort("ward_code"))
+    assert got.height >= 15  # most of Hackney's 21 wards have a panel with stated members
