@@ -145,8 +145,9 @@ def _load(data: bytes, file: str) -> tuple[list | None, list[Problem]]:
     return items, []
 
 
-def _empty(table: str) -> pl.DataFrame:
-    return pl.DataFrame(schema={c: pl.String for c in TABLES[table].columns})
+def _frame(table: str, rows: list[dict] = ()) -> pl.DataFrame:
+    """Rows as text in the contract's columns of ``table`` (no rows: an empty frame of them)."""
+    return pl.DataFrame(list(rows), schema={c: pl.String for c in TABLES[table].columns})
 
 
 def _importable(items: list, problems: list[Problem], *, file: str, what: str, neighbourhood: str, unmatched: str | None):
@@ -166,7 +167,7 @@ def parse_priorities(data: bytes, *, neighbourhood: str, refs: References, file:
     """Priorities response -> promises rows (text) and problems; row numbers are item numbers."""
     items, problems = _load(data, file)
     if items is None:
-        return _empty("promises"), problems
+        return _frame("promises"), problems
     ward, unmatched = ward_for(neighbourhood, refs)
     rows = []
     for n, item in _importable(items, problems, file=file, what="priority", neighbourhood=neighbourhood, unmatched=unmatched):
@@ -188,15 +189,14 @@ def parse_priorities(data: bytes, *, neighbourhood: str, refs: References, file:
         rows.append({"promise_ref": ref, "ward_code": ward, "set_on": set_on or item.get("issue-date"), "category": category,
                      "origin": "panel", "description": description, "status": "open", "closed_on": None, "outcome": None,
                      "feedback_published_on": None})
-    frame = pl.DataFrame(rows, schema={c: pl.String for c in TABLES["promises"].columns}) if rows else _empty("promises")
-    return frame, problems
+    return _frame("promises", rows), problems
 
 
 def parse_events(data: bytes, *, neighbourhood: str, refs: References, file: str) -> tuple[pl.DataFrame, list[Problem]]:
     """Events response -> engagement rows (text) and problems; row numbers are item numbers."""
     items, problems = _load(data, file)
     if items is None:
-        return _empty("engagement"), problems
+        return _frame("engagement"), problems
     ward, unmatched = ward_for(neighbourhood, refs)
     rows = []
     for n, item in _importable(items, problems, file=file, what="event", neighbourhood=neighbourhood, unmatched=unmatched):
@@ -210,8 +210,7 @@ def parse_events(data: bytes, *, neighbourhood: str, refs: References, file: str
                                 "police.uk events do not say how many people came, so people_reached and "
                                 "young_people_reached are recorded as 0; upload a corrected engagement CSV if you know.",
                                 IGNORED))
-    frame = pl.DataFrame(rows, schema={c: pl.String for c in TABLES["engagement"].columns}) if rows else _empty("engagement")
-    return frame, problems
+    return _frame("engagement", rows), problems
 
 
 def parse(data: bytes, *, kind: str, neighbourhood: str, refs: References, file: str) -> tuple[str, pl.DataFrame, list[Problem]]:
