@@ -127,12 +127,42 @@ def require_area_codes(codes) -> None:
     access_checks.require_area(list(codes), scope())
 
 
+# Columns the cached tables leave in the database because no figure uses them (issue #9: the
+# server's memory at --scale 10). Free text is the largest part: a ward's promises are read with
+# their descriptions and outcomes when one ward is shown (ward_promises).
+LEFT_OUT = {
+    "members": ("member_ref",),
+    "promises": ("description", "outcome"),
+    "engagement": ("promise_ref",),
+    "concerns": ("source", "note", "submitted_at", "reviewed_at"),
+    "ward_population": ("source",),
+}
+
+
 @_cached_result(ttl=600, show_spinner=False)
 def _read(name: str, url: str, scope: tuple[str, ...] | None) -> pl.DataFrame:
+    if name in LEFT_OUT:
+        return READERS[name](_engine(url), scope, omit=LEFT_OUT[name])
     return READERS[name](_engine(url), scope)
 
 
-PUBLIC_TABLES = ("wards", "panels", "meetings", "promises")  # what the public ward page reads (issue #11)
+@_cached_result(ttl=600, show_spinner=False, max_entries=256)
+def _ward_promises(url: str, ward_code: str, scope: tuple[str, ...] | None) -> pl.DataFrame:
+    return queries.promises(_engine(url), scope, ward_code=ward_code)
+
+
+def ward_promises(ward_code: str) -> pl.DataFrame:
+    """One ward's promises with every column, descriptions and outcomes included (none outside the user's boroughs)."""
+    return _ward_promises(database_url(), ward_code, scope())
+
+
+def public_ward_promises(ward_code: str) -> pl.DataFrame:
+    """One ward's promises for the public ward page, whoever is looking (dashboard.public_ward shows
+    only their public fields, and never a promise marked internal)."""
+    return _ward_promises(database_url(), ward_code, None)
+
+
+PUBLIC_TABLES = ("wards", "panels", "meetings")  # what the public ward page reads (issue #11)
 
 
 def public_table(name: str) -> pl.DataFrame:

@@ -48,7 +48,7 @@ def show(ward_code: str, as_of: dt.date, *, key: str) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Current promises**")
-        promises = coverage.current_promises(state.table("promises"), ward_code, as_of)
+        promises = coverage.current_promises(state.ward_promises(ward_code), ward_code, as_of)
         if promises.is_empty():
             st.write("No promise was open on this date.")
         else:

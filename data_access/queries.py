@@ -98,40 +98,53 @@ def wards(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
     return read(stmt.order_by(Borough.name, Ward.name), engine)
 
 
-def ward_population(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
-    stmt = select(WardPopulation.ward_code, WardPopulation.dimension, WardPopulation.category, WardPopulation.count, WardPopulation.source)
-    return read(_in_scope(stmt, WardPopulation.ward_code, boroughs), engine)
+def _columns(model, omit: Sequence[str]) -> list:
+    """The model's columns but its id and those in ``omit``; a name that is not a column is an error."""
+    unknown = set(omit) - {c.key for c in model.__table__.columns}
+    if unknown:
+        raise ValueError(f"{model.__tablename__} has no column {', '.join(sorted(unknown))}")
+    return [c for c in model.__table__.columns if c.key != "id" and c.key not in omit]
 
 
-def _table(model, engine: Engine, boroughs: Scope) -> pl.DataFrame:
-    cols = [c for c in model.__table__.columns if c.key != "id"]
-    stmt = select(*cols)
+def ward_population(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
+    return _table(WardPopulation, engine, boroughs, omit=omit)
+
+
+def _table(model, engine: Engine, boroughs: Scope, *, omit: Sequence[str] = (), ward_code: str | None = None) -> pl.DataFrame:
+    stmt = select(*_columns(model, omit))
+    if ward_code is not None:
+        stmt = stmt.where(model.ward_code == ward_code)
     return read(_in_scope(stmt, model.ward_code, boroughs), engine)
 
 
-def panels(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
-    return _table(Panel, engine, boroughs)
+# ``omit`` leaves columns in the database that a caller has no use for: the dashboard's cache
+# keeps only the columns its figures use (issue #9: memory at --scale 10).
 
 
-def members(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
-    return _table(PanelMember, engine, boroughs)
+def panels(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
+    return _table(Panel, engine, boroughs, omit=omit)
 
 
-def meetings(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
-    return _table(Meeting, engine, boroughs)
+def members(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
+    return _table(PanelMember, engine, boroughs, omit=omit)
 
 
-def promises(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
-    return _table(Promise, engine, boroughs)
+def meetings(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
+    return _table(Meeting, engine, boroughs, omit=omit)
 
 
-def engagement(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
-    return _table(EngagementActivity, engine, boroughs)
+def promises(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = (), ward_code: str | None = None) -> pl.DataFrame:
+    """Promises in the boroughs in scope, or of one ward when ``ward_code`` is given."""
+    return _table(Promise, engine, boroughs, omit=omit, ward_code=ward_code)
 
 
-def concerns(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+def engagement(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
+    return _table(EngagementActivity, engine, boroughs, omit=omit)
+
+
+def concerns(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
     """Every concern, pending and rejected ones included: figures keep only ``accepted`` (issue #11)."""
-    return _table(Concern, engine, boroughs)
+    return _table(Concern, engine, boroughs, omit=omit)
 
 
 def submitted_concerns(engine: Engine, *, status: str = "pending", boroughs: Scope = None) -> pl.DataFrame:
@@ -147,12 +160,12 @@ def submitted_concerns(engine: Engine, *, status: str = "pending", boroughs: Sco
     return read(stmt, engine)
 
 
-def remedy_plans(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
-    return _table(RemedyPlan, engine, boroughs)
+def remedy_plans(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
+    return _table(RemedyPlan, engine, boroughs, omit=omit)
 
 
-def dwo_assignments(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
-    return _table(DwoAssignment, engine, boroughs)
+def dwo_assignments(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
+    return _table(DwoAssignment, engine, boroughs, omit=omit)
 
 
 def confidence(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:

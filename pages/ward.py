@@ -53,7 +53,7 @@ if st.query_params.get("ward") != ward_code:
     st.session_state["_public_ward_asked"] = ward_code
 
 today = dt.date.today()
-page = pw.ward_page(wards, state.public_table("panels"), state.public_table("meetings"), state.public_table("promises"), ward_code, today)
+page = pw.ward_page(wards, state.public_table("panels"), state.public_table("meetings"), state.public_ward_promises(ward_code), ward_code, today)
 st.header(f"{page.ward_name}, {page.borough_name}")
 if state.is_sample():
     st.warning("This is sample data, invented to show how the page works: these are not this ward's real promises.")
@@ -74,14 +74,14 @@ st.markdown(f"{last} {following}")
 
 st.subheader("What the panel has promised")
 if page.promises.height:
-    st.dataframe(page.promises.to_arrow(), hide_index=True, key="public_promises")
+    ui.show_table(page.promises, key="public_promises")
 else:
     st.markdown("The panel has no open promises at the moment.")
 
 st.subheader("You said, we did")
 if page.done.height:
     st.caption("Promises the panel has closed, and what it told residents came of them.")
-    st.dataframe(page.done.to_arrow(), hide_index=True, key="public_done")
+    ui.show_table(page.done, key="public_done")
 else:
     st.markdown("The panel has not yet published the outcome of any promise.")
 
