@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from dashboard import vocabulary as v
-from dashboard.expressions import open_on
+from dashboard.expressions import in_wards, open_on
 
 LEVEL = 0.05  # the stated significance level of the under-representation flag
 
@@ -455,10 +455,6 @@ def build(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame,
         .with_columns(pl.col("groups_under").fill_null(0).cast(pl.Int64), pl.col("under_represented").fill_null(""))
     )
     return Diversity(day, dims, comp, dis, table, has_sex_table(population))
-
-
-def in_wards(frame: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:
-    return frame.filter(pl.col("ward_code").is_in(list(ward_codes)))
 
 
 # --- Roll-ups ------------------------------------------------------------------------------------

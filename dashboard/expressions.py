@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -25,3 +26,15 @@ def open_on(day: dt.date, *, start: str, end: str) -> pl.Expr:
 def share(numerator: str, denominator: str) -> pl.Expr:
     """numerator / denominator, null (not zero, not infinity) where the denominator is 0."""
     return pl.when(pl.col(denominator) > 0).then(pl.col(numerator) / pl.col(denominator)).otherwise(None)
+
+
+def in_wards(frame: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:
+    """The frame's rows for these wards.
+
+    When every row is kept (London, which every area's figures are set beside), this is the
+    frame itself rather than a copy: frames are immutable, and at --scale 10 copying the whole
+    meetings or promises table for each London figure raised the server's peak memory by about
+    60 MB (issue #9).
+    """
+    keep = frame["ward_code"].is_in(list(ward_codes))
+    return frame if keep.all() else frame.filter(keep)

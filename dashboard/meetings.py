@@ -13,16 +13,13 @@ import polars as pl
 
 from dashboard import vocabulary as v
 from dashboard.compare import quarter_of, quarters_in
-from dashboard.expressions import between, open_on
+from dashboard.expressions import between, in_wards, open_on
 from dashboard.periods import Period, quarter_ends, quarter_start
 
 DEFAULT_MINIMUM = 1  # meetings a ward panel is expected to hold each quarter
 CHURN_WINDOW_DAYS = 730  # DWO changes are counted over the two years to the day
 HIGH_CHURN_PER_YEAR = 1.5  # 3 or more new officers in two years
 
-
-def _in(frame: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:
-    return frame.filter(pl.col("ward_code").is_in(list(ward_codes)))
 
 
 def heatmap(meetings: pl.DataFrame, met_wards: pl.DataFrame, first: dt.date, last: dt.date, *, by: str) -> pl.DataFrame:
@@ -40,10 +37,12 @@ def heatmap(meetings: pl.DataFrame, met_wards: pl.DataFrame, first: dt.date, las
         pl.col(code).alias("row_code"), pl.col(name).alias("row_name"), "ward_code"
     )
     held = (
-        _in(meetings, met_wards["ward_code"].to_list())
+        in_wards(meetings, met_wards["ward_code"].to_list())
+        .lazy()  # lazy, so the filter gathers only the two columns used (issue #9: memory)
         .filter(pl.col("held_on").is_between(quarter_start(quarters[0]), quarters[-1]))
         .group_by("ward_code", quarter_of("held_on").alias("quarter_end"))
         .agg(pl.len().alias("meetings"))
+        .collect()
     )
     grid = rows.join(pl.DataFrame({"quarter_end": quarters}, schema={"quarter_end": pl.Date}), how="cross")
     per_ward = grid.join(held, on=["ward_code", "quarter_end"], how="left").with_columns(pl.col("meetings").fill_null(0))
@@ -63,7 +62,7 @@ def quarterly_counts(meetings: pl.DataFrame, met_wards: pl.DataFrame, period: Pe
     """
     quarters = pl.DataFrame({"quarter_end": quarters_in(period)}, schema={"quarter_end": pl.Date})
     held = (
-        _in(meetings, met_wards["ward_code"].to_list())
+        in_wards(meetings, met_wards["ward_code"].to_list())
         .filter(between("held_on", period))
         .group_by("ward_code", quarter_of("held_on").alias("quarter_end"))
         .agg(pl.len().alias("meetings"))
@@ -111,12 +110,14 @@ def longest_gap(meetings: pl.DataFrame, met_wards: pl.DataFrame, period: Period)
     last_meeting_on, never_met.
     """
     held = (
-        _in(meetings, met_wards["ward_code"].to_list())
-        .filter(pl.col("held_on") <= period.end)
+        in_wards(meetings, met_wards["ward_code"].to_list())
+        .lazy()  # lazy, so the filter gathers only the two columns used (issue #9: memory)
         .select("ward_code", "held_on")
+        .filter(pl.col("held_on") <= period.end)
         .unique()
         .sort("ward_code", "held_on")
         .with_columns(pl.col("held_on").shift(1).over("ward_code").alias("previous"))
+        .collect()
     )
     between_meetings = held.filter(pl.col("previous").is_not_null() & between("held_on", period)).select(
         "ward_code", (pl.col("held_on") - pl.col("previous")).dt.total_days().alias("gap")
@@ -143,7 +144,7 @@ def summary(meetings: pl.DataFrame, ward_codes: Sequence[str], period: Period) -
     Example: 2 meetings, DWO at one, 10 and 20 attendees -> dwo 0.5, attendees 15.
     A share with no meetings is None, never 0.
     """
-    rows = _in(meetings, ward_codes).filter(between("held_on", period))
+    rows = in_wards(meetings, ward_codes).filter(between("held_on", period))
     n = rows.height
     known = rows.filter(pl.col("open_to_public").is_not_null())
 
@@ -189,7 +190,7 @@ def trends(meetings: pl.DataFrame, ward_codes: Sequence[str], first: dt.date, la
     """
     ends = quarter_ends(first, last)[::-1]
     quarters = pl.DataFrame({"quarter_end": ends}, schema={"quarter_end": pl.Date})
-    rows = _in(meetings, ward_codes).filter(pl.col("held_on").is_between(quarter_start(ends[0]), ends[-1]))
+    rows = in_wards(meetings, ward_codes).filter(pl.col("held_on").is_between(quarter_start(ends[0]), ends[-1]))
     agg = rows.group_by(quarter_of("held_on").alias("quarter_end")).agg(
         pl.len().alias("meetings"),
         pl.col("attendees").mean().alias("attendees"),
@@ -222,7 +223,7 @@ def dwo_continuity(
     Example: postings starting 1 January 2020, 1 March 2022 and 1 September 2023, as of
     31 December 2023 -> 2 changes in two years (1.0 a year), tenure 121 days, not high churn.
     """
-    rows = _in(dwo, met_wards["ward_code"].to_list()).filter(pl.col("started_on") <= day)
+    rows = in_wards(dwo, met_wards["ward_code"].to_list()).filter(pl.col("started_on") <= day)
     window_start = day - dt.timedelta(days=window_days)
     ranked = rows.sort("ward_code", "started_on").with_columns(
         (pl.int_range(pl.len()).over("ward_code") > 0).alias("follows")
@@ -270,7 +271,7 @@ def churn_and_functioning(
         pl.col("meetings").sum().alias("meetings"), (pl.col("meetings") >= minimum).all().alias("met_minimum")
     )
     dwo = (
-        _in(meetings, wards["ward_code"].to_list())
+        in_wards(meetings, wards["ward_code"].to_list())
         .filter(between("held_on", period))
         .group_by("ward_code")
         .agg(pl.col("dwo_present").sum().alias("dwo_meetings"))

@@ -14,14 +14,11 @@ from dataclasses import dataclass
 import polars as pl
 
 from dashboard import vocabulary as v
-from dashboard.expressions import between, open_on
+from dashboard.expressions import between, in_wards, open_on
 from dashboard.periods import Period
 
 GOOD_JOB = '"Good Job" local'
 
-
-def _in_wards(frame: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:
-    return frame.filter(pl.col("ward_code").is_in(list(ward_codes)))
 
 
 def wards_with_panel(panels: pl.DataFrame, ward_codes: Sequence[str], day: dt.date) -> int:
@@ -29,13 +26,13 @@ def wards_with_panel(panels: pl.DataFrame, ward_codes: Sequence[str], day: dt.da
 
     Example: a ward whose panel closed on 1 March 2023 has no panel on that day.
     """
-    open_panels = _in_wards(panels, ward_codes).filter(open_on(day, start="established_on", end="closed_on"))
+    open_panels = in_wards(panels, ward_codes).filter(open_on(day, start="established_on", end="closed_on"))
     return open_panels["ward_code"].n_unique()
 
 
 def meetings_held(meetings: pl.DataFrame, ward_codes: Sequence[str], period: Period) -> int:
     """Panel meetings held in the period. Example: meetings on 3 Jan and 4 Apr -> 1 in Jan-Mar."""
-    return _in_wards(meetings, ward_codes).filter(between("held_on", period)).height
+    return in_wards(meetings, ward_codes).filter(between("held_on", period)).height
 
 
 def promise_completion(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period) -> tuple[int, int]:
@@ -43,7 +40,7 @@ def promise_completion(promises: pl.DataFrame, ward_codes: Sequence[str], period
 
     Example: closed in the quarter, 1 achieved, 1 not achieved, 1 withdrawn -> (1, 3): 33%.
     """
-    closed = _in_wards(promises, ward_codes).filter(
+    closed = in_wards(promises, ward_codes).filter(
         (pl.col("status") != v.PROMISE_OPEN) & between("closed_on", period)
     )
     return int((closed["status"] == "achieved").sum()), closed.height
@@ -56,7 +53,7 @@ def feedback_given(promises: pl.DataFrame, ward_codes: Sequence[str], period: Pe
     still inside the quarter -> (1, 2): 50%. Feedback published after the period ends does
     not count for it: the figure is what residents had been told by then.
     """
-    closed = _in_wards(promises, ward_codes).filter(
+    closed = in_wards(promises, ward_codes).filter(
         (pl.col("status") != v.PROMISE_OPEN) & between("closed_on", period)
     )
     told = closed.filter(pl.col("feedback_published_on").is_not_null() & (pl.col("feedback_published_on") <= period.end))
@@ -68,7 +65,7 @@ def engagement_reach(engagement: pl.DataFrame, ward_codes: Sequence[str], period
 
     Example: a contact session reaching 10 and a newsletter reaching 5 in the quarter -> (2, 15).
     """
-    rows = _in_wards(engagement, ward_codes).filter(between("held_on", period))
+    rows = in_wards(engagement, ward_codes).filter(between("held_on", period))
     return rows.height, int(rows["people_reached"].sum())
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from dashboard import vocabulary as v
-from dashboard.expressions import between
+from dashboard.expressions import between, in_wards
 from dashboard.periods import Period
 from dashboard.promises import closed_in
 
@@ -29,9 +29,6 @@ NO_OUTCOME = "No outcome figure"
 QUADRANTS = (HIGH_POOR, HIGH_GOOD, LOW_GOOD, LOW_POOR, NO_OUTCOME)
 
 
-def _in(frame: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:
-    return frame.filter(pl.col("ward_code").is_in(list(ward_codes)))
-
 
 def by_kind(engagement: pl.DataFrame, ward_codes: Sequence[str], period: Period) -> pl.DataFrame:
     """Activities in the period per kind, with people and young people reached (every kind listed).
@@ -39,7 +36,7 @@ def by_kind(engagement: pl.DataFrame, ward_codes: Sequence[str], period: Period)
     Example: two contact sessions reaching 10 (2 young) and 5 (0) -> contact session, 2, 15, 2.
     Columns: kind, activities, people_reached, young_people_reached.
     """
-    rows = _in(engagement, ward_codes).filter(between("held_on", period))
+    rows = in_wards(engagement, ward_codes).filter(between("held_on", period))
     agg = rows.group_by("kind").agg(
         pl.len().cast(pl.Int64).alias("activities"),
         pl.col("people_reached").sum().cast(pl.Int64),
@@ -169,7 +166,7 @@ def by_ward(engagement: pl.DataFrame, promises: pl.DataFrame, met_wards: pl.Data
     """
     codes = met_wards["ward_code"].to_list()
     acts = (
-        _in(engagement, codes)
+        in_wards(engagement, codes)
         .filter(between("held_on", period))
         .group_by("ward_code")
         .agg(pl.len().cast(pl.Int64).alias("activities"), pl.col("people_reached").sum().cast(pl.Int64))

@@ -11,15 +11,12 @@ import polars as pl
 
 from dashboard import vocabulary as v
 from dashboard.compare import quarter_of
-from dashboard.expressions import between
+from dashboard.expressions import between, in_wards
 from dashboard.periods import Period, quarter_ends, quarter_start
 
 DEFAULT_REVIEW_DAYS = 91  # one quarter: an open promise older than this is past its review
 RECURRENCE_ROUNDS = 4  # the same category in 4 or more rounds running (about two years)
 
-
-def _in(frame: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:
-    return frame.filter(pl.col("ward_code").is_in(list(ward_codes)))
 
 
 def status_on(day: dt.date) -> pl.Expr:
@@ -39,7 +36,7 @@ def status_counts(promises: pl.DataFrame, ward_codes: Sequence[str], day: dt.dat
     achieved 1 May 2023; on 31 March 2023 it is "open", on 30 June 2023 "achieved".
     Columns: status, promises.
     """
-    rows = _in(promises, ward_codes).filter(pl.col("set_on") <= day).select(status_on(day))
+    rows = in_wards(promises, ward_codes).filter(pl.col("set_on") <= day).select(status_on(day))
     counts = rows.group_by("status_then").agg(pl.len().cast(pl.Int64).alias("promises"))
     return (
         pl.DataFrame({"status": list(v.PROMISE_STATUSES)})
@@ -50,7 +47,7 @@ def status_counts(promises: pl.DataFrame, ward_codes: Sequence[str], day: dt.dat
 
 def closed_in(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period) -> pl.DataFrame:
     """Promises closed (any final status, withdrawn included) within the period."""
-    return _in(promises, ward_codes).filter((pl.col("status") != v.PROMISE_OPEN) & between("closed_on", period))
+    return in_wards(promises, ward_codes).filter((pl.col("status") != v.PROMISE_OPEN) & between("closed_on", period))
 
 
 def overdue(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *, review_days: int = DEFAULT_REVIEW_DAYS) -> pl.DataFrame:
@@ -60,7 +57,7 @@ def overdue(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *, re
     -> past review; set on 30 December 2022 (91 days) -> not yet. Columns: ward_name,
     borough_name, promise_ref, category, origin, set_on, days_open; oldest first.
     """
-    rows = _in(promises, met_wards["ward_code"].to_list()).filter(pl.col("set_on") <= day).with_columns(status_on(day))
+    rows = in_wards(promises, met_wards["ward_code"].to_list()).filter(pl.col("set_on") <= day).with_columns(status_on(day))
     late = rows.filter(
         (pl.col("status_then") == v.PROMISE_OPEN) & ((pl.lit(day) - pl.col("set_on")).dt.total_days() > review_days)
     )
@@ -86,12 +83,15 @@ def summary(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, *
     Example: 2 closed, one achieved and fed back 10 days after closing, one withdrawn ->
     completion 0.5, feedback_share 0.5, median_feedback_lag 10.
     """
-    wards = _in(promises, ward_codes)
+    wards = in_wards(promises, ward_codes)
     set_rows = wards.filter(between("set_on", period))
     closed = closed_in(promises, ward_codes, period)
     told = closed.filter(pl.col("feedback_published_on").is_not_null() & (pl.col("feedback_published_on") <= period.end))
-    as_of = wards.filter(pl.col("set_on") <= period.end).with_columns(status_on(period.end))
-    open_rows = as_of.filter(pl.col("status_then") == v.PROMISE_OPEN)
+    # Lazy, so only the columns used are gathered, not every promise's every column (issue #9).
+    open_rows = (
+        wards.lazy().filter(pl.col("set_on") <= period.end).with_columns(status_on(period.end))
+        .filter(pl.col("status_then") == v.PROMISE_OPEN).select("set_on").collect()
+    )
     past = open_rows.filter((pl.lit(period.end) - pl.col("set_on")).dt.total_days() > review_days)
     achieved = int((closed["status"] == "achieved").sum())
     days = (closed["closed_on"] - closed["set_on"]).dt.total_days()
@@ -135,7 +135,7 @@ def categories_over_time(promises: pl.DataFrame, ward_codes: Sequence[str], firs
         pl.DataFrame({"category": list(v.CATEGORIES)}), how="cross"
     )
     counts = (
-        _in(promises, ward_codes)
+        in_wards(promises, ward_codes)
         .filter(pl.col("set_on").is_between(quarter_start(ends[0]), ends[-1]))
         .group_by(quarter_of("set_on").alias("quarter_end"), "category")
         .agg(pl.len().cast(pl.Int64).alias("promises"))
@@ -150,7 +150,7 @@ def origin_by_borough(promises: pl.DataFrame, met_wards: pl.DataFrame, period: P
     Columns: borough_name, panel, borough, central, total, panel_share; lowest panel share first.
     """
     rows = (
-        _in(promises, met_wards["ward_code"].to_list())
+        in_wards(promises, met_wards["ward_code"].to_list())
         .filter(between("set_on", period))
         .join(met_wards.select("ward_code", "borough_name"), on="ward_code")
     )
@@ -172,7 +172,10 @@ def recurrence(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *,
     Columns: ward_code, ward_name, borough_name, category, run (rounds in a row), since (first of them),
     latest_round.
     """
-    rows = _in(promises, met_wards["ward_code"].to_list()).filter(pl.col("set_on") <= day)
+    rows = (
+        in_wards(promises, met_wards["ward_code"].to_list()).lazy()
+        .filter(pl.col("set_on") <= day).select("ward_code", "set_on", "category").collect()
+    )
     ward_rounds = (
         rows.select("ward_code", "set_on")
         .unique()

@@ -92,3 +92,13 @@ def test_other_pages_figures_are_defined_on_the_about_page():
     for module_name, figures in definitions.FIGURES.items():
         for title in figures.values():
             assert len(defs[title]) > 40, f"{title} ({module_name}) needs a real definition"
+
+
+def test_in_wards_keeps_the_chosen_wards_rows_and_shares_a_frame_it_keeps_whole():
+    from dashboard.expressions import in_wards
+
+    frame = pl.DataFrame({"ward_code": ["A", "B", "A", "C"], "n": [1, 2, 3, 4]})
+    assert in_wards(frame, ["A", "C"])["n"].to_list() == [1, 3, 4]
+    assert in_wards(frame, ["Z"]).height == 0
+    # Every row kept (London): the same immutable frame, not a copy of it.
+    assert in_wards(frame, ["A", "B", "C", "D"]) is frame
