@@ -61,11 +61,11 @@ for i, section in enumerate(pack.sections, start=1):
         st.write(paragraph)
     if section.ward_map is not None:
         counts = pl.DataFrame({"status": list(section.ward_map.status.values())}).group_by("status").len().sort("status")
-        st.dataframe(counts.rename({"len": "wards"}), hide_index=True, key=f"pack_map_{i}")
+        ui.show_table(counts.rename({"len": "wards"}), key=f"pack_map_{i}")
         spec, _, _ = state.map_spec("Panel status", "borough", borough_code, period.end)
         st.pydeck_chart(maps.PreparedDeck(spec, maps.tooltip("Panel status")), key=f"pack_deck_{i}", height=maps.MAP_HEIGHT)
         st.caption("Each ward is lettered by status: F functioning, AR at risk, NF not functioning, NP no panel. "
                    "The PDF draws the same map in print.")
     for j, table in enumerate(section.tables):
-        st.dataframe(table.frame, hide_index=True, key=f"pack_table_{i}_{j}")
+        ui.show_table(table.frame, key=f"pack_table_{i}_{j}")
 ui.sources_footer()

@@ -56,7 +56,7 @@ with st.expander("How a panel's status is decided"):
         "*At risk* makes it **At risk**, and meeting every rule makes it **Functioning**. Only the current panel's own "
         "meetings count. The rules live in `dashboard/functioning.toml`, shown below."
     )
-    st.dataframe(functioning.describe(rules), hide_index=True, key="rubric_table")
+    ui.show_table(functioning.describe(rules), key="rubric_table")
     st.code(state.rubric_text(), language="toml")
 
 st.subheader("One ward in detail")

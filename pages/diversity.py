@@ -122,7 +122,7 @@ else:
     ui.table_with_protected_download(av.panels_table, view.panels_export, file_name=f"diversity_panels_{slug}.csv", key="panels")
     if area.level in ("london", "bcu"):
         st.markdown("#### By borough")
-        st.dataframe(av.borough_table, hide_index=True, key="by_borough")
+        ui.show_table(av.borough_table, key="by_borough")
 
     st.markdown("#### Sector mix")
     flags = st.columns(4)
