@@ -174,7 +174,7 @@ def recurrence(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *,
     """
     rows = (
         in_wards(promises, met_wards["ward_code"].to_list()).lazy()
-        .filter(pl.col("set_on") <= day).select("ward_code", "set_on", "category").collect()
+        .filter(pl.col("set_on") <= day).select("ward_code", "set_on", "category").unique().collect()
     )
     ward_rounds = (
         rows.select("ward_code", "set_on")
@@ -182,7 +182,13 @@ def recurrence(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *,
         .sort("ward_code", "set_on", descending=[False, True])
         .with_columns(pl.int_range(pl.len()).over("ward_code").alias("back"))  # 0 = latest round
     )
-    cats = rows.select("ward_code", "set_on", "category").unique().join(ward_rounds, on=["ward_code", "set_on"])
+    # Only a category promised at the ward's latest round can be running there, so the runs are
+    # worked out for those categories alone (at --scale 10 all of them peaked 30 MB higher, issue #9).
+    latest = rows.join(ward_rounds.filter(pl.col("back") == 0), on=["ward_code", "set_on"], how="semi")
+    cats = (
+        rows.join(latest.select("ward_code", "category"), on=["ward_code", "category"], how="semi")
+        .join(ward_rounds, on=["ward_code", "set_on"])
+    )
     # The run at the latest round: the category appears in rounds back = 0, 1, ..., k-1.
     runs = (
         cats.sort("ward_code", "category", "back")
@@ -195,7 +201,7 @@ def recurrence(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *,
         runs.filter(pl.col("run") >= rounds)
         .join(met_wards.select("ward_code", "ward_name", "borough_name"), on="ward_code")
         .select("ward_code", "ward_name", "borough_name", "category", "run", "since", "latest_round")
-        .sort("run", "borough_name", "ward_name", descending=[True, False, False])
+        .sort("run", "borough_name", "ward_name", "category", descending=[True, False, False, False])
     )
 
 

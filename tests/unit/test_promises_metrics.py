@@ -118,3 +118,9 @@ def test_recurrence_broken_at_the_latest_round_does_not_count():
     assert pr.recurrence(frame, WARDS, D(2023, 12, 31)).is_empty()
     # ...but as of a day before the fifth round, drugs was still recurring.
     assert pr.recurrence(frame, WARDS, D(2021, 12, 31))["run"].to_list() == [4]
+
+
+def test_recurrence_lists_a_wards_recurring_categories_longest_run_first_then_by_name():
+    frame = _rounds([["theft"], ["theft", "drugs", "burglary"], ["theft", "drugs", "burglary"], ["theft", "burglary", "drugs"]])
+    rec = pr.recurrence(frame, WARDS, D(2023, 12, 31), rounds=3)
+    assert rec.select("category", "run").rows() == [("theft", 4), ("burglary", 3), ("drugs", 3)]
