@@ -7,10 +7,10 @@ then hands over to the page the user chose.
 
 import os
 
-# Polars' allocator (jemalloc) keeps freed memory for reuse unless told to hand it back; at
-# --scale 10 that held about 40 MB of the server's peak (issue #9). Set before polars loads
-# (the first import of dashboard below); a value already in the environment wins.
-os.environ.setdefault("_RJEM_MALLOC_CONF", "background_thread:true,dirty_decay_ms:0,muzzy_decay_ms:0")
+from dashboard import allocator  # imports nothing heavy
+
+# Before polars loads (the dashboard modules below import it): hand freed memory back (issue #9).
+allocator.configure(os.environ)
 
 import streamlit as st  # noqa: E402
 
