@@ -12,6 +12,9 @@ def open_page(page: Page, app_url: str, url_path: str, query: str = "") -> None:
 
 
 def settle(page: Page) -> None:
+    # The script has finished: without this, a slow first run could still be going when the
+    # title is up and before the "Running..." widget appears, and the next step would start early.
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(1, timeout=120_000)
     expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible(timeout=60_000)
     # The status widget shows "Running..." while the script runs; wait until it has gone.
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
