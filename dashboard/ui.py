@@ -74,7 +74,8 @@ def show_table(frame: pl.DataFrame, *, key: str) -> None:
     """A table on screen, sent to the browser as Arrow.
 
     Given a polars frame, st.dataframe imports pandas to find out what it was handed, which
-    costs the server about 40 MB of memory for good (issue #9); given Arrow it does not.
+    costs the server about 40 MB of memory for good (issue #9); given Arrow it does not. (The
+    map still loads pandas: st.pydeck_chart checks its version.)
     """
     st.dataframe(frame.to_arrow(), hide_index=True, key=key)
 
