@@ -37,7 +37,7 @@ def by_kind(engagement: pl.DataFrame, ward_codes: Sequence[str], period: Period)
     Columns: kind, activities, people_reached, young_people_reached.
     """
     rows = in_wards(engagement, ward_codes).filter(between("held_on", period))
-    agg = rows.group_by("kind").agg(
+    agg = rows.group_by(pl.col("kind").cast(pl.String)).agg(
         pl.len().cast(pl.Int64).alias("activities"),
         pl.col("people_reached").sum().cast(pl.Int64),
         pl.col("young_people_reached").sum().cast(pl.Int64),

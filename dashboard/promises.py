@@ -36,7 +36,7 @@ def status_counts(promises: pl.DataFrame, ward_codes: Sequence[str], day: dt.dat
     achieved 1 May 2023; on 31 March 2023 it is "open", on 30 June 2023 "achieved".
     Columns: status, promises.
     """
-    rows = in_wards(promises, ward_codes).filter(pl.col("set_on") <= day).select(status_on(day))
+    rows = in_wards(promises, ward_codes).filter(pl.col("set_on") <= day).select(status_on(day).cast(pl.String))
     counts = rows.group_by("status_then").agg(pl.len().cast(pl.Int64).alias("promises"))
     return (
         pl.DataFrame({"status": list(v.PROMISE_STATUSES)})
@@ -137,7 +137,7 @@ def categories_over_time(promises: pl.DataFrame, ward_codes: Sequence[str], firs
     counts = (
         in_wards(promises, ward_codes)
         .filter(pl.col("set_on").is_between(quarter_start(ends[0]), ends[-1]))
-        .group_by(quarter_of("set_on").alias("quarter_end"), "category")
+        .group_by(quarter_of("set_on").alias("quarter_end"), pl.col("category").cast(pl.String))
         .agg(pl.len().cast(pl.Int64).alias("promises"))
     )
     return grid.join(counts, on=["quarter_end", "category"], how="left").with_columns(pl.col("promises").fill_null(0))

@@ -59,6 +59,7 @@ def safe_csv(frame: pl.DataFrame) -> bytes:
     defence (OWASP "CSV injection"); numbers are left alone.
     """
     risky = ("=", "+", "-", "@", "\t", "\r")
+    frame = frame.with_columns(pl.col(pl.Categorical).cast(pl.String))  # the cache's categories are text too
     text_cols = [c for c, t in frame.schema.items() if t == pl.String]
     guarded = frame.with_columns(
         pl.when(pl.any_horizontal([pl.col(c).str.starts_with(r) for r in risky]))

@@ -58,3 +58,81 @@ def test_every_left_out_column_is_a_real_column_and_a_typo_is_refused(engine):
         assert not set(columns) & set(frame.columns), name
     with pytest.raises(ValueError, match="promise has no column descripton"):
         queries.promises(engine, omit=("descripton",))
+
+
+# --- Categories (issue #9): the cache holds repeated words as categories; no figure may change ---
+
+import dataclasses  # noqa: E402
+import datetime as dt  # noqa: E402
+import math  # noqa: E402
+
+from dashboard import areas, maps, periods  # noqa: E402
+from dashboard import vocabulary as voc  # noqa: E402
+from dashboard.engagement_views import OUTCOME_CHOICES  # noqa: E402
+
+CROYDON = "E09000008"
+
+
+def _plain(value):
+    """Something comparable with ==: frames as (column, dtype) and rows, categories as text."""
+    if isinstance(value, pl.DataFrame):
+        text = value.with_columns(pl.col(pl.Categorical).cast(pl.String))
+        rows = [tuple("nan" if isinstance(x, float) and math.isnan(x) else x for x in r) for r in text.rows()]
+        # Rows in any order: joins do not promise one, whatever the dtype (polars sorts
+        # categories by their text, so an explicit sort gives the same order either way).
+        return [(c, str(t)) for c, t in text.schema.items()], sorted(rows, key=repr)
+    if isinstance(value, pl.Series):
+        return _plain(value.to_frame())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    if type(value).__module__.startswith("dashboard"):  # e.g. AreaView: a plain class
+        return {k: _plain(v) for k, v in vars(value).items()}
+    return value
+
+
+def _every_figure(url: str) -> dict:
+    """What the pages and the pack show, worked out through dashboard.state as the pages do."""
+    state.clear()
+    text = state.rubric_text()
+    _, end = state.data_bounds()
+    period = periods.period_ending(end, "year")
+    first = periods.shift_quarters(end, -7)
+    wards = state._read("wards", url, None)
+    croydon = areas.resolve(wards, bcu=None, borough=CROYDON, ward=None)
+    out = {"status": state._status(url, end, text, None),
+           "history": state._history(url, tuple(periods.quarter_ends(first, end)), text, None)}
+    for area in (areas.LONDON, croydon):
+        key = (area.level, area.name, area.code, end, period.span)
+        out[f"overview {area.name}"] = state._overview(url, area, period)
+        out[f"meetings {area.name}"] = state._meetings_view(url, *key, first, end, 1)
+        out[f"promises {area.name}"] = state._promises_view(url, *key, first, 91)
+        for outcome in OUTCOME_CHOICES:
+            out[f"outcomes {area.name} {outcome}"] = state._outcomes_view(url, *key, voc.PAS_MEASURES[0], outcome, first)
+        out[f"alignment {area.name}"] = state._alignment_view(url, *key, None)
+        out[f"diversity {area.name}"] = state._diversity_area(url, end, area.level, area.code, None)
+        out[f"coverage {area.name}"] = state._coverage_view(url, end, area.level, area.code, "Borough", text, None)
+        for metric in maps.METRICS:
+            out[f"map {area.name} {metric}"] = state._map_spec(url, metric, area.level, area.code, end, text, None, None)
+    out["pack"] = state._pack(url, CROYDON, period, dt.date(2026, 12, 1), None, text)
+    return out
+
+
+def test_categories_change_no_figure_on_any_page_or_in_the_pack(seeded_sqlite_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", seeded_sqlite_url)
+    held = _every_figure(seeded_sqlite_url)
+    assert held["status"].height == 704 and held["pack"].sections
+    # The cache really holds categories (else this test would compare text with text).
+    assert state._read("promises", seeded_sqlite_url, None).schema["status"] == pl.Categorical
+    monkeypatch.setattr(state, "compact", lambda name, frame: frame)
+    as_text = _every_figure(seeded_sqlite_url)
+    assert state._read("promises", seeded_sqlite_url, None).schema["status"] == pl.String
+    state.clear()
+    assert held.keys() == as_text.keys()
+    for name in held:
+        assert _plain(held[name]) == _plain(as_text[name]), name

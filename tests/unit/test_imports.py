@@ -287,3 +287,12 @@ def test_panels_public_contact_and_promises_internal_are_optional_columns(refs):
     header = "promise_ref,ward_code,set_on,category,origin,description,status,internal"
     result = im.check(f"{header}\nP-7,E05014053,2023-03-02,theft,panel,x,open,yes\n".encode(), file="p.csv", refs=refs)
     assert result.ok and result.frame["internal"][0] is True
+
+
+def test_a_category_column_in_a_download_is_defused_like_text():
+    """The cache holds repeated words as categories (issue #9); a download of them is still guarded."""
+    from dashboard.ui import safe_csv
+
+    frame = pl.DataFrame({"category": ["=cmd|' /C calc'!A0", "drugs"], "n": [-1, 2]}).with_columns(pl.col("category").cast(pl.Categorical))
+    written = safe_csv(frame).decode("utf-8-sig").splitlines()
+    assert written == ["category,n", "'=cmd|' /C calc'!A0,-1", "drugs,2"]
