@@ -32,9 +32,8 @@ def in_wards(frame: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:
     """The frame's rows for these wards.
 
     When every row is kept (London, which every area's figures are set beside), this is the
-    frame itself rather than a copy: frames are immutable, and at --scale 10 copying the whole
-    meetings or promises table for each London figure raised the server's peak memory by about
-    60 MB (issue #9).
+    frame itself rather than a copy: frames are immutable, and a copy of the whole meetings table
+    for each London figure is about 15 MB at --scale 10 (issue #9).
     """
     keep = frame["ward_code"].is_in(list(ward_codes))
     return frame if keep.all() else frame.filter(keep)

@@ -21,7 +21,6 @@ CHURN_WINDOW_DAYS = 730  # DWO changes are counted over the two years to the day
 HIGH_CHURN_PER_YEAR = 1.5  # 3 or more new officers in two years
 
 
-
 def heatmap(meetings: pl.DataFrame, met_wards: pl.DataFrame, first: dt.date, last: dt.date, *, by: str) -> pl.DataFrame:
     """Meetings per row and quarter, every quarter from ``first`` to ``last``, zeros included.
 

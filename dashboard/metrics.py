@@ -20,7 +20,6 @@ from dashboard.periods import Period
 GOOD_JOB = '"Good Job" local'
 
 
-
 def wards_with_panel(panels: pl.DataFrame, ward_codes: Sequence[str], day: dt.date) -> int:
     """Wards with a panel open on ``day`` (established on or before, not yet closed).
 

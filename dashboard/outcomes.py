@@ -29,7 +29,6 @@ NO_OUTCOME = "No outcome figure"
 QUADRANTS = (HIGH_POOR, HIGH_GOOD, LOW_GOOD, LOW_POOR, NO_OUTCOME)
 
 
-
 def by_kind(engagement: pl.DataFrame, ward_codes: Sequence[str], period: Period) -> pl.DataFrame:
     """Activities in the period per kind, with people and young people reached (every kind listed).
 

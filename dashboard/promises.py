@@ -18,7 +18,6 @@ DEFAULT_REVIEW_DAYS = 91  # one quarter: an open promise older than this is past
 RECURRENCE_ROUNDS = 4  # the same category in 4 or more rounds running (about two years)
 
 
-
 def status_on(day: dt.date) -> pl.Expr:
     """A promise's status as it stood on ``day``: open until its closed_on, then its final status."""
     return (

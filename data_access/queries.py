@@ -111,14 +111,12 @@ def ward_population(engine: Engine, boroughs: Scope = None, *, omit: Sequence[st
 
 
 def _table(model, engine: Engine, boroughs: Scope, *, omit: Sequence[str] = (), ward_code: str | None = None) -> pl.DataFrame:
+    """A table's rows in scope (of one ward if ``ward_code`` is given), without the columns in
+    ``omit``: the dashboard's cache keeps only the columns its figures use (issue #9: memory)."""
     stmt = select(*_columns(model, omit))
     if ward_code is not None:
         stmt = stmt.where(model.ward_code == ward_code)
     return read(_in_scope(stmt, model.ward_code, boroughs), engine)
-
-
-# ``omit`` leaves columns in the database that a caller has no use for: the dashboard's cache
-# keeps only the columns its figures use (issue #9: memory at --scale 10).
 
 
 def panels(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:

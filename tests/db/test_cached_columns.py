@@ -1,16 +1,23 @@
-"""The dashboard's cache leaves unused columns in the database and reads a ward's free text on
-demand (issue #9: the server's memory at --scale 10), on SQLite and PostgreSQL."""
+"""The dashboard's cache (issue #9: the server's memory at --scale 10): it leaves unused columns in
+the database, reads a ward's free text on demand (on SQLite and PostgreSQL), and holds repeated
+words as categories without changing any figure."""
 
 from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
 
 import polars as pl
 import pytest
 
-from dashboard import state
+from dashboard import areas, maps, periods, state
+from dashboard import vocabulary as voc
+from dashboard.engagement_views import OUTCOME_CHOICES
 from data_access import engine as eng
 from data_access import queries, writes
 
-HACKNEY = "E09000012"
+HACKNEY, CROYDON = "E09000012", "E09000008"
 BROWNSWOOD, BELSIZE = "E05009367", "E05013652"  # Hackney, Camden
 HEADER = "promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on,internal\n"
 ROWS = (
@@ -62,15 +69,6 @@ def test_every_left_out_column_is_a_real_column_and_a_typo_is_refused(engine):
 
 # --- Categories (issue #9): the cache holds repeated words as categories; no figure may change ---
 
-import dataclasses  # noqa: E402
-import datetime as dt  # noqa: E402
-import math  # noqa: E402
-
-from dashboard import areas, maps, periods  # noqa: E402
-from dashboard import vocabulary as voc  # noqa: E402
-from dashboard.engagement_views import OUTCOME_CHOICES  # noqa: E402
-
-CROYDON = "E09000008"
 
 
 def _plain(value):
