@@ -7,16 +7,16 @@ then hands over to the page the user chose.
 
 import os
 
-from dashboard import allocator  # imports nothing heavy
+from dashboard.app import allocator  # imports nothing heavy
 
 # Before polars loads (the dashboard modules below import it): hand freed memory back (issue #9).
 allocator.configure(os.environ)
 
 import streamlit as st  # noqa: E402
 
-from dashboard import access, state  # noqa: E402
-from dashboard.ui import ENTRY_RAN  # noqa: E402
-from dashboard.navigation import PAGES  # noqa: E402
+from dashboard.app import access, state  # noqa: E402
+from dashboard.app.navigation import PAGES  # noqa: E402
+from dashboard.app.ui import ENTRY_RAN  # noqa: E402
 from data_access.access_checks import OutOfScope  # noqa: E402
 from data_access.engine import DatabaseProblem  # noqa: E402
 
@@ -34,7 +34,7 @@ except DatabaseProblem as problem:
 # sign-out takes effect at once; pages read it through state.access() / state.scope().
 refusal = None
 try:
-    user = access.current()
+    user = access.current(state.role_rules)
 except access.NoAccess as exc:
     user, refusal = None, str(exc)
 st.session_state[state.ACCESS_KEY] = user

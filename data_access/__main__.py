@@ -15,7 +15,7 @@ import time
 from data_access import engine as eng
 from data_access import seed
 from data_access.engine import DatabaseProblem
-from sample_data import generator
+from sample_data import load as sample_load
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,11 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("init", help="create or upgrade the schema and load the reference data")
     s = sub.add_parser("seed", help="load the deterministic sample activity data")
     s.add_argument("--scale", type=int, default=1, help="multiply the wards by N (synthetic copies) for benchmarks")
-    s.add_argument("--seed", type=int, default=generator.SEED, help=f"random seed (default {generator.SEED})")
+    s.add_argument("--seed", type=int, default=sample_load.SEED, help=f"random seed (default {sample_load.SEED})")
     s.add_argument("--replace", action="store_true", help="delete ALL activity data first")
     sub.add_parser("check", help="report the schema version, row counts and reference checks")
     # issue #7: the same checks as the Data page, from the command line.
-    from dashboard.contract import TABLES
+    from dashboard.domain.contract import TABLES
 
     i = sub.add_parser("import", help="check and import CSV files (all rows of a file or none)")
     i.add_argument("files", nargs="+", metavar="FILE")
@@ -76,7 +76,7 @@ def run_import(engine, args) -> int:
     """Check every file; print the report; import only if no file has an error (issue #7)."""
     from pathlib import Path
 
-    from dashboard import imports as im
+    from dashboard.domain import imports as im
     from data_access import writes
 
     paths = [args.file] if args.command == "import-policeuk" else args.files
@@ -135,10 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         url = eng.resolve_url(args.url)
         engine = eng.make_engine(url)
-        seed.prepare(engine, sample=False)
+        seed.prepare(engine)
         print(f"Database: {eng.safe_url(url)} (schema version {eng.current_revision(engine)})")
         if args.command == "seed":
-            counts = seed.seed_sample(engine, seed=args.seed, scale=args.scale, replace=args.replace)
+            counts = sample_load.seed_sample(engine, seed=args.seed, scale=args.scale, replace=args.replace)
             print("Loaded sample data: " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
         elif args.command in ("import", "import-policeuk"):
             return run_import(engine, args)

@@ -18,7 +18,7 @@ ETHNIC_SOURCE = "Census 2021 TS021 ethnic group, usual residents (ONS, OGL v3.0)
 AGE_SOURCE = "Census 2021 age, usual residents, LSOA best fit to 2022 wards (ONS, GLA; OGL v3.0)"
 PAS_SOURCE = "MOPAC Public Attitude Survey, to Q3 2023-24 (London Datastore, OGL)"
 
-# TS021 column -> detailed ONS category (dashboard.vocabulary.ETHNIC_DETAILED keys).
+# TS021 column -> detailed ONS category (dashboard.domain.vocabulary.ETHNIC_DETAILED keys).
 TS021_DETAILED = {
     "asian_bangladeshi": "Bangladeshi",
     "asian_chinese": "Chinese",

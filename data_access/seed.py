@@ -1,15 +1,17 @@
-"""Bring a database to life: schema, real reference data, and (optionally) sample activity.
+"""Bring a database to life: schema, real reference data, and the writing of sample activity.
 
-``prepare`` is what the app and the command line call on start (issue #3): it upgrades the
-schema, loads the reference data once, and on the embedded database seeds the sample data the
-first time, so a fresh machine shows every London ward with no set-up.
+``prepare`` is what the app and the command line call on start: it upgrades the schema and
+loads the reference data once. The sample itself is made in ``sample_data`` (its generator is
+handed to ``seed_sample``), so this package never imports it; ``sample_data.load.prepare`` adds
+it on the embedded database the first time, so a fresh machine shows every London ward with no
+set-up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select
@@ -24,7 +26,9 @@ from data_access.models import (
     Ward,
     WardPopulation,
 )
-from sample_data import generator
+
+# Makes the sample's activity frames (db table name -> frame) from the wards and their Census counts.
+Generate = Callable[[pl.DataFrame, pl.DataFrame], dict[str, pl.DataFrame]]
 
 # Tables the sample generator fills, in an order that respects foreign keys.
 ACTIVITY_TABLES = (
@@ -153,8 +157,10 @@ def _scaled_confidence(scale: int) -> pl.DataFrame:
     return pl.concat([pas, *copies])
 
 
-def seed_sample(engine: Engine, *, seed: int = generator.SEED, scale: int = 1, replace: bool = False) -> dict[str, int]:
-    """Fill the activity tables with the deterministic sample; returns rows per table.
+def seed_sample(engine: Engine, generate: Generate, *, label: str, scale: int = 1, replace: bool = False) -> dict[str, int]:
+    """Fill the activity tables with the frames ``generate`` makes; returns rows per table.
+
+    ``label`` names the batch in the import history (e.g. the generator's seed and scale).
 
     Refuses (DatabaseProblem) when activity data is already there, unless ``replace`` is set,
     so real data is never overwritten by accident. All in one transaction.
@@ -180,8 +186,7 @@ def seed_sample(engine: Engine, *, seed: int = generator.SEED, scale: int = 1, r
         ward_frame = wards.join(boroughs.select(pl.col("code").alias("borough_code"), "bcu", "police_force"), on="borough_code").select(
             pl.col("code").alias("ward_code"), pl.col("name").alias("ward_name"), "borough_code", "bcu", "police_force"
         )
-        frames = generator.generate(ward_frame, population.select("ward_code", "dimension", "category", "count"), seed=seed)
-        label = f"sample data generator (seed {seed}, scale {scale})"
+        frames = generate(ward_frame, population.select("ward_code", "dimension", "category", "count"))
         for name in ACTIVITY_TABLES:
             counts[name] = insert_frame(conn, name, frames[name])
             record_batch(conn, file_name=label, digest=checksum(label.encode()), table_name=name, kind="sample", rows_new=counts[name])
@@ -197,12 +202,10 @@ def seed_sample(engine: Engine, *, seed: int = generator.SEED, scale: int = 1, r
     return counts
 
 
-def prepare(engine: Engine, *, sample: bool) -> None:
-    """Upgrade the schema, load reference data, and seed the sample if asked and empty."""
+def prepare(engine: Engine) -> None:
+    """Upgrade the schema and load the reference data (once)."""
     upgrade(engine)
     load_reference(engine)
-    if sample and not has_activity(engine):
-        seed_sample(engine)
 
 
 def row_counts(engine: Engine) -> dict[str, int]:

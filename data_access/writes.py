@@ -22,8 +22,8 @@ import polars as pl
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard import imports as im
-from dashboard.contract import TABLES
+from dashboard.domain import imports as im
+from dashboard.domain.contract import TABLES
 from data_access import access_checks, queries, reference
 from data_access.models import Base, ImportBatch, ImportChange, Promise
 from data_access.seed import checksum
@@ -324,7 +324,7 @@ def check_files(engine: Engine, files: list[tuple[str, bytes]], tables: list[str
 
 def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbourhood: str) -> im.Checked:
     """A saved police.uk response through the same checks as a CSV; rows are item numbers."""
-    from dashboard import policeuk
+    from dashboard.domain import policeuk
 
     refs = references(engine)
     table, rows, notes = policeuk.parse(data, kind=kind, neighbourhood=neighbourhood, refs=refs, file=file)
@@ -370,7 +370,7 @@ def template(table: str) -> bytes:
 def submit_concern(engine: Engine, *, ward_code: str, category: str, text_: str, now: dt.datetime) -> int:
     """Store a resident's concern as ``pending`` with source ``online``; returns its id.
 
-    The caller has checked the text (dashboard.concern_form); it is stored as given, as text.
+    The caller has checked the text (dashboard.figures.concern_form); it is stored as given, as text.
     """
     from data_access.models import Concern
 

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from dashboard import definitions, ui
+from dashboard.app import ui
+from dashboard.figures import definitions
 
 ui.run_through_app()
 

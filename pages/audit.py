@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import state, ui
+from dashboard.app import state, ui
 
 ui.run_through_app()
 

@@ -3,7 +3,8 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import maps, state, ui
+from dashboard.app import state, ui
+from dashboard.figures import maps
 
 ui.run_through_app()
 

@@ -3,9 +3,11 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import areas, coverage, coverage_charts, functioning, state, ui, ward_view
-from dashboard import status_style as s
-from dashboard.formatting import pct, uk_date
+from dashboard.app import state, ui, ward_view
+from dashboard.domain import areas
+from dashboard.domain import status_style as s
+from dashboard.domain.formatting import pct, uk_date
+from dashboard.figures import coverage, coverage_charts, functioning
 
 ui.run_through_app()
 
@@ -28,7 +30,8 @@ level = st.session_state.get("coverage_level", "Borough") if area.level in ("lon
 counts, table, attention = state.coverage_view(as_of, area.level, area.code, level)
 
 st.subheader(coverage.coverage_finding(area.name, counts))
-st.caption(f"Panel status on {uk_date(as_of)}, the last day of the chosen period. City of London wards are policed by City of London Police and are not counted.")
+st.caption(f"Panel status on {uk_date(as_of)}, the last day of the chosen period. "
+           "City of London wards are policed by City of London Police and are not counted.")
 cards = [
     ("Met wards", f"{counts['wards']:,}"),
     ("With a panel", f"{counts['with_panel']:,} ({pct(counts['with_panel'] / counts['wards'] if counts['wards'] else None)})"),
@@ -46,7 +49,8 @@ st.markdown("**Wards by panel status** (click a column heading to sort)")
 ui.table_with_download(table, file_name=f"coverage_{area.code or 'london'}_{as_of}.csv", key="coverage")
 
 st.subheader(f"Wards needing attention: {attention.height:,}")
-st.caption("Wards with no panel, a panel not functioning or one at risk, with the reasons and the remedy plan in place on the date. Plans are expected for wards with no panel or a panel not functioning.")
+st.caption("Wards with no panel, a panel not functioning or one at risk, with the reasons and the remedy plan in place on the date. "
+           "Plans are expected for wards with no panel or a panel not functioning.")
 ui.table_with_download(coverage.dates_as_text(attention), file_name=f"attention_{area.code or 'london'}_{as_of}.csv", key="attention")
 
 with st.expander("How a panel's status is decided"):
@@ -54,7 +58,7 @@ with st.expander("How a panel's status is decided"):
         "A ward with no panel open on the date is **No panel**. Otherwise each rule below is checked; "
         "failing a rule marked *Not functioning* makes the panel **Not functioning**, failing only rules marked "
         "*At risk* makes it **At risk**, and meeting every rule makes it **Functioning**. Only the current panel's own "
-        "meetings count. The rules live in `dashboard/functioning.toml`, shown below."
+        "meetings count. The rules live in `dashboard/figures/functioning.toml`, shown below."
     )
     ui.show_table(functioning.describe(rules), key="rubric_table")
     st.code(state.rubric_text(), language="toml")

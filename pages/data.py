@@ -6,10 +6,10 @@ import hashlib
 import polars as pl
 import streamlit as st
 
-from dashboard import imports, state, ui
-from dashboard.contract import TABLES
-from data_access import audit, writes
-from data_access import access_checks
+from dashboard.app import state, ui
+from dashboard.domain import imports
+from dashboard.domain.contract import TABLES
+from data_access import access_checks, audit, writes
 from data_access.access_checks import OutOfScope
 
 ui.run_through_app()
@@ -74,7 +74,7 @@ else:
         return memo[key]
 
     first = checked_for([None] * len(names))
-    for i, (name, data, c) in enumerate(zip(names, datas, first)):
+    for i, (name, c) in enumerate(zip(names, first)):
         options = list(TABLES)
         chosen = st.selectbox(
             f"Table for {ui.escape_md(name)}", options, index=options.index(c.table) if c.table in options else None,

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from dashboard import areas, state, ui
-from dashboard import diversity as dv
-from dashboard import diversity_view as view
-from dashboard.formatting import count, pct, uk_date
+from dashboard.app import state, ui
+from dashboard.domain import areas
+from dashboard.domain.formatting import count, pct, uk_date
+from dashboard.figures import diversity as dv
+from dashboard.figures import diversity_view as view
 
 ui.run_through_app()
 

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from dashboard import engagement_charts as charts
-from dashboard import engagement_views as ev
-from dashboard import meetings as mt
-from dashboard import periods, state, ui
-from dashboard.compare import as_pct, comparison
-from dashboard.formatting import uk_date
+from dashboard.app import state, ui
+from dashboard.domain import periods
+from dashboard.domain.formatting import uk_date
+from dashboard.figures import engagement_charts as charts
+from dashboard.figures import engagement_views as ev
+from dashboard.figures import meetings as mt
+from dashboard.figures.compare import as_pct, comparison
 
 ui.run_through_app()
 

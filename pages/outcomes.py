@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from dashboard import engagement_charts as charts
-from dashboard import engagement_views as ev
-from dashboard import outcomes as oc
-from dashboard import periods, state, ui
-from dashboard import vocabulary as v
-from dashboard.compare import comparison
+from dashboard.app import state, ui
+from dashboard.domain import periods
+from dashboard.domain import vocabulary as v
+from dashboard.figures import engagement_charts as charts
+from dashboard.figures import engagement_views as ev
+from dashboard.figures import outcomes as oc
+from dashboard.figures.compare import comparison
 
 ui.run_through_app()
 

@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from dashboard import areas, overview, state, ui
-from dashboard.formatting import NO_CHANGE, uk_date
+from dashboard.app import state, ui
+from dashboard.domain import areas
+from dashboard.domain.formatting import NO_CHANGE, uk_date
+from dashboard.figures import overview
 
 ui.run_through_app()
 

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from dashboard import engagement_charts as charts
-from dashboard import engagement_views as ev
-from dashboard import periods, state, ui
-from dashboard import promises as pr
-from dashboard import vocabulary as v
-from dashboard.compare import comparison
+from dashboard.app import state, ui
+from dashboard.domain import periods
+from dashboard.domain import vocabulary as v
+from dashboard.figures import engagement_charts as charts
+from dashboard.figures import engagement_views as ev
+from dashboard.figures import promises as pr
+from dashboard.figures.compare import comparison
 
 ui.run_through_app()
 
@@ -53,7 +54,8 @@ with st.expander("Categories by quarter as a table"):
 
 if view.origin.height:
     st.plotly_chart(
-        charts.stacked_hbar(view.origin, "borough_name", {o: f"set by {o}" if o != "panel" else "chosen by the panel" for o in v.PROMISE_ORIGINS}, view.origin_title),
+        charts.stacked_hbar(view.origin, "borough_name",
+                            {o: f"set by {o}" if o != "panel" else "chosen by the panel" for o in v.PROMISE_ORIGINS}, view.origin_title),
         key="pr_origin",
     )
 else:

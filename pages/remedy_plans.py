@@ -3,8 +3,10 @@
 import polars as pl
 import streamlit as st
 
-from dashboard import areas, coverage, functioning, state, ui
-from dashboard.formatting import uk_date
+from dashboard.app import state, ui
+from dashboard.domain import areas
+from dashboard.domain.formatting import uk_date
+from dashboard.figures import coverage, functioning
 
 ui.run_through_app()
 

@@ -4,8 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import areas, coverage, coverage_charts, functioning, periods, state, ui
-from dashboard.formatting import uk_date
+from dashboard.app import state, ui
+from dashboard.domain import areas, periods
+from dashboard.domain.formatting import uk_date
+from dashboard.figures import coverage, coverage_charts, functioning
 
 ui.run_through_app()
 

@@ -1,7 +1,7 @@
 """Your ward panel: a read-only page for residents, one address per ward (issue #11).
 
 Public: when sign-in is configured this page stays open (PageSpec.public). It shows only what a
-panel makes public (dashboard.public_ward): no member data, no counts of people, nothing marked
+panel makes public (dashboard.figures.public_ward): no member data, no counts of people, nothing marked
 internal. Residents may raise a concern; it is stored as pending until a board member accepts it.
 """
 
@@ -9,11 +9,11 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import concern_form as cf
-from dashboard import public_ward as pw
-from dashboard import state, ui
-from dashboard import vocabulary as v
-from dashboard.formatting import uk_date
+from dashboard.app import state, ui
+from dashboard.domain import vocabulary as v
+from dashboard.domain.formatting import uk_date
+from dashboard.figures import concern_form as cf
+from dashboard.figures import public_ward as pw
 from data_access import writes
 
 ui.run_through_app()

@@ -27,7 +27,7 @@ from itertools import accumulate
 import numpy as np
 import polars as pl
 
-from dashboard import vocabulary as v
+from dashboard.domain import vocabulary as v
 
 SEED = 2014
 START = date(2014, 10, 1)  # first day of the quarter ending 31 Dec 2014 (first PAS quarter)
@@ -801,7 +801,7 @@ def _live_promise(draw: _Draw, promises: list[tuple], set_days: list[int], day: 
     """A promise of this ward that was open on ``day`` (looking back a year and a half)."""
     i = bisect.bisect_right(set_days, day)
     live = []
-    for ref, set_on, closed_on in reversed(promises[max(0, i - 12) : i]):
+    for ref, _set_on, closed_on in reversed(promises[max(0, i - 12) : i]):
         if closed_on is None or closed_on >= day:
             live.append(ref)
     return draw.pick(live) if live else None

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.contract import TABLES
+from dashboard.domain.contract import TABLES
 from data_access import engine as eng
-from data_access import queries, seed
+from data_access import queries
+from sample_data import load as sample_load
 
 OUT = Path(__file__).resolve().parent / "templates"
 WARDS = ("E05014053", "E05009317")  # Abbey (Barking and Dagenham), Bethnal Green (Tower Hamlets)
@@ -41,7 +42,7 @@ def as_text(frame: pl.DataFrame) -> pl.DataFrame:
 
 def main() -> None:
     engine = eng.make_engine("sqlite://")
-    seed.prepare(engine, sample=True)
+    sample_load.prepare(engine, sample=True)
     OUT.mkdir(exist_ok=True)
     for name, spec in TABLES.items():
         frame = READERS[name](engine)

@@ -3,7 +3,7 @@
 Not part of the test run. For each size it writes a valid meetings file (real 2022 ward codes,
 dates spread so the natural key (ward_code, held_on) never repeats) and times:
 
-* read + validate alone (``dashboard.imports.check``);
+* read + validate alone (``dashboard.domain.imports.check``);
 * the whole command-line import (read, validate, diff preview, upsert, record) into a fresh SQLite
   database, beside ``sqlite3``'s own ``.import`` of the same file into an equivalent table;
 * the same on PostgreSQL (``--postgres URL`` or TEST_POSTGRES_URL), beside ``COPY`` of the file.
@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 from sqlalchemy import text
 
-from dashboard import imports as im
+from dashboard.domain import imports as im
 from data_access import engine as eng
 from data_access import reference, seed, writes
 from data_access.__main__ import main
@@ -81,7 +81,7 @@ def quiet(fn):
 def fresh_sqlite(folder: Path, name: str) -> str:
     url = f"sqlite:///{folder / name}"
     engine = eng.make_engine(url)
-    seed.prepare(engine, sample=False)
+    seed.prepare(engine)
     engine.dispose()
     return url
 
@@ -102,7 +102,7 @@ def bench_sqlite(path: Path, folder: Path, n: int) -> tuple[float, float]:
 def bench_postgres(path: Path, server: str) -> tuple[float, float]:
     with fresh_database(server, prefix="wpm_bench") as url:
         engine = eng.make_engine(url)
-        seed.prepare(engine, sample=False)
+        seed.prepare(engine)
         engine.dispose()
         ours = timed(quiet(lambda: main(["--url", url, "import", str(path)])))
     with fresh_database(server, prefix="wpm_bench") as url:
@@ -141,9 +141,9 @@ def main_bench(argv: list[str] | None = None) -> None:
             data = path.read_bytes()
             result = None
 
-            def check():
+            def check(data=data, name=path.name, refs=refs):
                 nonlocal result
-                result = im.check(data, file=path.name, refs=refs)
+                result = im.check(data, file=name, refs=refs)
 
             t_check = timed(check)
             assert result.ok and result.frame.height == n, result.problems[:3]

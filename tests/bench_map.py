@@ -43,7 +43,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = url
     os.chdir(ROOT)
 
-    from dashboard import functioning
+    from dashboard.figures import functioning
 
     engine = eng.make_engine(url)
     frames = {n: getattr(queries, n)(engine) for n in ("wards", "panels", "meetings", "promises")}
@@ -76,7 +76,7 @@ def main() -> None:
     warm = rerun_ms(at, args.runs)
     print(f"map page warm rerun, London: median {statistics.median(warm):.1f} ms, worst {max(warm):.1f} ms ({args.runs} runs)")
 
-    from dashboard.maps import METRICS
+    from dashboard.figures.maps import METRICS
 
     for name in METRICS:  # fill the cache for each metric once
         at.selectbox(key="map_metric").set_value(name).run()

@@ -9,12 +9,13 @@ under 10 seconds for the largest borough.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from sample_data import load as sample_load
 
 
 def main(argv: list[str]) -> int:
@@ -22,13 +23,13 @@ def main(argv: list[str]) -> int:
         url = argv[0] if argv else f"sqlite:///{Path(tmp) / 'sample.sqlite'}"
         if not argv:
             from data_access import engine as eng
-            from data_access import seed
 
             engine = eng.make_engine(url)
-            seed.prepare(engine, sample=True)
+            sample_load.prepare(engine, sample=True)
             engine.dispose()
         os.environ["DATABASE_URL"] = url
-        from dashboard import areas, periods, state
+        from dashboard.app import state
+        from dashboard.domain import areas, periods
 
         started = time.perf_counter()
         wards = areas.met_wards(state.table("wards"))

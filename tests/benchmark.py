@@ -22,6 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from sample_data import load as sample_load
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmark-results"
 BLANK = "import streamlit as st\nst.title('Blank')\nst.sidebar.selectbox('Borough', ['', 'E09000012'], key='borough')\n"
@@ -37,7 +39,7 @@ def _database(scale: int, workdir: Path) -> str:
     started = time.perf_counter()
     eng.upgrade(engine)
     seed.load_reference(engine)
-    seed.seed_sample(engine, scale=scale)
+    sample_load.seed_sample(engine, scale=scale)
     print(f"seeded scale {scale} in {time.perf_counter() - started:.1f} s")
     engine.dispose()
     return url
@@ -75,7 +77,7 @@ def _apptest_times(script: Path | None, page: str | None, source: str | None = N
 
 
 def apptest_table(url: str) -> dict[str, dict]:
-    from dashboard.navigation import PAGES
+    from dashboard.app.navigation import PAGES
 
     os.environ["DATABASE_URL"] = url
     rows = {"(blank page)": _apptest_times(None, None, source=BLANK)}
@@ -113,7 +115,7 @@ def browser_table(url: str) -> dict:
     """Time to ready (script finished, charts and map drawn) per page, beside a blank page."""
     from playwright.sync_api import sync_playwright
 
-    from dashboard.navigation import PAGES
+    from dashboard.app.navigation import PAGES
     from tests.e2e.pages import settle
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from data_access import engine as eng
+from sample_data import load as sample_load
 from tests.postgres import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,12 +51,11 @@ def any_url(request) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def seeded_sqlite_url(tmp_path_factory) -> str:
     """One SQLite database with the reference data and the default sample, shared read-only."""
-    from data_access import seed
 
     path = tmp_path_factory.mktemp("seeded") / "sample.sqlite"
     url = f"sqlite:///{path}"
     engine = eng.make_engine(url)
-    seed.prepare(engine, sample=True)
+    sample_load.prepare(engine, sample=True)
     engine.dispose()
     return url
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import access as acc
+from dashboard.app import access as acc
 
 ROOT = Path(__file__).resolve().parents[2]
 HACKNEY, CAMDEN = "E09000012", "E09000007"

@@ -33,8 +33,10 @@ def test_pack_figures_match_the_overview(app_env):
     at = run_page("pages/briefing.py", borough="E09000008", quarter="2023-Q2")
     downloads = {d.proto.label: d for d in at.get("download_button")}
     assert {"Download the PDF", "Download the Excel workbook"} <= set(downloads)
-    from dashboard import periods, state
     import datetime as dt
+
+    from dashboard.app import state
+    from dashboard.domain import periods
 
     pdf, xlsx = state.briefing_files("E09000008", periods.period_ending(dt.date(2023, 6, 30), "quarter"))
     text = pdf_text(pdf)
@@ -53,8 +55,10 @@ def test_pack_for_a_borough_with_no_panel_data_says_so_plainly(app_env):
     findings = [m.value for m in at.markdown if m.value.startswith("**")]
     assert any("no wards policed by the Met" in f for f in findings), findings
     assert any("no Public Attitude Survey figures" in f for f in findings), findings
-    from dashboard import periods, state
     import datetime as dt
+
+    from dashboard.app import state
+    from dashboard.domain import periods
 
     pdf, _ = state.briefing_files("E09000001", periods.period_ending(dt.date(2023, 12, 31), "quarter"))
     assert "City of London" in pdf_text(pdf)
@@ -70,7 +74,8 @@ def test_pack_never_shows_a_member_count_below_five(app_env):
     """Disclosure control (issue #5) applies to the pack: counts of 1 to 4 read 'fewer than 5'."""
     import datetime as dt
 
-    from dashboard import periods, state
+    from dashboard.app import state
+    from dashboard.domain import periods
 
     _, xlsx = state.briefing_files("E09000008", periods.period_ending(dt.date(2023, 12, 31), "quarter"))
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
@@ -92,7 +97,8 @@ def test_pack_sections_carry_the_meetings_and_promises_pages_figures(app_env):
     import datetime as dt
     import re
 
-    from dashboard import periods, state
+    from dashboard.app import state
+    from dashboard.domain import periods
 
     meetings = run_page("pages/meetings.py", borough="E09000008", quarter="2023-Q2")
     below_title = next(s.value for s in meetings.subheader if "Met wards" in s.value)
@@ -128,14 +134,15 @@ def test_pack_from_a_database_with_no_activity_at_all(tmp_path, monkeypatch):
 
     url = f"sqlite:///{tmp_path / 'empty.sqlite'}"
     engine = eng.make_engine(url)
-    seed.prepare(engine, sample=False)
+    seed.prepare(engine)
     engine.dispose()
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.chdir(ROOT)
     at = run_page("pages/briefing.py", borough="E09000008")
     assert "There is no activity data yet" in at.info[0].value  # the page says so, no traceback
 
-    from dashboard import periods, state
+    from dashboard.app import state
+    from dashboard.domain import periods
 
     period = periods.period_ending(dt.date(2025, 12, 31), "quarter")
     findings = " ".join(s.finding for s in state.briefing_pack("E09000008", period).sections)
@@ -153,14 +160,15 @@ def test_pack_has_a_section_on_promises_and_concerns(app_env):
     import datetime as dt
     import re
 
-    from dashboard import periods, state
+    from dashboard.app import state
+    from dashboard.domain import periods
 
     period = periods.period_ending(dt.date(2023, 12, 31), "year")
     pack = state.briefing_pack("E09000012", period)  # Hackney
     section = next(s for s in pack.sections if s.key == "alignment")
     assert re.fullmatch(r"Hackney: promises covered \d+% of what residents raised most; \d+ of \d+ wards' promises ignored "
                         r"their top concern, and [\d,]+ of [\d,]+ promises had no recorded concern behind them\.", section.finding)
-    from dashboard.areas import Area
+    from dashboard.domain.areas import Area
 
     assert section.finding[:-1] == state.alignment_view(Area("borough", "Hackney", "E09000012"), period).finding
     pdf, xlsx = state.briefing_files("E09000012", period)

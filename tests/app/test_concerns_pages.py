@@ -38,8 +38,8 @@ import polars as pl  # noqa: E402
 import pytest  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 
-from dashboard import concern_form as cf  # noqa: E402
-from dashboard import public_ward as pw  # noqa: E402
+from dashboard.figures import concern_form as cf  # noqa: E402
+from dashboard.figures import public_ward as pw  # noqa: E402
 from data_access import engine as eng  # noqa: E402
 
 ABBEY = "E05014053"
@@ -172,8 +172,8 @@ def test_the_form_refuses_with_a_clear_message_and_stores_nothing(writable_env, 
 
 
 def test_a_sent_concern_waits_then_counts_once_accepted(writable_env):
-    from dashboard import alignment as al
-    from dashboard.periods import period_ending
+    from dashboard.domain.periods import period_ending
+    from dashboard.figures import alignment as al
     from data_access import queries
 
     at = send(ward_page(), "road safety", "  Cars race down Movers Lane by the school <3 times a day>? No, all day.  ".replace("<3 times a day>", "three times a day"))
@@ -208,8 +208,9 @@ def test_a_sent_concern_waits_then_counts_once_accepted(writable_env):
 
 
 def test_markup_a_resident_slips_past_is_still_shown_to_staff_as_text(writable_env):
-    from data_access import writes
     import datetime as dt
+
+    from data_access import writes
 
     engine = eng.make_engine(writable_env)
     writes.submit_concern(engine, ward_code=ABBEY, category="drugs", text_="**bold** [link](http://x) <b>tag</b>",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import status_style as s
+from dashboard.domain import status_style as s
 
 ROOT = Path(__file__).resolve().parents[2]
 STATUS_CARDS = [s.label(x) for x in (s.FUNCTIONING, s.AT_RISK, s.NOT_FUNCTIONING, s.NO_PANEL)]
@@ -210,7 +210,8 @@ def test_diversity_gap_on_the_map_is_the_diversity_pages_own(app_env):
 
     import polars as pl
 
-    from dashboard import diversity, state
+    from dashboard.app import state
+    from dashboard.figures import diversity
     from data_access import engine as eng
     from data_access import queries
 

@@ -10,7 +10,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import diversity
+from dashboard.figures import diversity
+from dashboard.figures.expressions import in_wards
 from data_access import engine as eng
 from data_access import queries
 
@@ -54,7 +55,7 @@ def test_london_shows_the_roll_up_with_a_finding_title(app_env, expected):
     shown = metrics_of(at)
     assert shown["Open panels"] == f"{open_met.height:,}"
     assert shown["Active members"] == f"{int(open_met['panel_size'].sum()):,}"
-    roll = diversity.rollup(diversity.in_wards(d.comparison, met.to_list()))
+    roll = diversity.rollup(in_wards(d.comparison, met.to_list()))
     top = roll.row(0, named=True)
     assert chart_titles(at)[0].startswith(f"London: panels have {top['shortfall']:,.0f} fewer ")
     # The roll-up table on screen, worst group first, matches the chart.

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.navigation import PAGES
+from dashboard.app.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -39,7 +39,7 @@ def counts(engine) -> tuple[int, int]:
 @pytest.fixture
 def engine(any_url):
     e = eng.make_engine(any_url)
-    seed.prepare(e, sample=False)
+    seed.prepare(e)
     # An administrator (no scope) loads members in two Hackney wards and one Camden ward.
     load(e, members_csv(("H1", BROWNSWOOD), ("H2", BROWNSWOOD), ("H3", CAZENOVE), ("C1", BELSIZE), ("C2", BELSIZE)))
     yield e

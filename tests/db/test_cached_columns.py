@@ -11,9 +11,11 @@ import math
 import polars as pl
 import pytest
 
-from dashboard import areas, maps, periods, state
-from dashboard import vocabulary as voc
-from dashboard.engagement_views import OUTCOME_CHOICES
+from dashboard.app import state
+from dashboard.domain import areas, periods
+from dashboard.domain import vocabulary as voc
+from dashboard.figures import maps
+from dashboard.figures.engagement_views import OUTCOME_CHOICES
 from data_access import engine as eng
 from data_access import queries, writes
 
@@ -32,7 +34,7 @@ def engine(any_url):
     from data_access import seed
 
     e = eng.make_engine(any_url)
-    seed.prepare(e, sample=False)
+    seed.prepare(e)
     data = (HEADER + ROWS).encode()
     checked = writes.check_files(e, [("promises.csv", data)], ["promises"])
     assert checked[0].ok, checked[0].problems
@@ -95,7 +97,7 @@ def _plain(value):
 
 
 def _every_figure(url: str) -> dict:
-    """What the pages and the pack show, worked out through dashboard.state as the pages do."""
+    """What the pages and the pack show, worked out through dashboard.app.state as the pages do."""
     state.clear()
     text = state.rubric_text()
     _, end = state.data_bounds()

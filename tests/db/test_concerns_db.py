@@ -8,8 +8,8 @@ import datetime as dt
 import polars as pl
 from sqlalchemy import text
 
-from dashboard import alignment as al
-from dashboard.periods import period_ending
+from dashboard.domain.periods import period_ending
+from dashboard.figures import alignment as al
 from data_access import engine as eng
 from data_access import queries, seed, writes
 
@@ -26,7 +26,7 @@ def statuses(engine) -> list[tuple]:
 
 def test_import_upsert_undo_and_a_residents_concern_left_alone(any_url):
     engine = eng.make_engine(any_url)
-    seed.prepare(engine, sample=False)
+    seed.prepare(engine)
     # A resident raised "drugs" online on the same day as the consultation row's key.
     cid = writes.submit_concern(engine, ward_code="E05014053", category="drugs", text_="Dealing by the <b>bus stop</b>", now=NOW)
     (checked,) = writes.check_files(engine, [("concerns.csv", FILE)])
@@ -51,7 +51,7 @@ def test_import_upsert_undo_and_a_residents_concern_left_alone(any_url):
 
 def test_a_residents_concern_counts_only_once_accepted(any_url):
     engine = eng.make_engine(any_url)
-    seed.prepare(engine, sample=False)
+    seed.prepare(engine)
     wards = queries.wards(engine).filter(pl.col("ward_code") == "E05014053")
     promises = pl.DataFrame({"ward_code": ["E05014053"], "set_on": [dt.date(2023, 12, 1)], "category": ["drugs"]})
     period = period_ending(dt.date(2023, 12, 31), "quarter")
@@ -79,7 +79,7 @@ def test_a_steward_reviews_only_their_own_boroughs_concerns(any_url):
     from data_access.access_checks import OutOfScope
 
     engine = eng.make_engine(any_url)
-    seed.prepare(engine, sample=False)
+    seed.prepare(engine)
     abbey = writes.submit_concern(engine, ward_code="E05014053", category="drugs", text_="By the station", now=NOW)  # Barking
     hackney_ward = queries.wards(engine).filter(pl.col("borough_code") == "E09000012")["ward_code"][0]
     own = writes.submit_concern(engine, ward_code=hackney_ward, category="theft", text_="Bikes stolen", now=NOW)

@@ -5,8 +5,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dashboard import diversity, privacy
-from dashboard import diversity_view as view
+from dashboard.figures import diversity, privacy
+from dashboard.figures import diversity_view as view
 from data_access import engine as eng
 from data_access import queries
 from tests.unit.test_privacy import FEWER, possible_values

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from data_access import engine as eng
 from data_access.models import Base
@@ -36,7 +37,7 @@ def test_migrated_schema_matches_the_models(any_url):
 def test_foreign_keys_are_enforced(any_url):
     engine = eng.make_engine(any_url)
     eng.upgrade(engine)
-    with pytest.raises(Exception):
+    with pytest.raises(DBAPIError):
         with engine.begin() as conn:
             conn.execute(text("INSERT INTO ward (code, name, borough_code) VALUES ('E05999999', 'Nowhere', 'E09999999')"))
     engine.dispose()

@@ -8,7 +8,7 @@ import re
 
 import polars as pl
 
-from dashboard import public_ward as pw
+from dashboard.figures import public_ward as pw
 from data_access import engine as eng
 from data_access import queries
 

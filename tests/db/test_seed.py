@@ -11,6 +11,7 @@ import pytest
 from data_access import engine as eng
 from data_access import queries, reference, seed
 from data_access.__main__ import check
+from sample_data import load as sample_load
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 TABLE_READERS = {
@@ -53,7 +54,7 @@ def test_same_seed_same_database_and_another_seed_differs(tmp_path):
         engine = eng.make_engine(f"sqlite:///{tmp_path / name}.sqlite")
         eng.upgrade(engine)
         seed.load_reference(engine)
-        seed.seed_sample(engine, seed=seed_value)
+        sample_load.seed_sample(engine, seed=seed_value)
         shots.append(snapshot(engine))
         engine.dispose()
     a, b, c = shots
@@ -80,7 +81,7 @@ def test_sample_carries_the_findings(seeded_sqlite_url):
 
 def test_seed_on_postgres_matches_sqlite(postgres_url, seeded_sqlite_url):
     pg = eng.make_engine(postgres_url)
-    seed.prepare(pg, sample=True)
+    sample_load.prepare(pg, sample=True)
     lite = eng.make_engine(seeded_sqlite_url)
     assert seed.row_counts(pg) == seed.row_counts(lite)
     a, b = snapshot(pg), snapshot(lite)
@@ -91,15 +92,15 @@ def test_seed_on_postgres_matches_sqlite(postgres_url, seeded_sqlite_url):
 
 def test_seed_refuses_to_overwrite_and_replace_reseeds(sqlite_url):
     engine = eng.make_engine(sqlite_url)
-    seed.prepare(engine, sample=True)
+    sample_load.prepare(engine, sample=True)
     before = seed.row_counts(engine)
     with pytest.raises(eng.DatabaseProblem, match="already holds panel data"):
-        seed.seed_sample(engine)
-    seed.seed_sample(engine, scale=2, replace=True)
+        sample_load.seed_sample(engine)
+    sample_load.seed_sample(engine, scale=2, replace=True)
     after = seed.row_counts(engine)
     assert after["ward"] == 2 * before["ward"]
     assert after["panel"] > before["panel"]
-    seed.seed_sample(engine, replace=True)
+    sample_load.seed_sample(engine, replace=True)
     assert seed.row_counts(engine)["ward"] == before["ward"]
     assert seed.row_counts(engine)["meeting"] == before["meeting"]
 

@@ -7,7 +7,7 @@ listed in KNOWN_STREAMLIT with the reason, and in the README. Everything else fa
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from dashboard.navigation import PAGES
+from dashboard.app.navigation import PAGES
 from tests.e2e.pages import open_page
 
 pytestmark = pytest.mark.e2e

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from dashboard.navigation import PAGES
+from dashboard.app.navigation import PAGES
 from tests.e2e.pages import full_height, open_page
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
-from dashboard import concern_form as cf
+from dashboard.figures import concern_form as cf
 from data_access import engine as eng
 from tests.e2e.conftest import serve
 from tests.e2e.pages import open_page, settle

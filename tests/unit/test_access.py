@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import access as acc
+from dashboard.app import access as acc
 
 BOROUGHS = {"hackney": "E09000012", "e09000012": "E09000012", "camden": "E09000007", "e09000007": "E09000007"}
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard import alignment as al
-from dashboard.periods import period_ending
+from dashboard.domain.periods import period_ending
+from dashboard.figures import alignment as al
 
 D = dt.date
 Q4 = period_ending(D(2023, 12, 31), "quarter")  # 1 October to 31 December 2023; concerns from 1 April 2023
@@ -118,7 +118,7 @@ def test_concern_window_reaches_six_months_back():
 
 
 def test_map_measure_for_the_twelve_months():
-    from dashboard import maps
+    from dashboard.figures import maps
 
     c = concerns(("A", D(2023, 2, 1), "drugs", 10), ("A", D(2023, 2, 1), "theft", 10), ("B", D(2023, 5, 1), "robbery", 5))
     p = promises(("A", D(2023, 3, 1), "drugs"), ("B", D(2023, 6, 1), "theft"), ("C", D(2023, 6, 1), "theft"))

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from dashboard import allocator
+from dashboard.app import allocator
 
 
 def test_nothing_set_or_polars_default_inherited_becomes_hand_back():

@@ -7,10 +7,10 @@ import openpyxl
 import polars as pl
 from pypdf import PdfReader
 
-from dashboard.briefing import Bars, Pack, Section, Table, WardMap
-from dashboard.excel import render_xlsx
-from dashboard.pdf import render_pdf
-from dashboard.periods import period_ending
+from dashboard.domain.periods import period_ending
+from dashboard.figures.briefing import Bars, Pack, Section, Table, WardMap
+from dashboard.figures.excel import render_xlsx
+from dashboard.figures.pdf import render_pdf
 
 SQUARE = {"type": "Polygon", "coordinates": [[[0, 51], [0.01, 51], [0.01, 51.01], [0, 51.01], [0, 51]]]}
 

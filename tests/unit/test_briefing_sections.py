@@ -4,12 +4,12 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard import briefing
-from dashboard import coverage as cov
-from dashboard import status_style as s
-from dashboard.areas import Area
-from dashboard.pdf import WIDTH, column_widths
-from dashboard.periods import period_ending
+from dashboard.domain import status_style as s
+from dashboard.domain.areas import Area
+from dashboard.domain.periods import period_ending
+from dashboard.figures import briefing
+from dashboard.figures import coverage as cov
+from dashboard.figures.pdf import WIDTH, column_widths
 
 BOROUGH = Area("borough", "Testshire", "E09000099")
 PERIOD = period_ending(dt.date(2023, 12, 31), "quarter")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard import concern_form as cf
+from dashboard.figures import concern_form as cf
 
 T = dt.datetime(2025, 11, 3, 10, 0)
 

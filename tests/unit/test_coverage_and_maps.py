@@ -7,8 +7,9 @@ import json
 
 import polars as pl
 
-from dashboard import coverage, maps
-from dashboard import status_style as s
+from dashboard.domain import status_style as s
+from dashboard.figures import coverage, maps
+from data_access import reference
 
 D = dt.date
 MET = "Metropolitan Police Service"
@@ -175,7 +176,8 @@ def test_deck_json_carries_text_as_data_not_markup_and_fits_the_area():
         pl.Series("ward_name", ["Ash", "Birch & <b>Vine</b>", "Cedar", "Damson", "Elm", "Fig"]),
     )
     values = values.with_columns(pl.col("ward_code").replace({"A1": "E05014053", "A2": "E05014054"}))
-    spec = json.loads(maps.deck_json(values, wards, metric_title="Panel status", ward_codes=["E05014053", "E05014054"]))
+    shapes = maps.boundaries(reference.ward_geojson(), reference.borough_geojson())
+    spec = json.loads(maps.deck_json(values, wards, metric_title="Panel status", ward_codes=["E05014053", "E05014054"], shapes=shapes))
     props = [f["properties"] for f in spec["layers"][0]["data"]["features"]]
     # Wards without a boundary are skipped; names travel as plain data for a text tooltip
     # (deck.gl sets it with innerText), so "<b>" is shown as typed, never run as markup.

@@ -5,7 +5,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dashboard import diversity as dv
+from dashboard.figures import diversity as dv
+from dashboard.figures.expressions import in_wards
 
 D = dt.date
 DAY = D(2023, 6, 30)
@@ -223,7 +224,7 @@ def test_months_between_counts_whole_months():
 
 
 def test_rollup_sums_expected_and_actual_over_panels(built):
-    roll = dv.rollup(dv.in_wards(built.comparison, ["A", "C"]))
+    roll = dv.rollup(in_wards(built.comparison, ["A", "C"]))
     black = roll.filter((pl.col("dimension") == "ethnic_group") & (pl.col("category") == "Black")).row(0, named=True)
     # A expected 8 x .2 = 1.6, C expected 1 x .5 = 0.5; neither has a Black member.
     assert black["expected"] == pytest.approx(2.1)
@@ -233,7 +234,7 @@ def test_rollup_sums_expected_and_actual_over_panels(built):
 
 
 def test_roll_up_leaves_out_panels_with_nothing_stated(built):
-    roll = dv.rollup(dv.in_wards(built.comparison, ["E"]))
+    roll = dv.rollup(in_wards(built.comparison, ["E"]))
     assert roll.is_empty()
 
 
@@ -264,8 +265,8 @@ def test_diversity_gap_on_the_borough_map():
     """Ward A's gap (50, worked out above) lands in the '50 or more' class; B's 0.5^5 panel is
     all White against a half-Black ward: ethnic 50, age 50 -> 50; a ward with no panel reads
     'No panel' and has no colour; the City stays the City."""
-    from dashboard import maps
-    from dashboard import status_style as s
+    from dashboard.domain import status_style as s
+    from dashboard.figures import maps
 
     status = pl.DataFrame({"ward_code": ["A", "B", "G", "H"], "status": [s.FUNCTIONING, s.AT_RISK, s.NO_PANEL, s.CITY]})
     tables = {"members": MEMBERS, "panels": PANELS, "ward_population": POP}

@@ -12,8 +12,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from dashboard import functioning as f
-from dashboard import status_style as s
+from dashboard.domain import status_style as s
+from dashboard.figures import functioning as f
 from data_access import rubric
 
 D = dt.date

@@ -9,7 +9,7 @@ import time
 import polars as pl
 import pytest
 
-from dashboard import vocabulary as v
+from dashboard.domain import vocabulary as v
 from data_access import models
 from sample_data import generator as g
 
@@ -333,8 +333,8 @@ def test_time_for_all_london(wards, population, capsys):
 
 def test_concerns_lie_behind_most_promises_but_some_wards_ignore_their_top_concern(frames, wards):
     """issue #11: the sample shows both panels that follow their residents and ones that do not."""
-    from dashboard import alignment as al
-    from dashboard.periods import period_ending
+    from dashboard.domain.periods import period_ending
+    from dashboard.figures import alignment as al
 
     c = frames["concern"]
     assert set(c["source"]) <= set(v.CONCERN_SOURCES) and set(c["category"]) <= set(v.CATEGORIES)

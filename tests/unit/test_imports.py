@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import imports as im
+from dashboard.domain import imports as im
 from data_access import reference
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -221,7 +221,7 @@ def test_any_bytes_give_problems_not_exceptions(data):
 
 def test_problem_report_download_cannot_run_formulas(refs):
     """A bad cell such as =HYPERLINK(...) is echoed in the report; its CSV defuses it (issue #7)."""
-    from dashboard.ui import safe_csv
+    from dashboard.app.ui import safe_csv
 
     result = im.check(meetings('E05014053,2023-05-05,"=1+2",3,yes,yes,yes,online,yes'), file="m.csv", refs=refs)
     report = im.problem_frame(result.problems)
@@ -267,7 +267,7 @@ def test_bad_concern_cells_are_named(refs, row, column, words):
 
 def test_concern_categories_are_the_promise_categories():
     """One vocabulary for promises and concerns (issue #11): the same tuple, not a copy."""
-    from dashboard import vocabulary as v
+    from dashboard.domain import vocabulary as v
 
     assert im.CHOICES[("concerns", "category")] is im.CHOICES[("promises", "category")] is v.CATEGORIES
 
@@ -291,7 +291,7 @@ def test_panels_public_contact_and_promises_internal_are_optional_columns(refs):
 
 def test_a_category_column_in_a_download_is_defused_like_text():
     """The cache holds repeated words as categories (issue #9); a download of them is still guarded."""
-    from dashboard.ui import safe_csv
+    from dashboard.app.ui import safe_csv
 
     frame = pl.DataFrame({"category": ["=cmd|' /C calc'!A0", "drugs"], "n": [-1, 2]}).with_columns(pl.col("category").cast(pl.Categorical))
     written = safe_csv(frame).decode("utf-8-sig").splitlines()

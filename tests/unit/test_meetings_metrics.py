@@ -4,8 +4,8 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard import meetings as mt
-from dashboard.periods import period_ending
+from dashboard.domain.periods import period_ending
+from dashboard.figures import meetings as mt
 
 D = dt.date
 Q1 = period_ending(D(2023, 3, 31), "quarter")  # 1 January to 31 March 2023

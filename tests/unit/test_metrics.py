@@ -3,10 +3,9 @@
 import datetime as dt
 
 import polars as pl
-import pytest
 
-from dashboard import metrics
-from dashboard.periods import period_ending
+from dashboard.domain.periods import period_ending
+from dashboard.figures import metrics
 
 D = dt.date
 Q1 = period_ending(D(2023, 3, 31), "quarter")  # 1 January to 31 March 2023
@@ -77,7 +76,7 @@ def test_engagement_sums_people():
 
 
 def test_every_metric_has_a_definition_with_an_example():
-    from dashboard import definitions
+    from dashboard.figures import definitions
 
     docs = definitions.published()
     assert {"wards_with_panel", "promise_completion", "feedback_given"} <= set(docs)
@@ -86,7 +85,7 @@ def test_every_metric_has_a_definition_with_an_example():
 
 
 def test_other_pages_figures_are_defined_on_the_about_page():
-    from dashboard import definitions
+    from dashboard.figures import definitions
 
     defs = definitions.all_definitions()
     for module_name, figures in definitions.FIGURES.items():
@@ -95,7 +94,7 @@ def test_other_pages_figures_are_defined_on_the_about_page():
 
 
 def test_in_wards_keeps_the_chosen_wards_rows_and_shares_a_frame_it_keeps_whole():
-    from dashboard.expressions import in_wards
+    from dashboard.figures.expressions import in_wards
 
     frame = pl.DataFrame({"ward_code": ["A", "B", "A", "C"], "n": [1, 2, 3, 4]})
     assert in_wards(frame, ["A", "C"])["n"].to_list() == [1, 3, 4]

@@ -4,9 +4,9 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard import outcomes as oc
-from dashboard import vocabulary as v
-from dashboard.periods import period_ending
+from dashboard.domain import vocabulary as v
+from dashboard.domain.periods import period_ending
+from dashboard.figures import outcomes as oc
 
 D = dt.date
 Q1 = period_ending(D(2023, 3, 31), "quarter")

@@ -1,9 +1,9 @@
 import datetime as dt
 
-from dashboard import overview
-from dashboard.areas import LONDON, Area
-from dashboard.metrics import Figures
-from dashboard.periods import period_ending
+from dashboard.domain.areas import LONDON, Area
+from dashboard.domain.periods import period_ending
+from dashboard.figures import overview
+from dashboard.figures.metrics import Figures
 
 NOW = Figures(wards=20, with_panel=18, meetings=30, achieved=6, closed=8, told=2, activities=40, people_reached=900, good_job=51.0, good_job_on=dt.date(2023, 12, 31))
 BEFORE = Figures(wards=20, with_panel=18, meetings=33, achieved=3, closed=6, told=3, activities=40, people_reached=1000, good_job=None, good_job_on=None)

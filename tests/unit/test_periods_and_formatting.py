@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from dashboard import formatting, periods
+from dashboard.domain import formatting, periods
 
 
 def test_uk_dates_are_written_out():

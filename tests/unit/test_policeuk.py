@@ -7,8 +7,8 @@ import json
 import polars as pl
 import pytest
 
-from dashboard import policeuk
-from dashboard.imports import IGNORED, References
+from dashboard.domain import policeuk
+from dashboard.domain.imports import IGNORED, References
 
 REFS = References(
     wards=pl.DataFrame({"ward_code": ["E05014053"], "ward_name": ["Abbey"], "borough_code": ["E09000002"]}),

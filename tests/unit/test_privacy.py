@@ -11,9 +11,9 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import diversity_view as view
-from dashboard import privacy
-from dashboard.privacy import PRIMARY, SECONDARY, SHOWN, WITHHELD
+from dashboard.figures import diversity_view as view
+from dashboard.figures import privacy
+from dashboard.figures.privacy import PRIMARY, SECONDARY, SHOWN, WITHHELD
 
 FEWER = "fewer than 5"
 

@@ -4,8 +4,8 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard import promises as pr
-from dashboard.periods import period_ending
+from dashboard.domain.periods import period_ending
+from dashboard.figures import promises as pr
 
 D = dt.date
 Q1 = period_ending(D(2023, 3, 31), "quarter")

@@ -1,0 +1,237 @@
+"""Who is using the app and what they may see and do: sign-in, roles and borough scope (issue #10).
+
+Sign-in is Streamlit's own OpenID Connect (``st.login`` / ``st.user``), switched on by an
+``[auth]`` section in ``.streamlit/secrets.toml``. Without one the app runs *open*: everyone
+has full access and every page says so (the embedded sample data needs no sign-in).
+
+Roles come from a mapping the administrator keeps in ``.streamlit/roles.toml`` (or the file
+named by ``WARD_PANEL_ROLES``), e.g.::
+
+    [[rule]]
+    email = "ann.other@hackney.gov.uk"     # or: group = "snb-hackney" (the "groups" claim)
+    role = "borough_viewer"
+    boroughs = ["Hackney"]                  # names or E09 codes
+
+The first rule that matches a user wins (put people before groups). Roles:
+
+- ``london_viewer``: reads all of London; changes nothing.
+- ``borough_viewer``: reads the named boroughs only; changes nothing.
+- ``data_steward``: reads and imports (and undoes imports) for the named boroughs only.
+- ``administrator``: reads and imports everywhere, and reads the audit log.
+
+The parsing and lookup are pure functions (tested without Streamlit); ``current()`` reads
+``st.user``. The scope is enforced where data is read and written, in ``data_access``
+(``queries`` take ``boroughs``; ``access_checks.require_within`` refuses imports): hiding
+widgets is only a courtesy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+LONDON_VIEWER = "london_viewer"
+BOROUGH_VIEWER = "borough_viewer"
+DATA_STEWARD = "data_steward"
+ADMINISTRATOR = "administrator"
+ROLES = (LONDON_VIEWER, BOROUGH_VIEWER, DATA_STEWARD, ADMINISTRATOR)
+SCOPED_ROLES = (BOROUGH_VIEWER, DATA_STEWARD)  # these name their boroughs; the others see London
+
+# Test hook: the claims of a signed-in user, as JSON, for AppTest (which cannot sign in). It is
+# an environment variable of the server process, so only whoever starts the server can set it;
+# nothing a browser sends can. The user's role still comes from the role mapping.
+TEST_USER_ENV = "WARD_PANEL_TEST_USER"
+
+OPEN_BANNER = (
+    "**Sign-in is not configured**: anyone who can reach this app sees all of London's data, "
+    "including member-level data, and may import. Fine for the sample data; before loading real "
+    "data, configure sign-in (`[auth]` in `.streamlit/secrets.toml`) and roles, as the README says."
+)
+
+
+class RolesProblem(Exception):
+    """The role mapping cannot be used; ``str()`` says what to fix."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do. ``boroughs`` is a set of E09 codes, or None for all of London."""
+
+    email: str
+    role: str
+    boroughs: frozenset[str] | None
+    signed_in: bool = True
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMINISTRATOR
+
+    @property
+    def can_import(self) -> bool:
+        return self.role in (DATA_STEWARD, ADMINISTRATOR)
+
+    @property
+    def scope(self) -> tuple[str, ...] | None:
+        """The boroughs as a sorted tuple (hashable, for cache keys), or None for all of London."""
+        return None if self.boroughs is None else tuple(sorted(self.boroughs))
+
+    @property
+    def writable(self) -> tuple[str, ...] | None:
+        """Boroughs this user may import into: None for all of London, () for none."""
+        if self.role == ADMINISTRATOR:
+            return None
+        if self.role == DATA_STEWARD:
+            return self.scope
+        return ()
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """'ann@x.gov.uk: data steward for Hackney' (names maps codes to borough names)."""
+        role = self.role.replace("_", " ")
+        if self.boroughs is None:
+            where = "all of London"
+        else:
+            where = ", ".join(sorted((names or {}).get(c, c) for c in self.boroughs))
+        return f"{self.email}: {role}, {where}"
+
+
+OPEN_ACCESS = Access(email="open mode", role=ADMINISTRATOR, boroughs=None, signed_in=False)
+
+
+@dataclass(frozen=True)
+class Rule:
+    role: str
+    boroughs: frozenset[str] | None
+    email: str | None = None
+    group: str | None = None
+
+    def matches(self, email: str | None, groups: Iterable[str]) -> bool:
+        if self.email is not None:
+            return email is not None and email.strip().lower() == self.email
+        return self.group is not None and self.group in set(groups)
+
+
+def parse_roles(text: str, boroughs: Mapping[str, str]) -> list[Rule]:
+    """Rules from the mapping's TOML; ``boroughs`` maps borough names and codes to E09 codes.
+
+    >>> parse_roles('[[rule]]\\nemail="A@x"\\nrole="borough_viewer"\\nboroughs=["Hackney"]', {"hackney": "E09000012"})
+    [Rule(role='borough_viewer', boroughs=frozenset({'E09000012'}), email='a@x', group=None)]
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RolesProblem(f"The role mapping is not valid TOML ({exc}).") from exc
+    lookup = {k.strip().lower(): v for k, v in boroughs.items()}
+    rules = []
+    for i, raw in enumerate(data.get("rule", []), start=1):
+        where = f"Rule {i} of the role mapping"
+        if not isinstance(raw, dict):
+            raise RolesProblem(f"{where} is not a table: write it as [[rule]].")
+        email, group, role = raw.get("email"), raw.get("group"), raw.get("role")
+        if bool(email) == bool(group):
+            raise RolesProblem(f"{where} needs exactly one of email or group.")
+        if role not in ROLES:
+            raise RolesProblem(f"{where} has role {role!r}; use one of {', '.join(ROLES)}.")
+        names = raw.get("boroughs", [])
+        if isinstance(names, str):
+            names = [names]
+        if role in SCOPED_ROLES:
+            if not names:
+                raise RolesProblem(f"{where} ({role}) must name its boroughs.")
+            unknown = [n for n in names if str(n).strip().lower() not in lookup]
+            if unknown:
+                raise RolesProblem(f"{where} names {unknown[0]!r}, which is not a London borough name or E09 code.")
+            scope: frozenset[str] | None = frozenset(lookup[str(n).strip().lower()] for n in names)
+        else:
+            if names:
+                raise RolesProblem(f"{where} ({role}) covers all of London: remove its boroughs.")
+            scope = None
+        rules.append(Rule(role=role, boroughs=scope, email=str(email).strip().lower() if email else None,
+                          group=str(group) if group else None))
+    return rules
+
+
+def access_for(rules: Iterable[Rule], email: str | None, groups: Iterable[str] = ()) -> Access | None:
+    """The first matching rule's access, or None when no rule names this user or their groups."""
+    groups = list(groups)
+    for rule in rules:
+        if rule.matches(email, groups):
+            return Access(email=email or "(no email)", role=rule.role, boroughs=rule.boroughs)
+    return None
+
+
+def groups_of(claims: Mapping) -> list[str]:
+    """The user's groups from the identity provider's ``groups`` claim (a list or one string)."""
+    value = claims.get("groups") or []
+    return [value] if isinstance(value, str) else [str(g) for g in value]
+
+
+def borough_lookup(boroughs_frame) -> dict[str, str]:
+    """{name or code (lower case): code} from a frame of borough_code, borough_name."""
+    out = {}
+    for code, name in boroughs_frame.select("borough_code", "borough_name").iter_rows():
+        out[code.lower()] = code
+        out[name.lower()] = code
+    return out
+
+
+# --- Streamlit side ---------------------------------------------------------------------------
+
+
+def auth_test_hook() -> bool:
+    """True when the test hook stands in for sign-in (then there is no real session to end)."""
+    return bool(os.environ.get(TEST_USER_ENV))
+
+
+def auth_configured() -> bool:
+    """True when sign-in is on: an [auth] section in the secrets (or the test hook is set)."""
+    import streamlit as st
+
+    if os.environ.get(TEST_USER_ENV):
+        return True
+    try:
+        return st.secrets.load_if_toml_exists() and "auth" in st.secrets
+    except Exception:  # an unreadable secrets file: Streamlit reports it; treat as no sign-in
+        return False
+
+
+def signed_in_claims() -> dict | None:
+    """The signed-in user's claims, or None when nobody is signed in."""
+    import streamlit as st
+
+    if hook := os.environ.get(TEST_USER_ENV):
+        return json.loads(hook)
+    if not st.user.get("is_logged_in", False):
+        return None
+    return dict(st.user.to_dict())
+
+
+class NoAccess(Exception):
+    """Signed in, but the role mapping does not name this user (or cannot be read)."""
+
+
+def current(role_rules: Callable[[], list[Rule]]) -> Access | None:
+    """The current user's access; None when sign-in is on and nobody is signed in.
+
+    ``role_rules`` reads the role mapping (``state.role_rules``: cached, raises RolesProblem).
+    Raises NoAccess (with a message fit to show) for a signed-in user without a role.
+    """
+    if not auth_configured():
+        return OPEN_ACCESS
+    claims = signed_in_claims()
+    if claims is None:
+        return None
+    try:
+        rules = role_rules()
+    except RolesProblem as exc:
+        raise NoAccess(f"The role mapping cannot be read, so nobody has access yet. {exc}") from exc
+    email = claims.get("email")
+    found = access_for(rules, email, groups_of(claims))
+    if found is None:
+        raise NoAccess(
+            f"You are signed in as {email or 'a user with no email address'}, but you have not been given "
+            "access to the Ward Panel Monitor. Ask its administrator to add you to the role mapping."
+        )
+    return found

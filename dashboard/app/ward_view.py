@@ -1,0 +1,71 @@
+"""One ward's panel in detail (issue #4): shared by Panel coverage and the Borough map.
+
+Streamlit output only; every figure comes from ``dashboard.figures.coverage``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard.app import state, ui
+from dashboard.domain import status_style as s
+from dashboard.domain.formatting import uk_date
+from dashboard.figures import coverage, coverage_charts
+
+
+def show(ward_code: str, as_of: dt.date, *, key: str) -> None:
+    wards = state.table("wards")
+    found = wards.filter(pl.col("ward_code") == ward_code)
+    if found.is_empty():
+        st.warning("That ward is not in the data.")
+        return
+    ward = found.row(0, named=True)
+    row = state.ward_status(as_of).filter(pl.col("ward_code") == ward_code).row(0, named=True)
+    st.subheader(f"{ward['ward_name']} ({ward['borough_name']}): {s.label(row['status'])}")
+    st.caption(f"As of {uk_date(as_of)}. {s.STYLES[row['status']].meaning}.")
+    if row["reasons"]:
+        st.markdown("\n".join(f"- {reason}" for reason in row["reasons"]))
+    if row["status"] == s.CITY:
+        return
+
+    panels = coverage.panel_history(state.table("panels"), ward_code)
+    st.markdown("**Panel history**")
+    if panels.is_empty():
+        st.write("This ward has never had a panel on record.")
+    else:
+        ui.table_with_download(coverage.dates_as_text(panels), file_name=f"panel_history_{ward_code}.csv", key=f"{key}_panels")
+
+    by_quarter = coverage.meetings_by_quarter(state.table("meetings"), ward_code, as_of)
+    if by_quarter.height:
+        title = f"{ward['ward_name']}: {row['meetings_12m']} meetings in the 12 months to {uk_date(as_of)}"
+        st.plotly_chart(coverage_charts.meetings_bars(by_quarter, title=title), key=f"{key}_meetings_chart")
+        ui.table_with_download(coverage.dates_as_text(by_quarter), file_name=f"meetings_{ward_code}.csv", key=f"{key}_meetings")
+    else:
+        st.write("No meetings on record.")
+
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Current promises**")
+        promises = coverage.current_promises(state.ward_promises(ward_code), ward_code, as_of)
+        if promises.is_empty():
+            st.write("No promise was open on this date.")
+        else:
+            ui.table_with_download(coverage.dates_as_text(promises), file_name=f"promises_{ward_code}.csv", key=f"{key}_promises")
+        st.markdown("**Membership by sector**")
+        members = coverage.membership_by_sector(state.table("members"), ward_code, as_of)
+        if members.is_empty():
+            st.write("No members on record on this date.")
+        else:
+            st.caption(f"{members['members'].sum()} members on the panel; counts only, never who they are.")
+            ui.table_with_download(members, file_name=f"membership_{ward_code}.csv", key=f"{key}_members")
+    with right:
+        st.markdown("**Dedicated Ward Officers**")
+        dwo = coverage.dwo_tenure(state.table("dwo_assignments"), ward_code, as_of)
+        if dwo.is_empty():
+            st.write("No Dedicated Ward Officer on record.")
+        else:
+            st.caption("Newest first; an empty end date means still in post on this date.")
+            ui.table_with_download(coverage.dates_as_text(dwo), file_name=f"dwo_{ward_code}.csv", key=f"{key}_dwo")

@@ -1,0 +1,628 @@
+"""Read and check a user's CSV file: bytes in, (frame, problems) out; never raises (issue #7).
+
+The steps, each of which can stop the file with a plain message and nothing written:
+
+1. size (checked before anything is read), empty file, binary file renamed .csv;
+2. text: UTF-8 with or without a byte-order mark, else Windows-1252 (what Excel writes);
+3. separator sniffed from the header (comma, semicolon or tab), CRLF or LF line ends;
+4. header: names normalised ("Ward Code" -> ward_code), the table recognised from it (or the
+   user's choice), extra columns reported and ignored, missing required columns -> ONE message;
+5. cells parsed from text: dates ISO (2025-11-03) or UK (03/11/2025), yes/no/true/false/y/n/1/0,
+   whole numbers (numbers written as words get their own reason);
+6. the typed frame validated by a dataframely schema (polars-native): required values, allowed
+   values from ``dashboard.domain.vocabulary``, ranges, natural keys unique within the file, cross-field
+   rules (an end date not before its start) and references (2022 ward codes, promise refs).
+
+Every problem is a :class:`Problem` naming the file, the row as a spreadsheet numbers it (the
+header is row 1, the first data row is row 2), the column, the value and the reason in plain
+words. ``problem_frame`` turns them into one report; ``dashboard.app.ui.safe_csv`` writes it so no
+cell can run as a formula. Text cells are kept exactly as given (a description may start "=").
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from dataclasses import dataclass, field
+
+import dataframely as dy
+import polars as pl
+
+from dashboard.domain import vocabulary as v
+from dashboard.domain.contract import TABLES, CsvTable
+
+DEFAULT_MAX_MB = 20
+MAX_MB_ENV = "WARD_PANEL_MAX_UPLOAD_MB"
+ERROR = "error"
+IGNORED = "ignored"  # a note that does not stop the import (an extra column)
+REPORT_COLUMNS = ("file", "row", "column", "value", "problem", "severity")
+MAX_REPORTED = 10_000  # one report row per cell is plenty; the count says how many more
+
+NUMBER_WORDS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred thousand million nil none a an and".split()
+)
+
+
+def max_bytes() -> int:
+    """The size limit for one file: WARD_PANEL_MAX_UPLOAD_MB megabytes, default 20."""
+    try:
+        mb = float(os.environ.get(MAX_MB_ENV, DEFAULT_MAX_MB))
+    except ValueError:
+        mb = DEFAULT_MAX_MB
+    return int(mb * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None  # as a spreadsheet shows it: header is row 1
+    column: str | None
+    value: str | None
+    problem: str
+    severity: str = ERROR
+
+
+@dataclass(frozen=True)
+class References:
+    """What other tables a file may point at. Built in data_access and passed in (no DB here).
+
+    ``wards``: the 2022 wards (ward_code, ward_name, borough_code); ``lookup``: pre-2022 ->
+    2022 ward rows (wd20_code, wd20_name, wd22_code, wd22_name, best_fit); ``promise_refs``:
+    promise references already in the database (plus those in the same upload);
+    ``borough_codes``: borough codes (London E12000007 is also accepted for survey rows).
+    """
+
+    wards: pl.DataFrame
+    lookup: pl.DataFrame | None = None
+    promise_refs: frozenset[str] = frozenset()
+    borough_codes: frozenset[str] = frozenset()
+
+
+@dataclass
+class Checked:
+    """The result of reading one file: its table (None if not recognised), typed rows, problems."""
+
+    file: str
+    table: str | None
+    frame: pl.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.table is not None and not any(p.severity == ERROR for p in self.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+
+# --- Column kinds: how each column is parsed from text and checked ----------------------------
+
+DATE, BOOL, COUNT, INT, PCT, TEXT, CODE, CHOICE, WARD, BOROUGH, PROMISE_REF = (
+    "date", "bool", "count", "int", "pct", "text", "code", "choice", "ward", "borough", "promise_ref"
+)
+
+CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("panels", "chair_type"): v.CHAIR_TYPES,
+    ("members", "sector"): v.SECTORS,
+    ("members", "ethnic_group"): v.ETHNIC_VALUES,
+    ("members", "age_band"): v.AGE_VALUES,
+    ("members", "sex"): v.SEX_VALUES,
+    ("meetings", "format"): v.MEETING_FORMATS,
+    ("promises", "category"): v.CATEGORIES,
+    ("promises", "origin"): v.PROMISE_ORIGINS,
+    ("promises", "status"): v.PROMISE_STATUSES,
+    ("engagement", "kind"): v.ENGAGEMENT_KINDS,
+    ("concerns", "source"): v.CONCERN_SOURCES,
+    ("concerns", "category"): v.CATEGORIES,  # one vocabulary with promises (issue #11)
+    ("confidence", "measure"): v.PAS_MEASURES,
+    ("remedy_plans", "problem"): v.REMEDY_PROBLEMS,
+}
+
+KINDS: dict[str, dict[str, str]] = {
+    "panels": {"ward_code": WARD, "established_on": DATE, "closed_on": DATE, "chair_type": CHOICE,
+               "meetings_open_to_public": BOOL, "terms_of_reference_agreed": BOOL,
+               "last_membership_review_on": DATE, "public_contact": TEXT},
+    "members": {"member_ref": CODE, "ward_code": WARD, "sector": CHOICE, "is_chair": BOOL, "ethnic_group": CHOICE,
+                "age_band": CHOICE, "sex": CHOICE, "joined_on": DATE, "left_on": DATE},
+    "meetings": {"ward_code": WARD, "held_on": DATE, "attendees": COUNT, "public_attendees": COUNT,
+                 "dwo_present": BOOL, "promises_reviewed": BOOL, "minutes_published": BOOL, "format": CHOICE,
+                 "open_to_public": BOOL},
+    "promises": {"promise_ref": CODE, "ward_code": WARD, "set_on": DATE, "category": CHOICE, "origin": CHOICE,
+                 "description": TEXT, "status": CHOICE, "closed_on": DATE, "outcome": TEXT,
+                 "feedback_published_on": DATE, "internal": BOOL},
+    "engagement": {"ward_code": WARD, "held_on": DATE, "kind": CHOICE, "people_reached": COUNT,
+                   "young_people_reached": COUNT, "promise_ref": PROMISE_REF},
+    "concerns": {"ward_code": WARD, "raised_on": DATE, "source": CHOICE, "category": CHOICE, "count": COUNT,
+                 "note": TEXT},
+    "confidence": {"borough_code": BOROUGH, "quarter_end": DATE, "measure": CHOICE, "value_pct": PCT,
+                   "base_n": COUNT},
+    "remedy_plans": {"ward_code": WARD, "problem": CHOICE, "action": TEXT, "owner": TEXT, "agreed_on": DATE,
+                     "due_on": DATE, "completed_on": DATE},
+    "dwo_assignments": {"ward_code": WARD, "officer_ref": CODE, "started_on": DATE, "ended_on": DATE},
+    "ward_population": {"ward_code": WARD, "dimension": CODE, "category": TEXT, "count": COUNT, "source": TEXT},
+}
+
+# Cross-field rules: name -> (columns it is reported against, the condition every row meets, reason).
+RULES: dict[str, dict[str, tuple[tuple[str, ...], pl.Expr, str]]] = {
+    "panels": {
+        "closed_after_established": (("closed_on",), pl.col("closed_on").is_null() | (pl.col("closed_on") >= pl.col("established_on")),
+                                     "closed_on is before established_on"),
+    },
+    "members": {
+        "left_after_joined": (("left_on",), pl.col("left_on").is_null() | (pl.col("left_on") >= pl.col("joined_on")),
+                              "left_on is before joined_on"),
+    },
+    "meetings": {
+        "public_within_attendees": (("public_attendees",), pl.col("public_attendees") <= pl.col("attendees"),
+                                    "public_attendees is more than attendees (the public are counted within attendees)"),
+    },
+    "promises": {
+        "closed_after_set": (("closed_on",), pl.col("closed_on").is_null() | (pl.col("closed_on") >= pl.col("set_on")),
+                             "closed_on is before set_on"),
+        "closed_has_date": (("closed_on",), (pl.col("status") == v.PROMISE_OPEN) | pl.col("closed_on").is_not_null(),
+                            "a promise with this status needs a closed_on date"),
+        "open_has_no_date": (("closed_on",), (pl.col("status") != v.PROMISE_OPEN) | pl.col("closed_on").is_null(),
+                             "an open promise cannot have a closed_on date (set the status too)"),
+        "feedback_after_set": (("feedback_published_on",),
+                               pl.col("feedback_published_on").is_null() | (pl.col("feedback_published_on") >= pl.col("set_on")),
+                               "feedback_published_on is before set_on"),
+    },
+    "engagement": {
+        "young_within_people": (("young_people_reached",), pl.col("young_people_reached") <= pl.col("people_reached"),
+                                "young_people_reached is more than people_reached (young people are counted within it)"),
+    },
+    "concerns": {
+        "count_at_least_one": (("count",), pl.col("count") >= 1,
+                               "count must be at least 1 (how many people or responses raised the concern)"),
+        "note_not_too_long": (("note",), pl.col("note").is_null() | (pl.col("note").str.len_chars() <= 2000),
+                              "note is longer than 2,000 characters"),
+    },
+    "remedy_plans": {
+        "due_after_agreed": (("due_on",), pl.col("due_on") >= pl.col("agreed_on"), "due_on is before agreed_on"),
+        "completed_after_agreed": (("completed_on",), pl.col("completed_on").is_null() | (pl.col("completed_on") >= pl.col("agreed_on")),
+                                   "completed_on is before agreed_on"),
+    },
+    "dwo_assignments": {
+        "ended_after_started": (("ended_on",), pl.col("ended_on").is_null() | (pl.col("ended_on") >= pl.col("started_on")),
+                                "ended_on is before started_on"),
+    },
+}
+
+ROW = "spreadsheet_row"  # spreadsheet row number, carried through every step (dataframely ignores _names)
+
+
+def polars_dtype(kind: str) -> pl.DataType:
+    return {DATE: pl.Date(), BOOL: pl.Boolean(), COUNT: pl.Int64(), INT: pl.Int64(), PCT: pl.Float64()}.get(kind, pl.String())
+
+
+def typed_schema(table: str) -> dict[str, pl.DataType]:
+    """The polars dtypes of a table's columns, in contract order."""
+    return {c: polars_dtype(KINDS[table][c]) for c in TABLES[table].columns}
+
+
+# --- Steps 1-4: bytes -> text frame -----------------------------------------------------------
+
+
+def normalise_name(name: str) -> str:
+    """' Ward Code ' -> 'ward_code'; 'Held-On' -> 'held_on'."""
+    name = name.replace("\ufeff", "").strip().lower()
+    name = re.sub(r"[\s\-.]+", "_", name)
+    return re.sub(r"_+", "_", name).strip("_")
+
+
+def recognise(columns: list[str]) -> str | None:
+    """The table whose required columns are all in ``columns`` (most columns matched wins).
+
+    Falls back to the table sharing most columns, so a file missing one column is still named
+    and gets the "missing column" message rather than "not recognised".
+    """
+    have = set(columns)
+    best, best_score = None, (0, 0)
+    for t in TABLES.values():
+        required = set(t.columns) - set(t.optional)
+        score = (int(required <= have), len(have & set(t.columns)))
+        if score > best_score:
+            best, best_score = t.name, score
+    if best is None or best_score[1] < 2:
+        return None
+    return best
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def size_problem(file: str, size: int, limit: int | None = None) -> Problem | None:
+    """The over-size message, decided from the size alone (before reading the file)."""
+    limit = max_bytes() if limit is None else limit
+    if size > limit:
+        return Problem(file, None, None, None,
+                       f"The file is {_mb(size)}, above the {_mb(limit)} limit for one file, so it was not read. "
+                       f"Split it into smaller files (or ask the administrator to raise {MAX_MB_ENV}).")
+    return None
+
+
+def _decode(data: bytes) -> str | None:
+    """UTF-8 (with or without BOM), else Windows-1252 (Excel's 'CSV' on Windows); None if neither."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _looks_binary(data: bytes, text: str | None) -> str | None:
+    head = data[:8192]
+    if head.startswith(b"PK\x03\x04"):
+        return ("This is an Excel workbook (or another zip file), not a CSV file. In Excel choose "
+                "File > Save As > 'CSV UTF-8 (Comma delimited)' and upload that.")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "This is an old-style Excel (.xls) file, not a CSV file. Save it as 'CSV UTF-8' and upload that."
+    if head.startswith(b"%PDF"):
+        return "This is a PDF file, not a CSV file."
+    if text is None or b"\x00" in head:
+        return "This does not look like a CSV file (it contains binary data). Save the sheet as CSV and upload that."
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
+    if controls > max(2, len(sample) // 100):
+        return "This does not look like a CSV file (it contains binary data). Save the sheet as CSV and upload that."
+    return None
+
+
+def _sniff_separator(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in (",", ";", "\t")}
+    sep = max(counts, key=counts.get)
+    return sep if counts[sep] else ","
+
+
+def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: int | None = None) -> tuple[str | None, pl.DataFrame, list[Problem]]:
+    """Steps 1-4: (table, all-text frame with contract columns and ROW, problems)."""
+    empty = pl.DataFrame()
+    if p := size_problem(file, len(data), limit):
+        return table, empty, [p]
+    text = _decode(data)
+    if reason := _looks_binary(data, text):
+        return table, empty, [Problem(file, None, None, None, reason)]
+    assert text is not None
+    if not text.strip():
+        return table, empty, [Problem(file, None, None, None,
+                                      "The file is empty. Download a template from the Data page, fill it in and upload that.")]
+    sep = _sniff_separator(text)
+    # UTF-8 input goes to polars as it came (no re-encoding of a large file); Windows-1252 is re-encoded.
+    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if not _is_utf8(utf8):  # it was decoded as Windows-1252
+        utf8 = text.encode("utf-8")
+    try:
+        raw = pl.read_csv(io.BytesIO(utf8), has_header=False, separator=sep, infer_schema_length=0,
+                          quote_char="\"", raise_if_empty=False)
+    except Exception as exc:  # polars' CSV reader: a ragged or unbalanced-quote file
+        reason = str(exc).strip().splitlines()[0][:200]
+        return table, empty, [Problem(file, None, None, None, f"The file could not be read as CSV ({reason}). "
+                                      "Check for an unclosed quote mark or a row with more cells than the header.")]
+    header = [normalise_name(h or "") for h in raw.row(0)] if raw.height else []
+    columns = [f"{h}" for h in header]
+    problems: list[Problem] = []
+    if table is None:
+        table = recognise(columns)
+        if table is None:
+            names = ", ".join(TABLES)
+            return None, empty, [Problem(file, 1, None, None,
+                                         f"The header row does not match any table ({names}). Choose the table, "
+                                         "or start from a template so the column names match.")]
+    spec: CsvTable = TABLES[table]
+    required = [c for c in spec.columns if c not in spec.optional]
+    if missing := [c for c in required if c not in columns]:
+        return table, empty, [Problem(file, 1, ", ".join(missing), None,
+                                      f"The file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}, "
+                                      f"which the {table} table needs, so nothing was imported. Its columns are: "
+                                      f"{', '.join(spec.columns)}.")]
+    seen: set[str] = set()
+    keep: dict[str, str] = {}
+    for raw_name, name in zip(raw.columns, columns):
+        if name in seen and name in spec.columns:
+            problems.append(Problem(file, 1, name, name, f"The column {name} appears twice; only the first was used.", IGNORED))
+        elif name not in spec.columns:
+            problems.append(Problem(file, 1, name or "(blank)", name,
+                                    f"{name or 'A blank column'} is not a column of the {table} table and was ignored.", IGNORED))
+        else:
+            keep[raw_name] = name
+        seen.add(name)
+    frame = (
+        raw.slice(1)
+        .with_row_index(ROW, offset=2)
+        .select(pl.col(ROW).cast(pl.Int64), *(pl.col(r).alias(n) for r, n in keep.items()))
+    )
+    for c in spec.columns:  # optional columns left out of the file
+        if c not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c))
+    frame = frame.select(ROW, *spec.columns)
+    # Blank rows (Excel leaves ",,,," lines at the end) are not data.
+    blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in spec.columns)
+    frame = frame.filter(~blank)
+    if frame.height == 0:
+        problems.append(Problem(file, None, None, None,
+                                "The file has a header row but no data rows, so there is nothing to import."))
+    return table, frame, problems
+
+
+# --- Step 5: text cells -> typed cells, each failure a problem ----------------------------------
+
+ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}$"
+UK_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
+DATE_HINT = "write dates as 2025-11-03 or 03/11/2025"
+
+
+FAILABLE = (DATE, BOOL, COUNT, INT, PCT)  # kinds whose text may not parse
+
+
+def _parse_column(name: str, kind: str, choices: tuple[str, ...] | None) -> tuple[pl.Expr, pl.Expr]:
+    """(typed value, reason the text could not be read) for one text column.
+
+    The value expression runs on every row, so it is kept cheap (one parse per format); the
+    reason expression (regexes, number words) runs only on the rows whose value failed (issue #7
+    benchmark: a 1,000,000-row file).
+    """
+    raw = pl.col(name)
+    s = raw.str.strip_chars()
+    given = s.is_not_null() & (s != "")
+    none = pl.lit(None, dtype=pl.String)
+    if kind == DATE:
+        value = pl.coalesce(s.str.to_date("%Y-%m-%d", strict=False), s.str.to_date("%d/%m/%Y", strict=False))
+        shaped = s.str.contains(ISO_DATE) | s.str.contains(UK_DATE)
+        reason = (pl.when(given & ~shaped).then(pl.lit(f"is not a date: {DATE_HINT}"))
+                  .when(given).then(pl.lit("is not a real date (no such day in the calendar)"))
+                  .otherwise(none))
+        return value, reason
+    if kind == BOOL:
+        words = {**dict.fromkeys(v.TRUE_WORDS, True), **dict.fromkeys(v.FALSE_WORDS, False)}
+        value = s.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)
+        return value, pl.when(given).then(pl.lit("should be yes or no")).otherwise(none)
+    if kind in (COUNT, INT, PCT):
+        value = s.cast(pl.Int64 if kind != PCT else pl.Float64, strict=False)
+        if kind == PCT:  # "inf" and "nan" parse as floats but are not percentages
+            value = pl.when(value.is_finite()).then(value)
+        words = s.str.to_lowercase().str.replace_all(r"[\-,]", " ").str.split(" ").list.eval(
+            pl.element().filter(pl.element() != "").is_in(list(NUMBER_WORDS))
+        ).list.all()
+        noun = "a whole number" if kind != PCT else "a number"
+        reason = (pl.when(given & words).then(pl.lit("is a number written in words; write it in figures (for example 12)"))
+                  .when(given).then(pl.lit(f"is not {noun}"))
+                  .otherwise(none))
+        return value, reason
+    if kind == CHOICE and choices:
+        # Case and surrounding spaces do not matter; the stored value is the vocabulary's spelling.
+        mapping = {c.lower(): c for c in choices}
+        value = s.str.to_lowercase().replace_strict(mapping, default=s, return_dtype=pl.String)
+        return pl.when(given).then(value), none
+    if kind == TEXT:
+        # Stored exactly as given (issue #7), but a cell of only spaces counts as empty.
+        return pl.when(given).then(raw), none
+    return pl.when(given).then(s), none  # codes and references: surrounding spaces dropped
+
+
+def parse_cells(frame: pl.DataFrame, table: str, *, file: str) -> tuple[pl.DataFrame, list[Problem]]:
+    """Typed frame (with ROW) and one problem per cell that could not be read."""
+    columns = TABLES[table].columns
+    parsed = {c: _parse_column(c, KINDS[table][c], CHOICES.get((table, c))) for c in columns}
+    failable = [c for c in columns if KINDS[table][c] in FAILABLE]
+    given = {c: pl.col(c).str.strip_chars().is_not_null() & (pl.col(c).str.strip_chars() != "") for c in failable}
+    typed = frame.select(
+        ROW,
+        *(parsed[c][0].cast(t).alias(c) for c, t in typed_schema(table).items()),
+        *((given[c] & parsed[c][0].is_null()).alias(f"{c}__bad") for c in failable),
+    )
+    problems: list[Problem] = []
+    if failable:
+        bad_rows = typed.filter(pl.any_horizontal(pl.col(f"{c}__bad") for c in failable)).select(ROW)
+        if bad_rows.height:
+            bad = frame.join(bad_rows, on=ROW, how="semi")
+            why = bad.select(ROW, *(pl.col(c).alias(f"{c}__raw") for c in failable),
+                             *(parsed[c][1].alias(f"{c}__why") for c in failable))
+            for c in failable:
+                rows = why.join(typed.select(ROW, f"{c}__bad"), on=ROW).filter(pl.col(f"{c}__bad"))
+                problems += [Problem(file, r, c, val, reason) for r, val, reason
+                             in rows.select(ROW, f"{c}__raw", f"{c}__why").head(MAX_REPORTED).iter_rows()]
+    return typed.select(ROW, *columns), problems
+
+
+# --- Step 6: the dataframely schema -------------------------------------------------------------
+
+
+def _schema(table: str, refs: References) -> type[dy.Schema]:
+    """A dataframely schema for ``table`` with the reference lists baked into its checks."""
+    spec = TABLES[table]
+    ward_codes = refs.wards["ward_code"].to_list()
+    boroughs = sorted(set(refs.borough_codes) | {v.LONDON_CODE})
+    attrs: dict = {ROW: dy.Int64(nullable=False)}
+    for c in spec.columns:
+        kind = KINDS[table][c]
+        nullable = c in spec.optional
+        key = c in spec.natural_key
+        choices = CHOICES.get((table, c))
+        if kind == DATE:
+            col = dy.Date(nullable=nullable, primary_key=key)
+        elif kind == BOOL:
+            col = dy.Bool(nullable=nullable)
+        elif kind == COUNT:
+            col = dy.Int64(nullable=nullable, min=0)
+        elif kind == PCT:
+            col = dy.Float64(nullable=nullable, min=0, max=100, allow_nan=False, allow_inf=False)
+        elif kind == CHOICE and choices:
+            col = dy.String(nullable=nullable, primary_key=key, check={"allowed": lambda s, ch=choices: s.is_in(list(ch))})
+        elif kind == WARD:
+            col = dy.String(nullable=nullable, primary_key=key, check={"known": lambda s, w=ward_codes: s.is_in(w)})
+        elif kind == BOROUGH:
+            col = dy.String(nullable=nullable, primary_key=key, check={"known": lambda s, b=boroughs: s.is_in(b)})
+        else:
+            col = dy.String(nullable=nullable, primary_key=key)
+        attrs[c] = col
+    for name, (_, expr, _) in RULES.get(table, {}).items():
+        attrs[name] = dy.rule()(lambda cls, e=expr: e)
+    return type(f"{table.title().replace('_', '')}Schema", (dy.Schema,), attrs)
+
+
+def _reason(table: str, rule: str) -> str:
+    column, _, check = rule.partition("|")
+    if rule == "primary_key":
+        return f"has the same {', '.join(TABLES[table].natural_key)} as another row in this file (each row must be unique on these)"
+    if check == "nullability":
+        return "is required but empty"
+    if check == "min":
+        return "cannot be negative" if KINDS[table][column] == COUNT else "is below 0"
+    if check == "max":
+        return "is above 100 (percentages run from 0 to 100)"
+    if check in ("check__allowed", "check"):
+        allowed = CHOICES[(table, column)]
+        shown = ", ".join(allowed) if len(allowed) <= 12 else ", ".join(allowed[:12]) + ", …"
+        return f"is not one of the allowed values ({shown})"
+    if check == "check__known":
+        return "is not a borough code (E09…) or London (E12000007)" if KINDS[table][column] == BOROUGH else "is not a 2022 ward code"
+    return RULES[table][rule][2] if rule in RULES.get(table, {}) else f"fails the check {rule}"
+
+
+def _ward_hint(value: str, refs: References) -> str:
+    """For a pre-2022 ward code or a ward name, the matching 2022 ward to use instead."""
+    wards = refs.wards
+    if refs.lookup is not None and refs.lookup.height:
+        old = refs.lookup.filter((pl.col("wd20_code") == value) & (pl.col("best_fit") == "Y"))
+        if old.height:
+            code, name = old.row(0, named=True)["wd22_code"], old.row(0, named=True)["wd22_name"]
+            return f"is a ward code from before May 2022; the matching 2022 ward is {code} ({name})"
+    named = wards.filter(pl.col("ward_name").str.to_lowercase() == value.strip().lower())
+    if named.height:
+        options = "; ".join(f"{r['ward_code']} ({r['ward_name']}, {r.get('borough_name') or r['borough_code']})"
+                            for r in named.head(5).iter_rows(named=True))
+        return f"is a ward name, not a code; use the 2022 ward code: {options}"
+    if refs.lookup is not None and refs.lookup.height:
+        old = refs.lookup.filter((pl.col("wd20_name").str.to_lowercase() == value.strip().lower()) & (pl.col("best_fit") == "Y"))
+        if old.height:
+            options = "; ".join(sorted({f"{r['wd22_code']} ({r['wd22_name']})" for r in old.head(5).iter_rows(named=True)}))
+            return f"is the name of a ward from before May 2022; the best-fitting 2022 ward is {options}"
+    return "is not a 2022 ward code (E05…); check it against the ward list in the template"
+
+
+def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, raw: pl.DataFrame | None = None,
+             skip: set[tuple[int, str]] = frozenset()) -> tuple[pl.DataFrame, list[Problem]]:
+    """Valid rows and the problems of the others; ``skip`` holds (row, column) already reported."""
+    schema = _schema(table, refs)
+    valid, failure = schema.filter(typed, cast=False)
+    problems: list[Problem] = []
+    if failure.counts():
+        details = failure.details()
+        rule_cols = [c for c in details.columns if "|" in c or c in RULES.get(table, {}) or c == "primary_key"]
+        raw_values = raw if raw is not None else typed.select(ROW, *(pl.col(c).cast(pl.String) for c in TABLES[table].columns))
+        for rule in rule_cols:
+            if not failure.counts().get(rule):
+                continue
+            rows = details.filter(pl.col(rule) == "invalid").select(ROW)
+            if rule == "primary_key" or rule in RULES.get(table, {}):
+                columns = TABLES[table].natural_key if rule == "primary_key" else RULES[table][rule][0]
+                column = columns[0] if len(columns) == 1 else ", ".join(columns)
+                vals = rows.join(raw_values, on=ROW, how="left").select(
+                    ROW, pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=" / ").alias("v"))
+            else:
+                column = rule.split("|")[0]
+                vals = rows.join(raw_values, on=ROW, how="left").select(ROW, pl.col(column).alias("v"))
+            reason = _reason(table, rule)
+            for r, val in vals.sort(ROW).head(MAX_REPORTED).iter_rows():
+                if (r, column) in skip:
+                    continue
+                why = reason
+                if rule.endswith("check__known") and KINDS[table][column] == WARD and val:
+                    why = _ward_hint(val, refs)
+                problems.append(Problem(file, r, column, val, why))
+    # Engagement may point at a promise: it must exist in the database or in this upload.
+    if table == "engagement":
+        refs_known = list(refs.promise_refs)
+        unknown = valid.filter(pl.col("promise_ref").is_not_null() & ~pl.col("promise_ref").is_in(refs_known))
+        for r, val in unknown.select(ROW, "promise_ref").head(MAX_REPORTED).iter_rows():
+            problems.append(Problem(file, r, "promise_ref", val,
+                                    "names no promise in the database or in the promises file of this upload"))
+        valid = valid.filter(~pl.col(ROW).is_in(unknown[ROW].to_list()))
+    return valid, problems
+
+
+def check(data: bytes, *, file: str, refs: References, table: str | None = None, limit: int | None = None) -> Checked:
+    """Read, parse and validate one file. Never raises: any surprise becomes a problem."""
+    try:
+        table, text_frame, problems = read_text_frame(data, file=file, table=table, limit=limit)
+        if table is None or any(p.severity == ERROR for p in problems) or text_frame.height == 0:
+            return Checked(file, table, pl.DataFrame(schema=typed_schema(table)) if table else pl.DataFrame(), problems)
+        typed, cell_problems = parse_cells(text_frame, table, file=file)
+        skip = {(p.row, p.column) for p in cell_problems}
+        valid, rule_problems = validate(typed, table, file=file, refs=refs, raw=text_frame, skip=skip)
+        columns = TABLES[table].columns
+        problems = problems + sorted(cell_problems + rule_problems,
+                                     key=lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else 99))
+        errors = any(p.severity == ERROR for p in problems)
+        frame = typed.select(TABLES[table].columns) if not errors else pl.DataFrame(schema=typed_schema(table))
+        return Checked(file, table, frame, problems)
+    except Exception as exc:  # the promise of this module: a problem, never a traceback (issue #7)
+        return Checked(file, None, pl.DataFrame(), [Problem(file, None, None, None,
+                                                            f"The file could not be checked ({type(exc).__name__}: {str(exc)[:200]}).")])
+
+
+def problem_frame(problems: list[Problem]) -> pl.DataFrame:
+    """One report of every problem: file, row, column, value, problem, severity."""
+    return pl.DataFrame(
+        [(p.file, p.row, p.column, p.value, p.problem, p.severity) for p in problems],
+        schema={"file": pl.String, "row": pl.Int64, "column": pl.String, "value": pl.String,
+                "problem": pl.String, "severity": pl.String},
+        orient="row",
+    )
+
+
+def import_order(tables: list[str | None]) -> list[int]:
+    """Positions of files in the order to import them: promises before engagement that cites them."""
+    order = {name: i for i, name in enumerate(TABLES)}
+    return sorted(range(len(tables)), key=lambda i: order.get(tables[i] or "", 99))
+
+
+# --- Preview: rows new, changed and unchanged against what the database holds ------------------
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+OLD = "__old"
+
+
+def diff(incoming: pl.DataFrame, existing: pl.DataFrame, table: str) -> pl.DataFrame:
+    """Each incoming row with ``change`` (new | changed | unchanged) and its old values (``col__old``).
+
+    Rows match on the table's natural key; a row is unchanged when every other column is equal,
+    empty counting as equal to empty. Example: the database holds (E05014053, 2023-05-05, 8
+    attendees); a file with that row at 9 attendees and one more meeting -> 1 changed, 1 new.
+    """
+    spec = TABLES[table]
+    key = list(spec.natural_key)
+    others = [c for c in spec.columns if c not in key]
+    old = existing.select(*key, *(pl.col(c).alias(c + OLD) for c in others)).with_columns(pl.lit(True).alias("__found"))
+    joined = incoming.select(spec.columns).join(old, on=key, how="left", nulls_equal=True)
+    same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(c + OLD)) for c in others) if others else pl.lit(True)
+    return joined.with_columns(
+        pl.when(pl.col("__found").is_null()).then(pl.lit(NEW)).when(same).then(pl.lit(UNCHANGED))
+        .otherwise(pl.lit(CHANGED)).alias("change")
+    ).drop("__found")
+
+
+def diff_counts(changes: pl.DataFrame) -> dict[str, int]:
+    counts = dict.fromkeys((NEW, CHANGED, UNCHANGED), 0)
+    for kind, n in changes.group_by("change").len().iter_rows():
+        counts[kind] = n
+    return counts

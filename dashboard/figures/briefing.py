@@ -1,0 +1,408 @@
+"""The board briefing pack: what goes in it, as plain data (issue #8).
+
+``build_pack`` gathers, for one borough and period, a list of sections; each section states
+its finding in a sentence and carries the tables behind it (and optionally a chart or the ward
+map). ``dashboard.figures.pdf`` and ``dashboard.figures.excel`` render any pack, so a section added here appears
+in the PDF, the workbook and on the page alike, with the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from dashboard.domain import areas
+from dashboard.domain import vocabulary as v
+from dashboard.domain.areas import Area
+from dashboard.domain.formatting import pct, uk_date
+from dashboard.domain.periods import Period
+from dashboard.figures.metrics import Figures
+from dashboard.figures.overview import comparison_table
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # the sheet name in the workbook (31 characters at most)
+    frame: pl.DataFrame
+    note: str = ""
+    pdf_rows: int | None = None  # print only the first rows of a long list; the workbook has them all
+
+
+@dataclass(frozen=True)
+class Bars:
+    """A bar chart: one bar per category, for each series (drawn offline by the PDF renderer)."""
+
+    title: str
+    categories: list[str]
+    series: dict[str, list[float | None]]
+    unit: str = "%"
+
+
+@dataclass(frozen=True)
+class WardMap:
+    """Ward polygons coloured (and lettered) by a status, for the borough's wards."""
+
+    title: str
+    features: list[dict]  # GeoJSON features with properties ward_code, ward_name
+    status: dict[str, str]  # ward_code -> status word
+    legend: list[tuple[str, str, str]]  # (status word, letter, hex colour)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    finding: str
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[Table, ...] = ()
+    chart: Bars | None = None
+    ward_map: WardMap | None = None
+
+
+@dataclass(frozen=True)
+class Pack:
+    borough_code: str
+    borough_name: str
+    bcu: str | None
+    period: Period
+    produced_on: dt.date
+    is_sample: bool
+    sections: tuple[Section, ...]
+    sources: tuple[str, ...]
+    last_import: dt.date | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.borough_name}: ward panel briefing, {self.period.label}"
+
+    def file_stem(self) -> str:
+        return f"ward-panel-briefing_{self.borough_name.lower().replace(' ', '-')}_{self.period.end.isoformat()}"
+
+
+@dataclass
+class PackInputs:
+    """Everything a pack needs, already read: frames as data_access.queries returns them."""
+
+    wards: pl.DataFrame
+    tables: dict[str, pl.DataFrame]
+    figures: Callable[[Area, Period], Figures]
+    ward_features: list[dict] = field(default_factory=list)
+
+
+def headline_section(borough: Area, period: Period, figures: Callable[[Area, Period], Figures]) -> Section:
+    now, before, london = figures(borough, period), figures(borough, period.previous()), figures(areas.LONDON, period)
+    table = comparison_table(now, before, london, area_name=borough.name, period=period)
+    if now.wards == 0:
+        finding = f"{borough.name} has no wards policed by the Met, so there are no ward panel figures."
+    else:
+        finding = (
+            f"{now.with_panel} of {now.wards} wards ({pct(now.panel_share)}) had a panel on {uk_date(period.end)}, "
+            f"against {pct(london.panel_share)} across London; "
+            + (f"{pct(now.completion)} of the {now.closed} promises closed in the period were achieved "
+               f"(London {pct(london.completion)})." if now.closed else "no promise was closed in the period.")
+        )
+    return Section(
+        "headline",
+        "Headline figures",
+        finding,
+        paragraphs=("Each figure beside the previous period and London as a whole. Percentages are of the "
+                    "figure named; survey figures are MOPAC's Public Attitude Survey.",),
+        tables=(Table("Headline figures", table),),
+    )
+
+
+def panel_map_section(borough: Area, period: Period, inputs: PackInputs, status: dict[str, str], legend) -> Section:
+    codes = set(areas.wards_in(inputs.wards, borough)["ward_code"])
+    features = [f for f in inputs.ward_features if f["properties"]["ward_code"] in codes]
+    counts = pl.DataFrame({"status": list(status.values())}).group_by("status").len().sort("status") if status else None
+    finding = (
+        ". ".join(f"{word}: {n} ward{'s' if n != 1 else ''}" for word, n in counts.iter_rows())
+        if counts is not None and counts.height
+        else "No wards to show"
+    )
+    return Section(
+        "map",
+        "Wards by panel status",
+        f"On {uk_date(period.end)}. {finding}.",
+        ward_map=WardMap(f"{borough.name}: wards by panel status, {uk_date(period.end)}", features, status, legend),
+    )
+
+
+def confidence_section(borough: Area, period: Period, confidence: pl.DataFrame) -> Section:
+    """The survey measures at the latest quarter in the period, borough beside London."""
+    rows = confidence.filter(
+        pl.col("borough_code").is_in([borough.code, v.LONDON_CODE]) & (pl.col("quarter_end") <= period.end)
+    )
+    if rows.is_empty() or rows.filter(pl.col("borough_code") == borough.code).is_empty():
+        return Section(
+            "survey",
+            "Public Attitude Survey",
+            f"There are no Public Attitude Survey figures for {borough.name} up to {uk_date(period.end)}"
+            + (" (the survey does not cover the City of London)." if borough.code == v.CITY_OF_LONDON_CODE else "."),
+        )
+    latest = rows.filter(pl.col("borough_code") == borough.code)["quarter_end"].max()
+    at = rows.filter(pl.col("quarter_end") == latest)
+    wide = (
+        at.pivot(on="borough_code", index="measure", values="value_pct")
+        .rename({borough.code: borough.name, v.LONDON_CODE: "London"}, strict=False)
+        .with_columns(pl.col("measure").replace_strict(v.PAS_MEASURE_LABELS, default=pl.col("measure")).alias("measure"))
+        .sort("measure")
+    )
+    if "London" not in wide.columns:
+        wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias("London"))
+    wide = wide.select("measure", borough.name, "London")
+    gaps = wide.with_columns((pl.col(borough.name) - pl.col("London")).alias("gap")).drop_nulls("gap")
+    if gaps.height:
+        worst = gaps.sort("gap").row(0, named=True)
+        finding = (
+            f"In the 12 months to {uk_date(latest)}, {borough.name} was furthest below London on "
+            f"“{worst['measure'].lower()}” ({worst[borough.name]:.0f}% against {worst['London']:.0f}%)."
+            if worst["gap"] < 0
+            else f"In the 12 months to {uk_date(latest)}, {borough.name} was at or above London on every measure."
+        )
+    else:
+        finding = f"Survey figures for the 12 months to {uk_date(latest)}."
+    return Section(
+        "survey",
+        "Public Attitude Survey",
+        finding,
+        paragraphs=(
+            "Share of residents agreeing, MOPAC Public Attitude Survey (rolling 12 months). The release gives no "
+            "survey base; differences of a few points are within survey noise.",
+        ),
+        tables=(Table("Public Attitude Survey", wide),),
+        chart=Bars(
+            f"{borough.name} beside London, 12 months to {uk_date(latest)}",
+            wide["measure"].to_list(),
+            {borough.name: wide[borough.name].to_list(), "London": wide["London"].to_list()},
+        ),
+    )
+
+
+def diversity_section(borough: Area, period: Period, view) -> Section:
+    """Membership diversity gaps (issue #5), through disclosure control: the pack leaves the app."""
+    from dashboard.figures import diversity_view as dvv
+
+    if view.panels.is_empty():
+        return Section("diversity", "Membership diversity", f"No panel in {borough.name} had members recorded on {uk_date(period.end)}.")
+    stated = pct(view.ethnic_stated / view.members) if view.members else "no data"
+    return Section(
+        "diversity",
+        "Membership diversity",
+        dvv.rollup_finding(borough.name, view.rollup) + ".",
+        paragraphs=(
+            f"Members active on {uk_date(period.end)} against each ward's Census 2021 profile (ethnic group: all "
+            f"usual residents; age: residents aged 16 and over). Ethnic group stated for {stated} of members. "
+            "Diversity gap: index of dissimilarity, 0 (panel mirrors ward) to 100. Counts of 1 to 4 are shown as "
+            "\"fewer than 5\" and figures that would reveal them are withheld.",
+            f"{view.flagged} panels have a group under-represented beyond chance; {view.no_resident} have no "
+            f"resident member; {view.councillor_led} are led by a councillor; {view.stale} have not reviewed "
+            "their membership in the last 12 months.",
+        ),
+        tables=(
+            Table("Groups under-represented", dvv.rollup_export(view.rollup_table)),
+            Table("Panel diversity", dvv.panels_export(view.panels_table.drop("Borough"))),
+        ),
+    )
+
+
+def alignment_section(borough: Area, period: Period, view) -> Section:
+    """Do the promises follow the community's concerns? (issue #11): the finding, the borough's
+    figures and every ward's top concerns beside the promises set."""
+    from dashboard.figures import alignment as al
+
+    return Section(
+        "alignment",
+        "Promises and community concerns",
+        view.finding + ".",
+        paragraphs=(
+            "Concerns accepted by the board from the period and the six months before it, weighted by how many people "
+            f"raised them. Each ward's top concerns are its {al.TOP_N} heaviest categories (ties kept); coverage is the "
+            "share of that weight in a category the panel promised in the period. A ward with no concern recorded is "
+            "not scored. Concerns residents sent online count only once a board member accepted them.",
+        ),
+        tables=(
+            Table("Alignment summary", view.rollup),
+            Table("Alignment by ward", view.wards.drop("ward_code")),
+        ),
+    )
+
+
+def build_pack(
+    borough_code: str,
+    period: Period,
+    inputs: PackInputs,
+    *,
+    produced_on: dt.date,
+    is_sample: bool,
+    sources: tuple[str, ...],
+    last_import: dt.date | None,
+    status: dict[str, str] | None = None,
+    legend: list[tuple[str, str, str]] | None = None,
+    extra: tuple[Section, ...] = (),
+) -> Pack:
+    """The pack for one borough: headline, map, ``extra`` sections in order, then the survey."""
+    borough = areas.resolve(inputs.wards, bcu=None, borough=borough_code, ward=None)
+    if borough.level != "borough":
+        raise ValueError(f"unknown borough code {borough_code!r}")
+    bcu = inputs.wards.filter(pl.col("borough_code") == borough_code)["bcu"][0]
+    sections = [headline_section(borough, period, inputs.figures)]
+    if status is not None:
+        sections.append(panel_map_section(borough, period, inputs, status, legend or []))
+    sections.extend(extra)
+    sections.append(confidence_section(borough, period, inputs.tables["confidence"]))
+    return Pack(
+        borough_code=borough_code,
+        borough_name=borough.name,
+        bcu=bcu,
+        period=period,
+        produced_on=produced_on,
+        is_sample=is_sample,
+        sections=tuple(sections),
+        sources=sources,
+        last_import=last_import,
+    )
+
+
+# --- sections from the coverage (issue #4) and meetings/promises/outcomes (issue #6) pages ---
+# Each takes the same view object the page draws, so the pack and the page cannot disagree.
+
+def status_legend() -> list[tuple[str, str, str]]:
+    """(word, letter, colour) of every panel status, as the Panel coverage page shows them."""
+    from dashboard.domain import status_style as s
+
+    return [(word, s.STYLES[word].letter, s.STYLES[word].hex) for word in s.ALL_STATUSES]
+
+
+def lettered(status: str) -> str:
+    """'NF Not functioning': the status with its letter, readable in black and white (no symbol
+    font is needed in the PDF)."""
+    from dashboard.domain import status_style as s
+
+    return f"{s.STYLES[status].letter} {status}" if status in s.STYLES else status
+
+
+def attention_section(borough: Area, period: Period, plans: pl.DataFrame) -> Section:
+    """Wards with no panel or a panel not functioning, their reasons and remedy plans: plans past
+    due first, then wards with no plan, then plans not yet due (issue #8)."""
+    from dashboard.domain import status_style as s
+    from dashboard.figures import coverage as cov
+
+    if plans.is_empty():
+        return Section(
+            "attention", "Wards needing a remedy plan",
+            f"On {uk_date(period.end)} every Met ward in {borough.name} had a panel that was functioning or at risk: "
+            "no remedy plan is needed.",
+        )
+    order = {cov.PAST_DUE: 0, cov.NO_PLAN: 1, cov.NOT_YET_DUE: 2, cov.NOT_REQUIRED: 3}
+    rows = plans.sort(pl.col("plan_state").replace_strict(order, return_dtype=pl.Int8), "due_on", "ward_name", nulls_last=True)
+    n = lambda col, value: rows.filter(pl.col(col) == value).height  # noqa: E731
+    none, not_working = n("status", s.NO_PANEL), n("status", s.NOT_FUNCTIONING)
+    past, no_plan = n("plan_state", cov.PAST_DUE), n("plan_state", cov.NO_PLAN)
+    finding = (
+        f"On {uk_date(period.end)}, {none} ward{'s' if none != 1 else ''} had no panel and {not_working} had a panel "
+        f"that was not functioning; {past} remedy plan{'s were' if past != 1 else ' was'} past due and "
+        f"{no_plan} ward{'s' if no_plan != 1 else ''} had no plan at all."
+    )
+    table = rows.select(
+        pl.col("plan_state").alias("plan"), pl.col("ward_name").alias("ward"),
+        pl.col("status").map_elements(lettered, return_dtype=pl.String).alias("status"),
+        "reasons", "action", "owner", pl.col("due_on").alias("due"),
+    )
+    return Section(
+        "attention", "Wards needing a remedy plan", finding,
+        paragraphs=("A board should ask the Met what is planned for every ward here. Plans past due come first, then "
+                    "wards with no plan. Status letters: NP no panel, NF not functioning.",),
+        tables=(Table("Remedy plans", table),),
+    )
+
+
+def meetings_section(borough: Area, period: Period, view, minimum: int) -> Section:
+    """Meetings: the borough's habits beside the previous period and London, and wards below the
+    quarterly minimum (the Meetings page's figures)."""
+    from dashboard.figures import meetings as mt
+    from dashboard.figures.compare import comparison
+
+    below = view.below.select(
+        pl.col("ward_name").alias("ward"), pl.col("meetings").alias("meetings in period"),
+        pl.col("quarters_below").alias("quarters below minimum"), pl.col("fewest_in_a_quarter").alias("fewest in a quarter"),
+    )
+    return Section(
+        "meetings", "Meetings below the minimum", view.below_title + ".",
+        paragraphs=(f"The minimum is {minimum} meeting{'s' if minimum != 1 else ''} a quarter. A ward with no panel "
+                    "holds no meetings, so it is listed too.", view.shares_title + "."),
+        tables=(
+            Table("Meetings below minimum", below),
+            Table("Meetings", comparison(mt.SUMMARY_ROWS, view.now, view.before, view.london, area_name=borough.name, period=period)),
+        ),
+    )
+
+
+def promises_section(borough: Area, period: Period, view, review_days: int) -> Section:
+    """Open promises past review, by who chose them (panel, borough, centre), and the list."""
+    from dashboard.domain import vocabulary as voc
+    from dashboard.figures import promises as pr
+    from dashboard.figures.compare import comparison
+
+    late = view.overdue
+    counts = dict(late.group_by("origin").len().iter_rows())
+    by_origin = pl.DataFrame(
+        {"chosen by": [ORIGIN_WORDS[o] for o in voc.PROMISE_ORIGINS],
+         "promises past review": [counts.get(o, 0) for o in voc.PROMISE_ORIGINS]},
+        schema={"chosen by": pl.String, "promises past review": pl.Int64},
+    )
+    parts = "; ".join(f"{counts[o]} {ORIGIN_FINDING[o]}" for o in voc.PROMISE_ORIGINS if counts.get(o))
+    finding = (
+        f"{late.height} open promise{'s were' if late.height != 1 else ' was'} past review on {uk_date(period.end)}"
+        + (f": {parts}." if parts else ".")
+    )
+    listed = late.select(
+        pl.col("ward_name").alias("ward"), "promise_ref", "category",
+        pl.col("origin").replace_strict(ORIGIN_WORDS, default=pl.col("origin")).alias("chosen by"),
+        pl.col("set_on").alias("set"), pl.col("days_open").alias("days open"),
+    )
+    return Section(
+        "promises", "Promises open past review", finding,
+        paragraphs=(f"A promise is past review when it is still open more than {review_days} days after it was set. "
+                    "Promises chosen by the panel compete for police time with those set by the borough or centrally.",
+                    view.summary_title + "."),
+        tables=(
+            Table("Past review by origin", by_origin),
+            Table("Promises past review", listed, pdf_rows=PDF_LIST_ROWS),
+            Table("Promises", comparison(pr.SUMMARY_ROWS, view.now, view.before, view.london, area_name=borough.name, period=period)),
+        ),
+    )
+
+
+ORIGIN_WORDS = {"panel": "the panel", "borough": "the borough", "central": "the centre"}
+ORIGIN_FINDING = {"panel": "chosen by the panel", "borough": "set by the borough", "central": "set centrally"}
+PDF_LIST_ROWS = 30  # a printed list longer than this is cut, oldest first kept; the workbook has every row
+
+
+def feedback_section(borough: Area, period: Period, view) -> Section:
+    """"You said, we did": how many closed promises were fed back to residents, and how soon."""
+    return Section(
+        "feedback", "\u201cYou said, we did\u201d", view.lags_title + ".",
+        paragraphs=("Days from a promise closing to its outcome being published to residents. Feedback published on or "
+                    "before the day a promise closed counts as told.",),
+        tables=(Table("You said we did", view.lags),),
+    )
+
+
+def outcomes_section(borough: Area, period: Period, view) -> Section:
+    """Engagement outputs beside outcomes (the Engagement outcomes page's summary)."""
+    from dashboard.figures import outcomes as oc
+    from dashboard.figures.compare import comparison
+
+    return Section(
+        "outcomes", "Engagement: outputs beside outcomes", view.outputs_title + ".",
+        paragraphs=("Outputs are what was done (activities, people reached); outcomes are what came of it (promises "
+                    "achieved, residents told). MOPAC reviews engagement by its outcomes.",),
+        tables=(
+            Table("Outputs and outcomes", comparison(oc.SUMMARY_ROWS, view.now, view.before, view.london, area_name=borough.name, period=period)),
+            Table("Activities by kind", view.kinds),
+        ),
+    )

@@ -1,0 +1,97 @@
+"""Definitions of every published figure, read from the functions' own docstrings.
+
+Keeping the definition in the docstring of the function that computes the figure means the
+About page cannot drift from the code (STYLE.md habit 11). Every public function of
+``dashboard.figures.metrics`` is a published figure; other modules name theirs in ``FIGURES``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from types import ModuleType
+
+from dashboard.figures import metrics
+
+TITLES = {
+    "wards_with_panel": "Wards with a panel",
+    "meetings_held": "Panel meetings held",
+    "promise_completion": "Promises achieved",
+    "feedback_given": "Residents told the outcome (\"you said, we did\")",
+    "engagement_reach": "Engagement activities and people reached",
+    "confidence_value": "Public Attitude Survey measures",
+}
+
+# module -> {function: title}: the figures other pages publish.
+FIGURES = {
+    "dashboard.figures.diversity": {
+        "active_members": "Active members",
+        "dissimilarity": "Diversity gap for one dimension (index of dissimilarity)",
+        "combined": "Diversity gap, combined",
+        "verdict": "Under-represented, or too few members to say",
+        "sector_mix": "Sector mix and panel flags",
+    },
+    # issue #11: do the promises follow what the community said?
+    "dashboard.figures.alignment": {
+        "accepted": "Concerns that count",
+        "concern_window": "Concerns behind a period's promises",
+        "top_concerns": "Top concerns",
+        "ward_alignment": "Promises cover the top concerns (coverage), ignoring the top concern, promises with no recorded concern",
+        "rollup": "Alignment by borough, BCU and London",
+        "coverage_12m": "Borough map: promises follow concerns",
+    },
+}
+
+
+def published(module: ModuleType = metrics) -> dict[str, str]:
+    """Function name -> docstring for every public function defined in ``module``."""
+    return {
+        name: inspect.getdoc(fn) or ""
+        for name, fn in inspect.getmembers(module, inspect.isfunction)
+        if fn.__module__ == module.__name__ and not name.startswith("_") and name != "overview"
+    }
+
+
+# page -> module whose every public function is a figure of that page (issue #6).
+PAGE_MODULES = {
+    "Meetings": "dashboard.figures.meetings",
+    "Promises": "dashboard.figures.promises",
+    "Engagement outcomes": "dashboard.figures.outcomes",
+}
+
+
+def all_definitions() -> dict[str, str]:
+    """Title -> definition, for the About page: metrics first, then each page's own figures."""
+    out = {TITLES.get(name, name): doc for name, doc in published().items()}
+    for module_name, figures in FIGURES.items():
+        docs = published(importlib.import_module(module_name))
+        out.update({title: docs[name] for name, title in figures.items()})
+    for page, module_name in PAGE_MODULES.items():
+        for name, doc in published(importlib.import_module(module_name)).items():
+            if doc:
+                out[f"{page}: {name.replace('_', ' ')}"] = doc
+    return out
+
+
+DEFINITIONS = all_definitions()
+
+
+# --- issue #4 ---
+# Panel status and remedy plans are defined by the functioning rubric rather than metrics.py;
+# their definitions are added here so the About page lists them too.
+DEFINITIONS["Panel status"] = (
+    "Each ward gets one status on the last day of the chosen period. **No panel**: no ward panel open "
+    "on that day. **Not functioning**: a panel exists but fails a rule marked \"not functioning\" (too "
+    "few meetings in the last 12 months, no meeting for too long, or a police officer in the chair), "
+    "or fails three or more \"at risk\" rules at once. **At risk**: it fails at least one \"at risk\" rule "
+    "(no current promises, promises not reviewed at the last meeting, the Dedicated Ward Officer at too "
+    "few of the last meetings, membership not reviewed within 12 months, minutes published for too few "
+    "meetings). **Functioning**: it meets every rule. Only the current panel's own meetings count. The "
+    "thresholds are in `dashboard/figures/functioning.toml` and shown on the Panel coverage page. City of London "
+    "wards are marked \"Not Met (City of London Police)\" and left out of every count."
+)
+DEFINITIONS["Remedy plan state"] = (
+    "For a ward with no panel or a panel not functioning: **No plan** if no remedy plan was agreed by the "
+    "date and is still open; **Past due** if the open plan's due date has passed; otherwise **Not yet due**. "
+    "Example: a plan due on 30 November and not completed is past due on 31 December."
+)

@@ -1,0 +1,534 @@
+"""Membership and diversity: each panel's active members against its ward's Census 2021 profile (issue #5).
+
+Pure polars functions; no Streamlit, no SQL. The inputs are frames as ``data_access.queries``
+returns them (members, panels, ward_population) and an "as of" day.
+
+Definitions (the page states each of these in plain words):
+
+* **Active member on a day**: joined on or before it, and not yet left (``left_on`` is the first
+  day without them), in a ward whose panel is open that day.
+* **Ward share**: the ward's Census count for a group divided by the total *of that same table*
+  for the ward. Census 2021 counts carry ONS's deliberate noise, so the 5 high-level ethnic groups,
+  the 19 detailed groups and the age bands need not add up to the same total; each share uses its
+  own. Ethnic group is compared against all usual residents (as published); age against adults
+  aged 16 and over (the 0-15 band is left out: panels are adult bodies).
+* **"Not stated"** is a row of its own (share of all active members). Comparisons (panel share,
+  expected members, dissimilarity, the test) use members who stated the dimension, and the
+  completeness (stated / all) is shown beside them.
+* **Expected members** = members who stated x ward share. **Representation ratio** = actual /
+  expected (1 = in proportion; none where the group is absent from the ward).
+* **Index of dissimilarity** (0 to 100) = 50 x sum over groups of |panel share - ward share|:
+  the share of the panel that would have to be a different group to match the ward.
+  **Combined gap** = the mean of the ethnic group and age indices (and sex, if a Census sex
+  table by ward is loaded); none if any of them has no stated data.
+* **Under-represented** (a flag): fewer members of a group than expected, and so few that it
+  would happen by chance less than 5% of the time if members were drawn at random from the ward
+  (exact binomial lower tail, P(X <= actual | n stated, ward share) < 0.05, one group at a time).
+  Where even no members at all would not be that unlikely ((1 - share)^n >= 0.05), the panel is
+  too small to tell: "too few members to say".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from dashboard.domain import vocabulary as v
+from dashboard.figures.expressions import open_on
+
+LEVEL = 0.05  # the stated significance level of the under-representation flag
+
+UNDER = "under-represented"
+TOO_FEW = "too few members to say"
+BELOW_CHANCE = "below expected, could be chance"
+AT_OR_ABOVE = "at or above expected"
+NOT_IN_WARD = "not in the ward's population"
+NO_STATED = "no stated data"
+NO_CENSUS = "no Census data for this ward"
+
+WHITE_DETAILED = ("White British", "White Irish", "Gypsy or Irish Traveller", "Roma", "Other White")
+WHITE_OTHER = "White other"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One way of comparing members with residents.
+
+    ``member_map`` sends a member's recorded value to a compared category (anything else is
+    "Not stated"); ``member_filter`` (if set) keeps only members with these values;
+    ``population_map`` sends a Census category to a compared category (others are left out).
+    """
+
+    key: str
+    label: str
+    member_column: str
+    population_dimension: str
+    categories: tuple[str, ...]
+    member_map: dict[str, str]
+    population_map: dict[str, str]
+    base: str  # who the ward share is of, in words
+    member_filter: tuple[str, ...] | None = None
+    in_combined: bool = True
+    noun: str = ""  # how a sentence names it: "ethnic group", "age"
+
+
+ETHNIC = Dimension(
+    key="ethnic_group",
+    label="Ethnic group",
+    member_column="ethnic_group",
+    population_dimension="ethnic_group",
+    categories=v.ETHNIC_GROUPS,
+    # Members may be recorded with a detailed ONS category: roll it up (issue #5).
+    member_map={**{g: g for g in v.ETHNIC_GROUPS}, **v.ETHNIC_DETAILED},
+    population_map={g: g for g in v.ETHNIC_GROUPS},
+    base="all usual residents (Census 2021, as published)",
+    noun="ethnic group",
+)
+
+AGE = Dimension(
+    key="age_band",
+    label="Age",
+    member_column="age_band",
+    population_dimension="age_band",
+    categories=v.AGE_BANDS,
+    member_map={b: b for b in v.AGE_BANDS},
+    population_map={b: b for b in v.AGE_BANDS},  # 0-15 is left out: adults 16 and over
+    base="usual residents aged 16 and over (Census 2021)",
+    noun="age",
+)
+
+WHITE = Dimension(
+    key="white_detail",
+    label="White British and White other",
+    member_column="ethnic_group",
+    population_dimension="ethnic_group_detailed",
+    categories=("White British", WHITE_OTHER),
+    # Only White members are compared; those recorded just as "White" gave no detail.
+    member_map={"White British": "White British", **{d: WHITE_OTHER for d in WHITE_DETAILED[1:]}},
+    population_map={"White British": "White British", **{d: WHITE_OTHER for d in WHITE_DETAILED[1:]}},
+    base="White usual residents (Census 2021 detailed ethnic group)",
+    member_filter=("White", *WHITE_DETAILED),
+    in_combined=False,  # a split within one ethnic group, already counted in the ethnic index
+    noun="White British and White other",
+)
+
+
+def sex_dimension(categories: Sequence[str]) -> Dimension:
+    return Dimension(
+        key="sex",
+        label="Sex",
+        member_column="sex",
+        population_dimension="sex",
+        categories=tuple(categories),
+        member_map={c: c for c in categories},
+        population_map={c: c for c in categories},
+        base="usual residents (Census 2021)",
+        noun="sex",
+    )
+
+
+def dimensions(population: pl.DataFrame) -> list[Dimension]:
+    """The dimensions a comparison can be made on, given which ward tables are loaded.
+
+    Ethnic group, White British/other and age ship with the app; sex is compared only if a
+    ward_population dimension "sex" has been loaded (none ships today), never guessed.
+    """
+    loaded = set(population["dimension"].unique().to_list())
+    out = [d for d in (ETHNIC, WHITE, AGE) if d.population_dimension in loaded]
+    if "sex" in loaded:
+        cats = population.filter(pl.col("dimension") == "sex")["category"].unique().sort().to_list()
+        out.append(sex_dimension(cats))
+    return out
+
+
+def has_sex_table(population: pl.DataFrame) -> bool:
+    return population.filter(pl.col("dimension") == "sex").height > 0
+
+
+# --- Who is on a panel -------------------------------------------------------------------------
+
+
+def open_panels(panels: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """One row per ward with a panel open on ``day`` (the latest established, if several)."""
+    return (
+        panels.filter(open_on(day, start="established_on", end="closed_on"))
+        .sort("established_on")
+        .unique("ward_code", keep="last")
+        .sort("ward_code")
+    )
+
+
+def active_members(members: pl.DataFrame, panels: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """Members on a panel on ``day``: joined on or before it, not yet left, panel open.
+
+    Example: joined 1 Jan 2023, left 31 Dec 2023 -> active on 30 Dec 2023, not on 31 Dec.
+    """
+    wards = open_panels(panels, day).select("ward_code")
+    return members.filter(open_on(day, start="joined_on", end="left_on")).join(wards, on="ward_code", how="semi")
+
+
+# --- Binomial test -----------------------------------------------------------------------------
+
+
+def binomial_lower_tail(k: int, n: int, p: float) -> float:
+    """P(X <= k) for X ~ Binomial(n, p), exactly. binomial_lower_tail(0, 10, 0.25) = 0.75^10 = 0.0563."""
+    if k >= n:
+        return 1.0
+    if p <= 0:
+        return 1.0
+    if p >= 1:
+        return 0.0 if k < n else 1.0
+    q = 1 - p
+    return min(1.0, sum(math.comb(n, i) * p**i * q ** (n - i) for i in range(k + 1)))
+
+
+def verdict(actual: int, stated: int, ward_share: float | None, *, level: float = LEVEL) -> tuple[str, float | None]:
+    """(flag, p-value) for one group on one panel.
+
+    Examples, with a ward 25% Black: 10 members stated, 0 Black -> p = 0.75^10 = 0.056, not
+    below 5%, and no count could be lower, so "too few members to say". 12 stated, 0 Black ->
+    p = 0.75^12 = 0.032 -> "under-represented". 12 stated, 1 Black -> p = 0.158 -> "below
+    expected, could be chance".
+    """
+    if stated == 0:
+        return NO_STATED, None
+    if ward_share is None:
+        return NO_CENSUS, None
+    if ward_share <= 0:
+        return NOT_IN_WARD, None
+    if actual >= stated * ward_share:
+        return AT_OR_ABOVE, binomial_lower_tail(actual, stated, ward_share)
+    p_value = binomial_lower_tail(actual, stated, ward_share)
+    if (1 - ward_share) ** stated >= level:
+        return TOO_FEW, p_value
+    return (UNDER if p_value < level else BELOW_CHANCE), p_value
+
+
+# --- Ward profile and comparison ---------------------------------------------------------------
+
+
+def ward_shares(population: pl.DataFrame, dim: Dimension) -> pl.DataFrame:
+    """(ward_code, category, ward_count, ward_total, ward_share) from one Census table.
+
+    The total is the sum of this table's own compared categories for the ward (issue #5: noisy
+    Census tables do not add up to one another). Example: age 0-15: 100, 16-24: 30, 25-34: 70
+    -> adults 100, so 16-24 is 30% (the 0-15 band is not in the total).
+    """
+    rows = (
+        population.filter(pl.col("dimension") == dim.population_dimension)
+        .filter(pl.col("category").is_in(list(dim.population_map)))
+        .with_columns(pl.col("category").replace_strict(dim.population_map, return_dtype=pl.String))
+        .group_by("ward_code", "category")
+        .agg(pl.col("count").sum().alias("ward_count"))
+    )
+    return rows.with_columns(pl.col("ward_count").sum().over("ward_code").alias("ward_total")).with_columns(
+        pl.when(pl.col("ward_total") > 0).then(pl.col("ward_count") / pl.col("ward_total")).alias("ward_share")
+    )
+
+
+def compare(active: pl.DataFrame, population: pl.DataFrame, ward_codes: Sequence[str], dims: Sequence[Dimension], *, level: float = LEVEL) -> pl.DataFrame:
+    """Panel against ward, one row per (ward, dimension, category), "Not stated" included.
+
+    Columns: ward_code, dimension, dimension_label, category, members, panel_size, stated,
+    share_of_members (of all active members), panel_share (of stated members), ward_share,
+    expected, ratio, p_value, flag.
+
+    Worked example: a panel of 10 with 8 stating an ethnic group (6 White, 2 Asian, 2 Not
+    stated), ward 50% White, 30% Asian, 20% Black. Black: expected 8 x 0.2 = 1.6, actual 0,
+    ratio 0; P(0 of 8 | 0.2) = 0.8^8 = 0.168 >= 0.05 -> "too few members to say".
+    White: panel share 75%, expected 4, ratio 1.5.
+    """
+    codes = pl.DataFrame({"ward_code": list(ward_codes)}, schema={"ward_code": pl.String})
+    frames = []
+    for dim in dims:
+        m = active.select("ward_code", pl.col(dim.member_column).alias("value"))
+        if dim.member_filter is not None:
+            m = m.filter(pl.col("value").is_in(list(dim.member_filter)))
+        counts = (
+            m.with_columns(pl.col("value").replace_strict(dim.member_map, default=v.NOT_STATED, return_dtype=pl.String).alias("category"))
+            .group_by("ward_code", "category")
+            .agg(pl.len().cast(pl.Int64).alias("members"))
+        )
+        cats = pl.DataFrame({"category": [*dim.categories, v.NOT_STATED], "order": list(range(len(dim.categories) + 1))})
+        grid = codes.join(cats, how="cross")
+        shares = ward_shares(population, dim)
+        totals = shares.select("ward_code", "ward_total").unique("ward_code")
+        frame = (
+            grid.join(counts, on=["ward_code", "category"], how="left")
+            .join(shares.select("ward_code", "category", "ward_share"), on=["ward_code", "category"], how="left")
+            .join(totals, on="ward_code", how="left")
+            .with_columns(pl.col("members").fill_null(0))
+            .with_columns(
+                pl.col("members").sum().over("ward_code").alias("panel_size"),
+                pl.col("members").filter(pl.col("category") != v.NOT_STATED).sum().over("ward_code").alias("stated"),
+                # A group missing from a ward's Census rows, where the ward has data, is 0%.
+                pl.when(pl.col("category") == v.NOT_STATED)
+                .then(None)
+                .when(pl.col("ward_total").is_null())
+                .then(None)
+                .otherwise(pl.col("ward_share").fill_null(0.0))
+                .alias("ward_share"),
+            )
+            .with_columns(
+                pl.lit(dim.key).alias("dimension"),
+                pl.lit(dim.label).alias("dimension_label"),
+                pl.when(pl.col("panel_size") > 0).then(pl.col("members") / pl.col("panel_size")).alias("share_of_members"),
+                pl.when((pl.col("category") != v.NOT_STATED) & (pl.col("stated") > 0))
+                .then(pl.col("members") / pl.col("stated"))
+                .alias("panel_share"),
+                (pl.col("stated") * pl.col("ward_share")).alias("expected"),
+            )
+            .with_columns(pl.when(pl.col("expected") > 0).then(pl.col("members") / pl.col("expected")).alias("ratio"))
+        )
+        frames.append(frame)
+    if not frames:
+        return _empty_comparison()
+    out = pl.concat(frames, how="vertical_relaxed")
+    flags, p_values = [], []
+    for cat, actual, stated, share in zip(out["category"], out["members"], out["stated"], out["ward_share"]):
+        if cat == v.NOT_STATED:
+            flags.append(None)
+            p_values.append(None)
+            continue
+        f, p = verdict(actual, stated, share, level=level)
+        flags.append(f)
+        p_values.append(p)
+    out = out.with_columns(pl.Series("p_value", p_values, dtype=pl.Float64), pl.Series("flag", flags, dtype=pl.String))
+    return out.select(COMPARISON_COLUMNS).sort("ward_code", "dimension", "order").drop("order")
+
+
+COMPARISON_COLUMNS = [
+    "ward_code", "dimension", "dimension_label", "order", "category", "members", "panel_size", "stated",
+    "share_of_members", "panel_share", "ward_share", "expected", "ratio", "p_value", "flag",
+]
+
+
+def _empty_comparison() -> pl.DataFrame:
+    schema = {c: pl.String for c in COMPARISON_COLUMNS}
+    schema.update({"order": pl.Int64, "members": pl.Int64, "panel_size": pl.Int64, "stated": pl.Int64})
+    for c in ("share_of_members", "panel_share", "ward_share", "expected", "ratio", "p_value"):
+        schema[c] = pl.Float64
+    return pl.DataFrame(schema=schema).drop("order")
+
+
+def dissimilarity(comparison: pl.DataFrame) -> pl.DataFrame:
+    """Index of dissimilarity per (ward, dimension): 50 x sum |panel share - ward share|, 0 to 100.
+
+    Over members who stated the dimension; none if nobody did, or the ward has no Census data.
+    Example: panel 75% White, 25% Asian, 0% Black; ward 50%, 30%, 20% ->
+    50 x (0.25 + 0.05 + 0.20) = 25. Also gives panel_size, stated and completeness (stated / all).
+    """
+    stated_rows = comparison.filter(pl.col("category") != v.NOT_STATED)
+    return (
+        stated_rows.group_by("ward_code", "dimension", "dimension_label")
+        .agg(
+            pl.col("panel_size").first(),
+            pl.col("stated").first(),
+            (50 * (pl.col("panel_share") - pl.col("ward_share")).abs().sum()).alias("index"),
+            pl.col("ward_share").is_null().any().alias("_no_census"),
+        )
+        .with_columns(
+            pl.when((pl.col("stated") > 0) & ~pl.col("_no_census")).then(pl.col("index")).alias("index"),
+            pl.when(pl.col("panel_size") > 0).then(pl.col("stated") / pl.col("panel_size")).alias("completeness"),
+        )
+        .drop("_no_census")
+        .sort("ward_code", "dimension")
+    )
+
+
+def combined(dissim: pl.DataFrame, dims: Sequence[Dimension]) -> pl.DataFrame:
+    """(ward_code, gap): the mean of the per-dimension indices that make up the combined gap.
+
+    Example: ethnic group 25, age 35 -> 30. None if any of them is none (nothing stated).
+    """
+    keys = [d.key for d in dims if d.in_combined]
+    wide = dissim.filter(pl.col("dimension").is_in(keys)).group_by("ward_code").agg(
+        pl.col("index").mean().alias("gap"),
+        pl.col("index").null_count().alias("_missing"),
+        pl.len().alias("_n"),
+    )
+    return wide.with_columns(
+        pl.when((pl.col("_missing") == 0) & (pl.col("_n") == len(keys))).then(pl.col("gap")).alias("gap")
+    ).select("ward_code", "gap")
+
+
+# --- Sector mix and panel flags ----------------------------------------------------------------
+
+SECTOR_COLUMNS = [s for s in v.SECTORS]
+
+
+def months_between(earlier: pl.Expr, day: dt.date) -> pl.Expr:
+    """Whole months from ``earlier`` to ``day``: 15 March -> 14 June is 2, -> 15 June is 3."""
+    return (
+        (day.year - earlier.dt.year()) * 12 + (day.month - earlier.dt.month()) - pl.when(earlier.dt.day() > day.day).then(1).otherwise(0)
+    ).cast(pl.Int64)
+
+
+def sector_mix(active: pl.DataFrame, panels: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """One row per open panel: members by sector, panel size and the panel flags.
+
+    Flags: no resident member; no business member; councillor-led (the chair on the day is a
+    councillor member, or the panel records a councillor chair); months since the last
+    membership review (none if never recorded, or recorded only after ``day``).
+    Example: 6 residents, 1 councillor in the chair -> size 7, no business, councillor-led.
+    """
+    open_ = open_panels(panels, day).select("ward_code", "chair_type", "last_membership_review_on")
+    counts = (
+        active.group_by("ward_code", "sector")
+        .agg(pl.len().cast(pl.Int64).alias("n"))
+        .pivot(on="sector", index="ward_code", values="n")
+    )
+    for s in SECTOR_COLUMNS:
+        if s not in counts.columns:
+            counts = counts.with_columns(pl.lit(0, dtype=pl.Int64).alias(s))
+    chairs = active.filter(pl.col("is_chair")).group_by("ward_code").agg((pl.col("sector") == "councillor").any().alias("_chair_councillor"))
+    review = pl.col("last_membership_review_on")
+    return (
+        open_.join(counts.select("ward_code", *SECTOR_COLUMNS), on="ward_code", how="left")
+        .join(chairs, on="ward_code", how="left")
+        .with_columns(pl.col(s).fill_null(0) for s in SECTOR_COLUMNS)
+        .with_columns(
+            pl.sum_horizontal(SECTOR_COLUMNS).alias("panel_size"),
+            (pl.col("resident") == 0).alias("no_resident"),
+            (pl.col("business") == 0).alias("no_business"),
+            (pl.col("_chair_councillor").fill_null(False) | (pl.col("chair_type") == "councillor")).alias("councillor_led"),
+            pl.when(review.is_not_null() & (review <= day)).then(months_between(review, day)).alias("months_since_review"),
+            pl.when(review.is_null())
+            .then(pl.lit("never recorded"))
+            .when(review > day)
+            .then(pl.lit("only a later review is recorded"))
+            .otherwise(None)
+            .alias("review_note"),
+        )
+        .drop("_chair_councillor", "last_membership_review_on")
+        .sort("ward_code")
+    )
+
+
+# --- Everything for one day, London-wide --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Diversity:
+    """All of London's figures for one day; pages filter by ward codes (cheap)."""
+
+    day: dt.date
+    dims: list[Dimension]
+    comparison: pl.DataFrame
+    dissimilarity: pl.DataFrame
+    panels: pl.DataFrame  # one row per open panel: sectors, flags, gaps, groups flagged
+    sex_loaded: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def build(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame, day: dt.date, *, level: float = LEVEL) -> Diversity:
+    """Every open panel's comparison, indices, sector mix and flags on ``day``."""
+    dims = dimensions(population)
+    active = active_members(members, panels, day)
+    codes = open_panels(panels, day)["ward_code"].to_list()
+    comp = compare(active, population, codes, dims, level=level)
+    dis = dissimilarity(comp)
+    gap = combined(dis, dims)
+    wide = dis.pivot(on="dimension", index="ward_code", values="index") if dis.height else pl.DataFrame({"ward_code": codes}, schema={"ward_code": pl.String})
+    wide = wide.rename({d.key: f"{d.key}_index" for d in dims if d.key in wide.columns})
+    complete = dis.filter(pl.col("dimension") == ETHNIC.key).select("ward_code", pl.col("completeness").alias("ethnic_stated_share"))
+    flagged = (
+        comp.filter(pl.col("flag") == UNDER)
+        .group_by("ward_code")
+        .agg(
+            pl.len().alias("groups_under"),
+            pl.concat_str([pl.col("category"), pl.lit(" ("), pl.col("dimension_label").str.to_lowercase(), pl.lit(")")])
+            .str.join(", ")
+            .alias("under_represented"),
+        )
+    )
+    table = (
+        sector_mix(active, panels, day)
+        .join(gap, on="ward_code", how="left")
+        .join(wide, on="ward_code", how="left")
+        .join(complete, on="ward_code", how="left")
+        .join(flagged, on="ward_code", how="left")
+        .with_columns(pl.col("groups_under").fill_null(0).cast(pl.Int64), pl.col("under_represented").fill_null(""))
+    )
+    return Diversity(day, dims, comp, dis, table, has_sex_table(population))
+
+
+# --- Roll-ups ------------------------------------------------------------------------------------
+
+
+def rollup(comparison: pl.DataFrame) -> pl.DataFrame:
+    """Groups most under-represented across the panels given, worst first.
+
+    Per (dimension, group): panels compared (with stated data and Census data), actual and
+    expected members summed over them, shortfall = expected - actual (members "missing" if
+    every panel matched its ward), ratio = actual / expected, and the panels flagged
+    under-represented. Example: two panels expecting 1.6 and 2.4 Black members with 0 and 1
+    -> expected 4.0, actual 1, shortfall 3.0, ratio 0.25.
+    """
+    rows = comparison.filter((pl.col("category") != v.NOT_STATED) & (pl.col("stated") > 0) & pl.col("ward_share").is_not_null())
+    return (
+        rows.group_by("dimension", "dimension_label", "category")
+        .agg(
+            pl.col("ward_code").n_unique().alias("panels"),
+            pl.col("members").sum().alias("actual"),
+            pl.col("expected").sum().alias("expected"),
+            (pl.col("flag") == UNDER).sum().cast(pl.Int64).alias("panels_flagged"),
+        )
+        .with_columns(
+            (pl.col("expected") - pl.col("actual")).alias("shortfall"),
+            pl.when(pl.col("expected") > 0).then(pl.col("actual") / pl.col("expected")).alias("ratio"),
+            (pl.col("panels_flagged") / pl.col("panels")).alias("share_flagged"),
+        )
+        .sort(["shortfall", "dimension", "category"], descending=[True, False, False])
+    )
+
+
+def completeness(comparison: pl.DataFrame, dimension: str) -> tuple[int, int]:
+    """(members who stated, all active members) for one dimension across the panels given."""
+    rows = comparison.filter(pl.col("dimension") == dimension)
+    total = int(rows["members"].sum())
+    stated = int(rows.filter(pl.col("category") != v.NOT_STATED)["members"].sum())
+    return stated, total
+
+
+def by_borough(panel_table: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
+    """Per borough: open panels, mean combined gap, panels with any group under-represented."""
+    return (
+        panel_table.join(wards.select("ward_code", "borough_name"), on="ward_code", how="left")
+        .group_by("borough_name")
+        .agg(
+            pl.len().alias("panels"),
+            pl.col("gap").mean().alias("mean_gap"),
+            (pl.col("groups_under") > 0).sum().cast(pl.Int64).alias("panels_flagged"),
+        )
+        .sort("mean_gap", descending=True, nulls_last=True)
+    )
+
+
+def ward_gap(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """Each ward's combined diversity gap on ``day``, for the borough map: (ward_code, value, label).
+
+    value = the combined index of dissimilarity (0-100; mean of ethnic group and age), none
+    where the ward has no open panel or too little stated data. Example label: "Diversity gap
+    30 of 100 (ethnic group 25, age 35)".
+    """
+    d = build(members, panels, population, day)
+    return gap_labels(d)
+
+
+def gap_labels(d: Diversity) -> pl.DataFrame:
+    """(ward_code, value, label) from a built Diversity (the map and the page share it)."""
+    parts = [f"{dim.label.lower()} " for dim in d.dims if dim.in_combined]
+    keys = [dim.key for dim in d.dims if dim.in_combined]
+    rows = []
+    for r in d.panels.select("ward_code", "gap", *[f"{k}_index" for k in keys if f"{k}_index" in d.panels.columns]).iter_rows(named=True):
+        if r["gap"] is None:
+            rows.append((r["ward_code"], None, "Diversity gap: not enough stated data"))
+            continue
+        detail = ", ".join(f"{p}{r[f'{k}_index']:.0f}" for p, k in zip(parts, keys))
+        rows.append((r["ward_code"], float(r["gap"]), f"Diversity gap {r['gap']:.0f} of 100 ({detail})"))
+    return pl.DataFrame(rows, schema={"ward_code": pl.String, "value": pl.Float64, "label": pl.String}, orient="row")

@@ -1,0 +1,39 @@
+"""Reusable polars expressions: each shared rule is named once (STYLE.md habit 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+
+from dashboard.domain.periods import Period
+
+
+def between(column: str, period: Period) -> pl.Expr:
+    """True where ``column`` falls inside the period (both ends inclusive)."""
+    return pl.col(column).is_between(period.start, period.end, closed="both")
+
+
+def open_on(day: dt.date, *, start: str, end: str) -> pl.Expr:
+    """True for a spell (panel, membership, DWO posting) running on ``day``.
+
+    A spell that ends on ``day`` is no longer running: closed_on is the first day without it.
+    """
+    return (pl.col(start) <= day) & (pl.col(end).is_null() | (pl.col(end) > day))
+
+
+def share(numerator: str, denominator: str) -> pl.Expr:
+    """numerator / denominator, null (not zero, not infinity) where the denominator is 0."""
+    return pl.when(pl.col(denominator) > 0).then(pl.col(numerator) / pl.col(denominator)).otherwise(None)
+
+
+def in_wards(frame: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:
+    """The frame's rows for these wards.
+
+    When every row is kept (London, which every area's figures are set beside), this is the
+    frame itself rather than a copy: frames are immutable, and a copy of the whole meetings table
+    for each London figure is about 15 MB at --scale 10 (issue #9).
+    """
+    keep = frame["ward_code"].is_in(list(ward_codes))
+    return frame if keep.all() else frame.filter(keep)
