@@ -26,7 +26,7 @@ except functioning.RulesProblem as problem:
 first, _ = state.data_bounds()
 # The rubric looks back 12 months, so the trend starts once a full year of data is held: before
 # that every panel would look as if it had hardly met.
-start = functioning.months_before(first, -12) - dt.timedelta(days=1)
+start = periods.months_before(first, -12) - dt.timedelta(days=1)
 quarter_ends = tuple(q for q in reversed(periods.quarter_ends(first, period.end)) if q >= start)
 if not quarter_ends:
     st.info(f"The trend starts once a full year of data is held, at the end of the quarter holding {uk_date(start)}. Choose a later quarter.")

@@ -59,5 +59,10 @@ def met_wards(wards: pl.DataFrame) -> pl.DataFrame:
     return wards.filter(pl.col("police_force") == MET)
 
 
+def met_wards_in(wards: pl.DataFrame, area: Area) -> pl.DataFrame:
+    """The area's wards that the Met polices (the City of London's are not: City of London Police)."""
+    return met_wards(wards_in(wards, area))
+
+
 def borough_codes(wards: pl.DataFrame, area: Area) -> list[str]:
     return sorted(set(wards_in(wards, area)["borough_code"]))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
+
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
@@ -15,6 +17,11 @@ def uk_date(day: dt.date | None, *, missing: str = "never") -> str:
     if day is None:
         return missing
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def uk_date_expr(expr: pl.Expr) -> pl.Expr:
+    """uk_date for a polars date column: 2025-11-03 -> '3 November 2025'."""
+    return expr.dt.strftime("%-d %B %Y")
 
 
 def pct(share: float | None, *, digits: int = 0) -> str:

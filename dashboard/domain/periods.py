@@ -6,8 +6,11 @@ every headline figure can be set beside it.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
+
+import polars as pl
 
 from dashboard.domain.formatting import MONTHS
 
@@ -54,8 +57,22 @@ def period_ending(end: dt.date, span: str) -> Period:
 
 def shift_quarters(end: dt.date, n: int) -> dt.date:
     """The quarter end ``n`` quarters after (or before, if negative) the quarter holding ``end``."""
-    year, month0 = divmod(end.year * 12 + end.month - 1 + 3 * n, 12)
-    return quarter_end(dt.date(year, month0 + 1, 1))
+    return quarter_end(months_before(end.replace(day=1), -3 * n))
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` earlier (later if negative), clamped to the month's end:
+    31 May 2024, 3 -> 29 February 2024."""
+    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month = month0 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_between(earlier: pl.Expr, day: dt.date) -> pl.Expr:
+    """Whole months from ``earlier`` to ``day``: 15 March -> 14 June is 2, -> 15 June is 3."""
+    return (
+        (day.year - earlier.dt.year()) * 12 + (day.month - earlier.dt.month()) - pl.when(earlier.dt.day() > day.day).then(1).otherwise(0)
+    ).cast(pl.Int64)
 
 
 def quarter_ends(first: dt.date, last: dt.date) -> list[dt.date]:

@@ -60,7 +60,8 @@ MEETING_FORMATS = ("in person", "online", "hybrid")
 
 PROMISE_ORIGINS = ("panel", "borough", "central")
 PROMISE_OPEN = "open"
-PROMISE_CLOSED_STATUSES = ("achieved", "partly achieved", "not achieved", "withdrawn")
+PROMISE_ACHIEVED = "achieved"
+PROMISE_CLOSED_STATUSES = (PROMISE_ACHIEVED, "partly achieved", "not achieved", "withdrawn")
 PROMISE_STATUSES = (PROMISE_OPEN, *PROMISE_CLOSED_STATUSES)
 
 # One vocabulary for promise categories and (issue #11) community concerns.
@@ -123,18 +124,6 @@ PAS_MEASURE_LABELS = {
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1"})
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0"})
-
-
-def parse_yes_no(value: str | None) -> bool | None:
-    """'Yes', 'y', 'TRUE', '1' -> True; 'no', 'n', 'false', '0' -> False; anything else -> None."""
-    if value is None:
-        return None
-    word = value.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    return None
 
 
 def ethnic_high_level(value: str) -> str:

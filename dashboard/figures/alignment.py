@@ -19,7 +19,7 @@ import polars as pl
 
 from dashboard.domain import vocabulary as v
 from dashboard.domain.formatting import pct
-from dashboard.domain.periods import Period
+from dashboard.domain.periods import Period, months_before
 from dashboard.figures.expressions import between
 
 TOP_N = 3  # "what residents raised most": the three heaviest categories (ties at the edge all kept)
@@ -29,12 +29,6 @@ NO_CONCERNS = "no concerns recorded"
 NO_PROMISES = "no promises set"
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    from dashboard.figures.functioning import months_before
-
-    return months_before(day, months)
-
-
 def concern_window(period: Period, *, lookback_months: int = LOOKBACK_MONTHS) -> tuple[dt.date, dt.date]:
     """The days whose concerns lie behind a period's promises: the period and the months before it.
 
@@ -42,7 +36,7 @@ def concern_window(period: Period, *, lookback_months: int = LOOKBACK_MONTHS) ->
     a promise set early in the period follows concerns raised before it. Example: the quarter
     October to December 2023 with the default six months -> 1 April 2023 to 31 December 2023.
     """
-    return _months_before(period.start, lookback_months), period.end
+    return months_before(period.start, lookback_months), period.end
 
 
 def accepted(concerns: pl.DataFrame) -> pl.DataFrame:
@@ -240,7 +234,7 @@ def alignment_view(concerns: pl.DataFrame, promises: pl.DataFrame, wards: pl.Dat
     """Every alignment figure for an area and period, computed in one call (cached by the caller)."""
     from dashboard.domain import areas
 
-    met = areas.met_wards(areas.wards_in(wards, area))
+    met = areas.met_wards_in(wards, area)
     if area.level == "ward":  # one ward is seen among its borough's wards
         borough = wards.filter(pl.col("ward_code") == area.code)["borough_code"][0]
         shown = areas.met_wards(wards.filter(pl.col("borough_code") == borough))

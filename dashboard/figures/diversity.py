@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from dashboard.domain import vocabulary as v
+from dashboard.domain.periods import months_between
 from dashboard.figures.expressions import open_on
 
 LEVEL = 0.05  # the stated significance level of the under-representation flag
@@ -359,13 +360,6 @@ def combined(dissim: pl.DataFrame, dims: Sequence[Dimension]) -> pl.DataFrame:
 # --- Sector mix and panel flags ----------------------------------------------------------------
 
 SECTOR_COLUMNS = [s for s in v.SECTORS]
-
-
-def months_between(earlier: pl.Expr, day: dt.date) -> pl.Expr:
-    """Whole months from ``earlier`` to ``day``: 15 March -> 14 June is 2, -> 15 June is 3."""
-    return (
-        (day.year - earlier.dt.year()) * 12 + (day.month - earlier.dt.month()) - pl.when(earlier.dt.day() > day.day).then(1).otherwise(0)
-    ).cast(pl.Int64)
 
 
 def sector_mix(active: pl.DataFrame, panels: pl.DataFrame, day: dt.date) -> pl.DataFrame:

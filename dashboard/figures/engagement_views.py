@@ -25,10 +25,6 @@ from dashboard.figures.compare import comparison
 Tables = Mapping[str, pl.DataFrame]
 
 
-def _met(wards: pl.DataFrame, area: Area) -> pl.DataFrame:
-    return areas.met_wards(areas.wards_in(wards, area))
-
-
 NO_MET_WARDS = (
     "{name} has no wards policed by the Metropolitan Police: the City of London is policed by City of London "
     "Police and is outside the Met's ward panel scheme, so there are no panel figures to show here."
@@ -37,18 +33,18 @@ NO_MET_WARDS = (
 
 def has_met_wards(wards: pl.DataFrame, area: Area) -> bool:
     """False for the City of London (or one of its wards): nothing on these pages applies to it."""
-    return _met(wards, area).height > 0
+    return areas.met_wards_in(wards, area).height > 0
 
 
 def heat_rows(wards: pl.DataFrame, area: Area) -> tuple[pl.DataFrame, str]:
     """Heatmap rows: boroughs for London or a BCU (679 ward rows are unreadable); the borough's
     wards for a borough or a ward (so one ward is seen among its neighbours)."""
     if area.level in ("london", "bcu"):
-        return _met(wards, area), "borough"
+        return areas.met_wards_in(wards, area), "borough"
     if area.level == "ward":
         borough = wards.filter(pl.col("ward_code") == area.code)["borough_code"][0]
         return areas.met_wards(wards.filter(pl.col("borough_code") == borough)), "ward"
-    return _met(wards, area), "ward"
+    return areas.met_wards_in(wards, area), "ward"
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,7 @@ class MeetingsView:
 
 def meetings_view(tables: Tables, area: Area, period: Period, *, first: dt.date, last: dt.date, minimum: int) -> MeetingsView:
     wards, meetings, dwo = tables["wards"], tables["meetings"], tables["dwo_assignments"]
-    met = _met(wards, area)
+    met = areas.met_wards_in(wards, area)
     codes = met["ward_code"].to_list()
     london_met = areas.met_wards(wards)
     prev = period.previous()
@@ -204,7 +200,7 @@ class PromisesView:
 
 def promises_view(tables: Tables, area: Area, period: Period, *, first: dt.date, review_days: int) -> PromisesView:
     wards, promises = tables["wards"], tables["promises"]
-    met = _met(wards, area)
+    met = areas.met_wards_in(wards, area)
     codes = met["ward_code"].to_list()
     london_met = areas.met_wards(wards)
     now = pr.summary(promises, codes, period, review_days=review_days)
@@ -283,7 +279,7 @@ class OutcomesView:
 
 def outcomes_view(tables: Tables, area: Area, period: Period, *, measure: str, outcome: str, first: dt.date) -> OutcomesView:
     wards, promises, engagement, confidence = tables["wards"], tables["promises"], tables["engagement"], tables["confidence"]
-    met = _met(wards, area)
+    met = areas.met_wards_in(wards, area)
     codes = met["ward_code"].to_list()
     london_met = areas.met_wards(wards)
     now = oc.summary(engagement, promises, codes, period)

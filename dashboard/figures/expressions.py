@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from dashboard.domain import vocabulary as v
 from dashboard.domain.periods import Period
 
 
@@ -21,6 +22,16 @@ def open_on(day: dt.date, *, start: str, end: str) -> pl.Expr:
     A spell that ends on ``day`` is no longer running: closed_on is the first day without it.
     """
     return (pl.col(start) <= day) & (pl.col(end).is_null() | (pl.col(end) > day))
+
+
+def achieved() -> pl.Expr:
+    """True for a promise closed as achieved (the numerator of promise completion)."""
+    return pl.col("status") == v.PROMISE_ACHIEVED
+
+
+def told_by(day: dt.date) -> pl.Expr:
+    """True for a promise whose outcome residents had been told by ``day`` ("you said, we did")."""
+    return pl.col("feedback_published_on").is_not_null() & (pl.col("feedback_published_on") <= day)
 
 
 def share(numerator: str, denominator: str) -> pl.Expr:

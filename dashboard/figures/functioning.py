@@ -18,7 +18,6 @@ four months: met), DWO at 2 of the last 4 (3 needed: fails, "at risk") -> **At r
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -27,6 +26,8 @@ import polars as pl
 
 from dashboard.domain import status_style as s
 from dashboard.domain.areas import MET
+from dashboard.domain.formatting import uk_date_expr
+from dashboard.domain.periods import months_before, months_between
 from dashboard.figures.expressions import open_on
 
 SEVERITIES = (s.NOT_FUNCTIONING, s.AT_RISK)
@@ -128,13 +129,6 @@ def parse_rules(text: str) -> Rules:
     return Rules(**values, severities=tuple(severities))
 
 
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` earlier, clamped to the month's end: 31 May 2024, 3 -> 29 February 2024."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month = month0 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def describe(rules: Rules) -> pl.DataFrame:
     """The rubric as a user reads it: one row per rule, its test and what failing it means."""
     police = "may" if rules.chair_may_be_police_officer else "must not"
@@ -165,8 +159,7 @@ def describe(rules: Rules) -> pl.DataFrame:
 
 
 def _uk(col: str | pl.Expr) -> pl.Expr:
-    expr = pl.col(col) if isinstance(col, str) else col
-    return expr.dt.strftime("%-d %B %Y")
+    return uk_date_expr(pl.col(col) if isinstance(col, str) else col)
 
 
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
@@ -271,11 +264,7 @@ def ward_status(
             pl.col("established_on").is_not_null().alias("has_panel"),
             (pl.col("police_force") != MET).alias("is_city"),
             # Whole months the panel has been open: 15 Jan -> 14 Jul is 5, -> 15 Jul is 6.
-            (
-                (day.year - pl.col("established_on").dt.year()) * 12
-                + (day.month - pl.col("established_on").dt.month())
-                - (pl.col("established_on").dt.day() > day.day).cast(pl.Int32)
-            ).alias("months_open"),
+            months_between(pl.col("established_on"), day).alias("months_open"),
         )
         .with_columns(
             pl.min_horizontal(

@@ -21,7 +21,9 @@ import polars as pl
 import pydeck as pdk
 
 from dashboard.domain import status_style as s
-from dashboard.figures.functioning import months_before
+from dashboard.domain import vocabulary as v
+from dashboard.domain.periods import months_before
+from dashboard.figures.expressions import achieved
 
 MAP_STYLE_URL = "/app/static/map_style.json"  # static/map_style.json, served by Streamlit (config.toml)
 LONDON_VIEW = {"latitude": 51.49, "longitude": -0.11, "zoom": 9.0}
@@ -93,9 +95,9 @@ def promise_completion_12m(promises: pl.DataFrame, as_of: dt.date) -> pl.DataFra
     """
     start = months_before(as_of, 12)
     return (
-        promises.filter((pl.col("status") != "open") & (pl.col("closed_on") > start) & (pl.col("closed_on") <= as_of))
+        promises.filter((pl.col("status") != v.PROMISE_OPEN) & (pl.col("closed_on") > start) & (pl.col("closed_on") <= as_of))
         .group_by("ward_code")
-        .agg(pl.len().alias("closed"), (pl.col("status") == "achieved").sum().alias("achieved"))
+        .agg(pl.len().alias("closed"), achieved().sum().alias("achieved"))
         .with_columns((pl.col("achieved") / pl.col("closed")).alias("completion"))
     )
 
@@ -437,15 +439,3 @@ class PreparedDeck:
 
     def to_json(self) -> str:
         return self._spec
-
-
-def spec_summary(spec: str) -> dict:
-    """A few facts about a spec, for tests and the benchmark: layers, ward count, map style."""
-    data = json.loads(spec)
-    wards = next((layer for layer in data["layers"] if layer.get("id") == "wards"), None)
-    return {
-        "layers": [layer.get("id") for layer in data["layers"]],
-        "wards": len(wards["data"]["features"]) if wards else 0,
-        "map_style": data.get("mapStyle"),
-        "view": data.get("initialViewState"),
-    }

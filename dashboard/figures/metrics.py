@@ -15,7 +15,8 @@ import polars as pl
 
 from dashboard.domain import vocabulary as v
 from dashboard.domain.periods import Period
-from dashboard.figures.expressions import between, in_wards, open_on
+from dashboard.figures.expressions import achieved, between, in_wards, open_on, told_by
+from dashboard.figures.promises import closed_in
 
 GOOD_JOB = '"Good Job" local'
 
@@ -39,10 +40,8 @@ def promise_completion(promises: pl.DataFrame, ward_codes: Sequence[str], period
 
     Example: closed in the quarter, 1 achieved, 1 not achieved, 1 withdrawn -> (1, 3): 33%.
     """
-    closed = in_wards(promises, ward_codes).filter(
-        (pl.col("status") != v.PROMISE_OPEN) & between("closed_on", period)
-    )
-    return int((closed["status"] == "achieved").sum()), closed.height
+    closed = closed_in(promises, ward_codes, period)
+    return closed.filter(achieved()).height, closed.height
 
 
 def feedback_given(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period) -> tuple[int, int]:
@@ -52,10 +51,8 @@ def feedback_given(promises: pl.DataFrame, ward_codes: Sequence[str], period: Pe
     still inside the quarter -> (1, 2): 50%. Feedback published after the period ends does
     not count for it: the figure is what residents had been told by then.
     """
-    closed = in_wards(promises, ward_codes).filter(
-        (pl.col("status") != v.PROMISE_OPEN) & between("closed_on", period)
-    )
-    told = closed.filter(pl.col("feedback_published_on").is_not_null() & (pl.col("feedback_published_on") <= period.end))
+    closed = closed_in(promises, ward_codes, period)
+    told = closed.filter(told_by(period.end))
     return told.height, closed.height
 
 

@@ -15,7 +15,7 @@ import polars as pl
 
 from dashboard.domain import vocabulary as v
 from dashboard.domain.periods import Period
-from dashboard.figures.expressions import between, in_wards
+from dashboard.figures.expressions import achieved, between, in_wards, told_by
 from dashboard.figures.promises import closed_in
 
 SMALL_BASE = 100  # survey answers below this make a borough figure unreliable
@@ -63,7 +63,7 @@ def summary(engagement: pl.DataFrame, promises: pl.DataFrame, ward_codes: Sequen
     people = int(kinds["people_reached"].sum())
     young = int(kinds["young_people_reached"].sum())
     closed = closed_in(promises, ward_codes, period)
-    told = closed.filter(pl.col("feedback_published_on").is_not_null() & (pl.col("feedback_published_on") <= period.end))
+    told = closed.filter(told_by(period.end))
     n = closed.height
     return {
         "activities": activities,
@@ -73,7 +73,7 @@ def summary(engagement: pl.DataFrame, promises: pl.DataFrame, ward_codes: Sequen
         "young": young,
         "young_share": young / people if people else None,
         "closed": n,
-        "completion": int((closed["status"] == "achieved").sum()) / n if n else None,
+        "completion": closed.filter(achieved()).height / n if n else None,
         "feedback_share": told.height / n if n else None,
     }
 
@@ -149,11 +149,8 @@ def _promise_outcomes(promises: pl.DataFrame, ward_codes: Sequence[str], period:
     closed = closed_in(promises, ward_codes, period)
     return closed.group_by("ward_code").agg(
         pl.len().cast(pl.Int64).alias("closed"),
-        (pl.col("status") == "achieved").sum().cast(pl.Int64).alias("achieved"),
-        (pl.col("feedback_published_on").is_not_null() & (pl.col("feedback_published_on") <= period.end))
-        .sum()
-        .cast(pl.Int64)
-        .alias("told"),
+        achieved().sum().cast(pl.Int64).alias("achieved"),
+        told_by(period.end).sum().cast(pl.Int64).alias("told"),
     )
 
 

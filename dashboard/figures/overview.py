@@ -18,7 +18,7 @@ OVERVIEW_TABLES = ("panels", "meetings", "promises", "engagement", "confidence")
 
 def figures_for(wards: pl.DataFrame, tables: dict[str, pl.DataFrame], area: Area, period: Period) -> Figures:
     """The Overview's figures for one area and period (Met wards only)."""
-    met = areas.met_wards(areas.wards_in(wards, area))["ward_code"].to_list()
+    met = areas.met_wards_in(wards, area)["ward_code"].to_list()
     boroughs = None if area.is_london else areas.borough_codes(wards, area)
     return metrics.overview(met_ward_codes=met, borough_codes=boroughs, period=period, **tables)
 

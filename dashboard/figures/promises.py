@@ -12,7 +12,7 @@ import polars as pl
 from dashboard.domain import vocabulary as v
 from dashboard.domain.periods import Period, quarter_ends, quarter_start
 from dashboard.figures.compare import quarter_of
-from dashboard.figures.expressions import between, in_wards
+from dashboard.figures.expressions import achieved, between, in_wards, told_by
 
 DEFAULT_REVIEW_DAYS = 91  # one quarter: an open promise older than this is past its review
 RECURRENCE_ROUNDS = 4  # the same category in 4 or more rounds running (about two years)
@@ -85,21 +85,21 @@ def summary(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, *
     wards = in_wards(promises, ward_codes)
     set_rows = wards.filter(between("set_on", period))
     closed = closed_in(promises, ward_codes, period)
-    told = closed.filter(pl.col("feedback_published_on").is_not_null() & (pl.col("feedback_published_on") <= period.end))
+    told = closed.filter(told_by(period.end))
     # Lazy, so only the columns used are gathered, not every promise's every column (issue #9).
     open_rows = (
         wards.lazy().filter(pl.col("set_on") <= period.end).with_columns(status_on(period.end))
         .filter(pl.col("status_then") == v.PROMISE_OPEN).select("set_on").collect()
     )
     past = open_rows.filter((pl.lit(period.end) - pl.col("set_on")).dt.total_days() > review_days)
-    achieved = int((closed["status"] == "achieved").sum())
+    achieved_n = closed.filter(achieved()).height
     days = (closed["closed_on"] - closed["set_on"]).dt.total_days()
     lags = (told["feedback_published_on"] - told["closed_on"]).dt.total_days().clip(lower_bound=0)
     return {
         "set": set_rows.height,
         "closed": closed.height,
-        "achieved": achieved,
-        "completion": achieved / closed.height if closed.height else None,
+        "achieved": achieved_n,
+        "completion": achieved_n / closed.height if closed.height else None,
         "median_days_to_close": float(days.median()) if closed.height else None,
         "open_at_end": open_rows.height,
         "past_review": past.height,
@@ -217,7 +217,7 @@ def feedback_lags(promises: pl.DataFrame, ward_codes: Sequence[str], period: Per
     """
     closed = closed_in(promises, ward_codes, period)
     lag = (pl.col("feedback_published_on") - pl.col("closed_on")).dt.total_days()
-    told = pl.col("feedback_published_on").is_not_null() & (pl.col("feedback_published_on") <= period.end)
+    told = told_by(period.end)
     band = (
         pl.when(~told).then(pl.lit(LAG_BANDS[5]))
         .when(lag <= 0).then(pl.lit(LAG_BANDS[0]))

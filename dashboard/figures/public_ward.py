@@ -18,6 +18,7 @@ import polars as pl
 from dashboard.domain import areas
 from dashboard.domain import vocabulary as v
 from dashboard.domain.formatting import uk_date
+from dashboard.figures.expressions import told_by
 
 PROMISE_COLUMNS = ("About", "Our promise", "Set on")
 DONE_COLUMNS = ("About", "We promised", "What happened", "What we did", "Told residents on")
@@ -95,8 +96,7 @@ def ward_page(wards: pl.DataFrame, panels: pl.DataFrame, meetings: pl.DataFrame,
         )
     )
     done = (
-        shown.filter((pl.col("status") != v.PROMISE_OPEN) & pl.col("feedback_published_on").is_not_null()
-                     & (pl.col("feedback_published_on") <= today))
+        shown.filter((pl.col("status") != v.PROMISE_OPEN) & told_by(today))
         .sort("feedback_published_on", "promise_ref", descending=True)
         .select(
             pl.col("category").str.to_uppercase().str.slice(0, 1).add(pl.col("category").str.slice(1)).alias("About"),

@@ -5,6 +5,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from dashboard.domain.periods import months_between
 from dashboard.figures import diversity as dv
 from dashboard.figures.expressions import in_wards
 
@@ -219,8 +220,8 @@ def test_sector_mix_and_panel_flags(built):
 
 def test_months_between_counts_whole_months():
     frame = pl.DataFrame({"d": [D(2023, 3, 15), D(2023, 3, 15), D(2022, 12, 31)]})
-    assert frame.select(dv.months_between(pl.col("d"), D(2023, 6, 14)).alias("m"))["m"].to_list() == [2, 2, 5]
-    assert frame.select(dv.months_between(pl.col("d"), D(2023, 6, 15)).alias("m"))["m"].to_list() == [3, 3, 5]
+    assert frame.select(months_between(pl.col("d"), D(2023, 6, 14)).alias("m"))["m"].to_list() == [2, 2, 5]
+    assert frame.select(months_between(pl.col("d"), D(2023, 6, 15)).alias("m"))["m"].to_list() == [3, 3, 5]
 
 
 def test_rollup_sums_expected_and_actual_over_panels(built):

@@ -12,6 +12,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from dashboard.domain import periods
 from dashboard.domain import status_style as s
 from dashboard.figures import functioning as f
 from data_access import rubric
@@ -256,9 +257,9 @@ def test_a_broken_rubric_gives_a_plain_message(old, new, message):
 
 
 def test_months_before_clamps_to_the_end_of_a_shorter_month():
-    assert f.months_before(D(2024, 5, 31), 3) == D(2024, 2, 29)
-    assert f.months_before(D(2025, 7, 3), 12) == D(2024, 7, 3)
-    assert f.months_before(D(2025, 1, 15), 4) == D(2024, 9, 15)
+    assert periods.months_before(D(2024, 5, 31), 3) == D(2024, 2, 29)
+    assert periods.months_before(D(2025, 7, 3), 12) == D(2024, 7, 3)
+    assert periods.months_before(D(2025, 1, 15), 4) == D(2024, 9, 15)
 
 
 def test_rules_are_frozen():
