@@ -71,3 +71,34 @@ def test_a_crossing_import_is_caught(copy: Path, module: str, line: str, contrac
     assert result.returncode != 0, f"{module}: '{line}' was not caught\n{result.stdout}"
     broken = [ln for ln in result.stdout.splitlines() if ln.endswith("BROKEN") or "BROKEN (" in ln]
     assert any(contract in ln for ln in broken), result.stdout
+
+
+def test_every_imported_package_is_in_requirements():
+    """A package the code imports but requirements.txt does not name installs on this machine by
+    chance (another package pulled it in) and may be missing on a fresh one."""
+    import ast
+    import importlib.metadata as md
+    import re
+
+    ours = {"dashboard", "data_access", "sample_data", "pages", "tests", "streamlit_app"}
+    modules: set[str] = set()
+    for path in ROOT.rglob("*.py"):
+        if ".venv" in path.parts or ".git" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                modules |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module.split(".")[0])
+    third_party = {m for m in modules if m not in sys.stdlib_module_names and m not in ours}
+    named = {
+        re.split(r"[\[=<>~ ]", line.strip())[0].lower().replace("_", "-")
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    distributions = md.packages_distributions()
+    missing = {
+        m: distributions.get(m) for m in sorted(third_party)
+        if not any(d.lower().replace("_", "-") in named for d in distributions.get(m, [m]))
+    }
+    assert not missing, f"imported but not in requirements.txt: {missing}"
