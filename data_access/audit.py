@@ -11,7 +11,7 @@ import datetime as dt
 import getpass
 
 import polars as pl
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from data_access import queries
 from data_access.models import AuditEvent
@@ -20,10 +20,16 @@ IMPORT, IMPORT_REFUSED, UNDO, DOWNLOAD = "import", "import refused", "undo", "do
 CONCERN_REVIEW = "concern review"  # a board member accepts or rejects a resident's concern (issue #11)
 
 
+def write(conn: Connection, who: str, action: str, what: str, rows: int | None) -> None:
+    """Add an event inside the caller's transaction: a change and its audit event commit together or not at all."""
+    conn.execute(insert(AuditEvent).values(
+        at=dt.datetime.now().replace(microsecond=0), who=who[:255], action=action[:40], what=what, rows=rows))
+
+
 def record(engine: Engine, who: str, action: str, what: str, rows: int | None) -> None:
+    """Add an event in a transaction of its own (a download, a refused import: nothing else is written)."""
     with engine.begin() as conn:
-        conn.execute(insert(AuditEvent).values(
-            at=dt.datetime.now().replace(microsecond=0), who=who[:255], action=action[:40], what=what, rows=rows))
+        write(conn, who, action, what, rows)
 
 
 def events(engine: Engine) -> pl.DataFrame:

@@ -24,8 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.domain import imports as im
 from dashboard.domain.contract import TABLES
-from data_access import access_checks, queries, reference
-from data_access.models import Base, ImportBatch, ImportChange, Promise
+from data_access import access_checks, audit, queries, reference
+from data_access.models import Base, ImportBatch, ImportChange, Promise, Ward
 from data_access.seed import checksum
 
 UNDOABLE_KINDS = ("upload", "cli")
@@ -44,15 +44,22 @@ class BatchResult:
     unchanged: int
 
 
-def references(engine: Engine, *, extra_promise_refs: frozenset[str] = frozenset()) -> im.References:
-    """The reference lists a file is checked against, read from the database (issue #7)."""
+def references(engine: Engine, *, extra_promise_refs: frozenset[str] = frozenset(), boroughs: Sequence[str] | None = None) -> im.References:
+    """The reference lists a file is checked against, read from the database.
+
+    ``boroughs`` (the user's, None for London): promise references are those of their boroughs
+    only, so a reference to another borough's promise is answered exactly as one that does not exist.
+    """
     wards = queries.wards(engine)
     ward_frame = wards.select("ward_code", "ward_name", "borough_code", "borough_name")
-    boroughs = frozenset(queries.boroughs(engine)["borough_code"])
+    borough_codes = frozenset(queries.boroughs(engine)["borough_code"])
+    stmt = select(Promise.promise_ref)
+    if boroughs is not None:
+        stmt = stmt.join(Ward, Ward.code == Promise.ward_code).where(Ward.borough_code.in_(list(boroughs)))
     with engine.connect() as conn:
-        refs = frozenset(r for (r,) in conn.execute(select(Promise.promise_ref)))
+        refs = frozenset(r for (r,) in conn.execute(stmt))
     lookup = reference.pre2022_lookup().filter(pl.col("best_fit") == "Y")
-    return im.References(wards=ward_frame, lookup=lookup, promise_refs=refs | extra_promise_refs, borough_codes=boroughs)
+    return im.References(wards=ward_frame, lookup=lookup, promise_refs=refs | extra_promise_refs, borough_codes=borough_codes)
 
 
 def _table(name: str):
@@ -81,6 +88,51 @@ def existing(conn_or_engine, table: str) -> pl.DataFrame:
     else:
         rows = conn_or_engine.execute(stmt).all()
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def require_own_rows(conn_or_engine, table: str, frame: pl.DataFrame, boroughs: Sequence[str] | None, *, file: str) -> None:
+    """Raise OutOfScope when a row of ``frame`` would change a row now in a borough outside ``boroughs``.
+
+    The incoming row's own ward is checked by access_checks.require_within; this checks the row it
+    would overwrite, matched on the table's natural key (a promise is matched on its reference
+    alone, so a Hackney file could otherwise rewrite a Camden promise and move it to Hackney). The
+    message names the row and its key, never the other row's content.
+    """
+    if boroughs is None or frame.height == 0:
+        return
+    spec = TABLES[table]
+    place = "ward_code" if "ward_code" in spec.columns else "borough_code" if "borough_code" in spec.columns else None
+    if place is None or place in spec.natural_key:
+        return  # the key holds the place: a matched row is in the incoming row's own borough
+    key = list(spec.natural_key)
+    now = existing(conn_or_engine, table).select(*key, pl.col(place).alias("__old_place"))
+    numbered = frame.with_row_index("__row", offset=2).select("__row", *key)
+    matched = numbered.join(now, on=key, how="inner")
+    if matched.height == 0:
+        return
+    engine = conn_or_engine if isinstance(conn_or_engine, Engine) else conn_or_engine.engine
+    if place == "ward_code":
+        wards = queries.wards(engine).select(pl.col("ward_code").alias("__old_place"), "borough_code")
+        matched = matched.join(wards, on="__old_place", how="left")
+    else:
+        matched = matched.with_columns(pl.col("__old_place").alias("borough_code"))
+    foreign = matched.filter(pl.col("borough_code").is_null() | ~pl.col("borough_code").is_in(list(boroughs))).sort("__row")
+    if foreign.height:
+        first = foreign.row(0, named=True)
+        shown = " / ".join(str(first[c]) for c in key)
+        more = f" and {foreign.height - 1:,} other row{'s' if foreign.height > 2 else ''}" if foreign.height > 1 else ""
+        raise access_checks.OutOfScope(
+            f"{file}: row {first['__row']} ({', '.join(key)} {shown}){more} would change a record you may not change, "
+            "so nothing in this file was imported. Use a reference of your own borough's records."
+        )
+
+
+def check_scope(engine: Engine, checked: list[im.Checked], boroughs: Sequence[str] | None) -> None:
+    """Raise OutOfScope for the first file that writes, or overwrites, a row outside ``boroughs``."""
+    for c in checked:
+        if c.ok and c.frame.height:
+            access_checks.require_within(c.frame, boroughs, engine, file=c.file)
+            require_own_rows(engine, c.table, c.frame, boroughs, file=c.file)
 
 
 def preview(engine: Engine, table: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -194,13 +246,25 @@ def _change_records(frame: pl.DataFrame) -> pl.DataFrame:
     return grouped.select("natural_key", "previous")
 
 
-def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, data: bytes, kind: str) -> BatchResult:
-    """Write checked rows in one transaction and record the batch; raises ImportRefused."""
+def import_event(file_name: str, table: str, batch_id: int, new: int, changed: int, unchanged: int) -> str:
+    """The audit trail's words for an import."""
+    return f"{file_name} into {table} (batch {batch_id}): {new:,} new, {changed:,} changed, {unchanged:,} unchanged"
+
+
+def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, data: bytes, kind: str,
+           who: str | None = None, boroughs: Sequence[str] | None = None) -> BatchResult:
+    """Write checked rows in one transaction and record the batch; raises ImportRefused.
+
+    ``who``: the audit event for the import is written in the same transaction, so there is never
+    an import without its event. ``boroughs``: rows it would overwrite outside them refuse it
+    (access_checks.OutOfScope), checked again inside the transaction.
+    """
     spec = TABLES[table]
     key = list(spec.natural_key)
     others = [c for c in spec.columns if c not in key]
     try:
         with engine.begin() as conn:
+            require_own_rows(conn, table, frame, boroughs, file=file_name)
             changes = im.diff(frame, existing(conn, table), table)
             counts = im.diff_counts(changes)
             batch_id = conn.execute(
@@ -226,6 +290,12 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
                                                  pl.struct(others).struct.json_encode().alias("p"))),
             ]).with_columns(pl.lit(batch_id).alias("batch_id"))
             _bulk_insert(conn, "import_change", ["batch_id", "natural_key", "previous"], record)
+            if who is not None:
+                audit.write(conn, who, audit.IMPORT,
+                            import_event(file_name, table, batch_id, counts[im.NEW], counts[im.CHANGED], counts[im.UNCHANGED]),
+                            counts[im.NEW] + counts[im.CHANGED] + counts[im.UNCHANGED])
+    except access_checks.OutOfScope:
+        raise
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
         raise ImportRefused(f"The database refused the rows of {file_name} ({reason}); nothing was imported.") from exc
@@ -234,7 +304,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
     return BatchResult(batch_id, table, counts[im.NEW], counts[im.CHANGED], counts[im.UNCHANGED])
 
 
-def undo_last(engine: Engine, table: str, *, boroughs=None) -> tuple[int, int, str]:
+def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = None) -> tuple[int, int, str]:
     """Undo the newest import of ``table``: (rows deleted, rows restored, file name). One transaction.
 
     ``boroughs`` (issue #10): the boroughs the user may change (None: all London); an undo that
@@ -294,6 +364,8 @@ def undo_last(engine: Engine, table: str, *, boroughs=None) -> tuple[int, int, s
             conn.execute(stmt, old.select(*(pl.col(c).alias(bind_key[c]) for c in key),
                                           *(pl.col(c).alias(f"v_{c}") for c in others)).to_dicts())
         conn.execute(update(ImportBatch).where(ImportBatch.id == batch.id).values(undone_at=dt.datetime.now().replace(microsecond=0)))
+        if who is not None:  # in the same transaction as the undo
+            audit.write(conn, who, audit.UNDO, f"the last import of {table} ({batch.file_name})", inserted.height + restored.height)
     return inserted.height, restored.height, batch.file_name
 
 
@@ -309,10 +381,12 @@ def _typed(columns: list[str], types: dict[str, pl.DataType]) -> list[pl.Expr]:
 # --- Checking several files together (page and command line share this) ----------------------
 
 
-def check_files(engine: Engine, files: list[tuple[str, bytes]], tables: list[str | None] | None = None) -> list[im.Checked]:
-    """Check each (name, bytes); an engagement file may cite promises from a promises file beside it."""
+def check_files(engine: Engine, files: list[tuple[str, bytes]], tables: list[str | None] | None = None,
+                *, boroughs: Sequence[str] | None = None) -> list[im.Checked]:
+    """Check each (name, bytes); an engagement file may cite promises from a promises file beside it
+    (and, with ``boroughs``, only the promises of those boroughs in the database)."""
     tables = tables or [None] * len(files)
-    refs = references(engine)
+    refs = references(engine, boroughs=boroughs)
     checked = [im.check(data, file=name, refs=refs, table=t) for (name, data), t in zip(files, tables)]
     extra = frozenset(r for c in checked if c.ok and c.table == "promises" for r in c.frame["promise_ref"].to_list())
     if extra:
@@ -339,20 +413,18 @@ def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbo
 
 
 def import_checked(engine: Engine, checked: list[im.Checked], datas: list[bytes], *, kind: str,
-                   boroughs=None) -> list[BatchResult]:
+                   boroughs=None, who: str | None = None) -> list[BatchResult]:
     """Upsert files that passed, promises before engagement; each file is one transaction.
 
     ``boroughs`` (issue #10): the boroughs the user may change (None: all London). Every file is
     checked first; one row outside them refuses the whole import (access_checks.OutOfScope).
     """
-    for c in checked:
-        if c.ok and c.frame.height:
-            access_checks.require_within(c.frame, boroughs, engine, file=c.file)
+    check_scope(engine, checked, boroughs)
     results = []
     for i in im.import_order([c.table for c in checked]):
         c = checked[i]
         if c.ok and c.frame.height:
-            results.append(upsert(engine, c.table, c.frame, file_name=c.file, data=datas[i], kind=kind))
+            results.append(upsert(engine, c.table, c.frame, file_name=c.file, data=datas[i], kind=kind, who=who, boroughs=boroughs))
     return results
 
 
@@ -396,26 +468,25 @@ def submissions_since(engine: Engine, *, ward_code: str, since: dt.datetime) -> 
         ).scalar_one()
 
 
-def review_concern(engine: Engine, concern_id: int, *, accept: bool, now: dt.datetime, boroughs: Sequence[str] | None = None) -> bool:
+def review_concern(engine: Engine, concern_id: int, *, accept: bool, now: dt.datetime, boroughs: Sequence[str] | None = None,
+                   who: str | None = None, label: str | None = None) -> bool:
     """A board member accepts (it counts from now on) or rejects a pending concern.
 
-    ``boroughs``: those the reviewer may change (None: all of London); a concern for a ward in
-    another borough raises access_checks.OutOfScope and nothing changes (issue #10).
-    Returns False when there is no such pending concern (already reviewed, or never there).
+    ``boroughs``: those the reviewer may change (None: all of London). Returns False, and changes
+    nothing, when there is no such pending concern in those boroughs: one in another borough gets
+    the same answer as one already reviewed or never there, so the answer reveals nothing.
+    ``who``/``label``: the audit event, written in the same transaction as the review.
     """
-    from data_access.access_checks import OutOfScope
-    from data_access.models import Concern, Ward
+    from data_access.models import Concern
 
     with engine.begin() as conn:
-        if boroughs is not None:
-            borough = conn.execute(
-                select(Ward.borough_code).join(Concern, Concern.ward_code == Ward.code).where(Concern.id == concern_id)
-            ).scalar_one_or_none()
-            if borough is not None and borough not in set(boroughs):
-                raise OutOfScope("That concern is for a ward outside the boroughs you may change; nothing was changed.")
+        mine = Concern.ward_code.in_(select(Ward.code).where(Ward.borough_code.in_(list(boroughs)))) if boroughs is not None else None
         done = conn.execute(
             update(Concern)
-            .where(Concern.id == concern_id, Concern.status == "pending")
+            .where(Concern.id == concern_id, Concern.status == "pending", *(() if mine is None else (mine,)))
             .values(status="accepted" if accept else "rejected", reviewed_at=now.replace(microsecond=0))
         )
+        if done.rowcount == 1 and who is not None:  # in the same transaction as the review
+            audit.write(conn, who, audit.CONCERN_REVIEW,
+                        f"concern {concern_id} ({label or 'no label'}) {'accepted' if accept else 'rejected'}", 1)
         return done.rowcount == 1
