@@ -5,6 +5,7 @@ the embedded SQLite file), finds out who is using the app and what they may see 
 then hands over to the page the user chose.
 """
 
+import logging
 import os
 
 from dashboard.app import allocator  # imports nothing heavy
@@ -18,7 +19,7 @@ from dashboard.app import access, state  # noqa: E402
 from dashboard.app.navigation import PAGES  # noqa: E402
 from dashboard.app.ui import ENTRY_RAN  # noqa: E402
 from data_access.access_checks import OutOfScope  # noqa: E402
-from data_access.engine import DatabaseProblem  # noqa: E402
+from data_access.engine import DatabaseProblem, is_embedded  # noqa: E402
 
 # A local icon: a :material/: page icon makes the browser fetch it from Google (issue #9).
 st.set_page_config(page_title="Ward Panel Monitor", page_icon="static/favicon.png", layout="wide")
@@ -34,7 +35,13 @@ except DatabaseProblem as problem:
 # sign-out takes effect at once; pages read it through state.access() / state.scope().
 refusal = None
 try:
-    user = access.current(state.role_rules)
+    user = access.current(state.role_rules, embedded=is_embedded(state.database_url()))
+except access.SignInProblem as problem:
+    # Fail closed: sign-in may be configured but cannot be used, so nothing of the data is served.
+    logging.getLogger("ward_panel_monitor").error("No data served: %s", problem)
+    st.title("Ward Panel Monitor")
+    st.error(str(problem))
+    st.stop()
 except access.NoAccess as exc:
     user, refusal = None, str(exc)
 st.session_state[state.ACCESS_KEY] = user

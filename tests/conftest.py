@@ -19,6 +19,11 @@ from tests.postgres import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The app fails closed: on a database other than the embedded default it serves nothing unless
+# sign-in is configured or open mode is chosen. Tests choose open mode explicitly (servers they
+# start inherit it); the tests of sign-in and of failing closed set or remove it themselves.
+os.environ.setdefault("WARD_PANEL_OPEN", "1")
+
 
 def postgres_server_url() -> str:
     url = os.environ.get("TEST_POSTGRES_URL")

@@ -1,8 +1,14 @@
 """Who is using the app and what they may see and do: sign-in, roles and borough scope (issue #10).
 
 Sign-in is Streamlit's own OpenID Connect (``st.login`` / ``st.user``), switched on by an
-``[auth]`` section in ``.streamlit/secrets.toml``. Without one the app runs *open*: everyone
-has full access and every page says so (the embedded sample data needs no sign-in).
+``[auth]`` section in ``.streamlit/secrets.toml``. It fails closed: a secrets file that cannot
+be read, or an ``[auth]`` section that is incomplete, serves no data at all (``SignInProblem``).
+The app runs *open* (everyone has full access, and every page says so and why) only when that is
+chosen: ``WARD_PANEL_OPEN=1``, or the embedded sample database with no secrets file. A shared
+database with no sign-in and no ``WARD_PANEL_OPEN=1`` serves nothing.
+
+Only a verified e-mail address (the ``email_verified`` claim) is matched against the role
+mapping; group rules match the provider's ``groups`` claim.
 
 Roles come from a mapping the administrator keeps in ``.streamlit/roles.toml`` (or the file
 named by ``WARD_PANEL_ROLES``), e.g.::
@@ -31,7 +37,8 @@ import json
 import os
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 LONDON_VIEWER = "london_viewer"
 BOROUGH_VIEWER = "borough_viewer"
@@ -45,15 +52,81 @@ SCOPED_ROLES = (BOROUGH_VIEWER, DATA_STEWARD)  # these name their boroughs; the 
 # nothing a browser sends can. The user's role still comes from the role mapping.
 TEST_USER_ENV = "WARD_PANEL_TEST_USER"
 
+OPEN_ENV = "WARD_PANEL_OPEN"  # "1": run without sign-in on purpose (anyone who can reach the app sees everything)
+
 OPEN_BANNER = (
     "**Sign-in is not configured**: anyone who can reach this app sees all of London's data, "
     "including member-level data, and may import. Fine for the sample data; before loading real "
     "data, configure sign-in (`[auth]` in `.streamlit/secrets.toml`) and roles, as the README says."
 )
+OPEN_BECAUSE_ENV = f"it runs open because {OPEN_ENV}=1 is set"
+OPEN_BECAUSE_EMBEDDED = "it runs open because it uses the embedded sample database and no sign-in is configured"
+
+# What Streamlit's st.login needs in [auth]: these two, and a provider's client settings either
+# in [auth] itself or in a named provider table such as [auth.microsoft].
+AUTH_NEEDS = ("redirect_uri", "cookie_secret")
+PROVIDER_NEEDS = ("client_id", "client_secret", "server_metadata_url")
 
 
 class RolesProblem(Exception):
     """The role mapping cannot be used; ``str()`` says what to fix."""
+
+
+class SignInProblem(Exception):
+    """Sign-in may be configured but cannot be used, so nothing is served; ``str()`` says what to fix."""
+
+
+def open_banner(reason: str | None) -> str:
+    """The open-mode warning with how open mode was chosen."""
+    return OPEN_BANNER + (f" ({reason[0].upper() + reason[1:]}.)" if reason else "")
+
+
+def missing_auth_settings(auth: Mapping) -> list[str]:
+    """What an [auth] section lacks for st.login (empty when complete).
+
+    >>> missing_auth_settings({"redirect_uri": "x", "cookie_secret": "y", "client_id": "a", "client_secret": "b", "server_metadata_url": "c"})
+    []
+    >>> missing_auth_settings({"redirect_uri": "x"})
+    ['cookie_secret', 'client_id', 'client_secret', 'server_metadata_url']
+    """
+    missing = [k for k in AUTH_NEEDS if not auth.get(k)]
+    providers = [dict(v) for v in auth.values() if isinstance(v, Mapping)]
+    candidates = [dict(auth), *providers]
+    best = min(([k for k in PROVIDER_NEEDS if not c.get(k)] for c in candidates), key=len)
+    return missing + best
+
+
+def choose_mode(*, secrets_error: str | None, auth: Mapping | None, open_env: str | None, embedded: bool,
+                test_hook: bool = False) -> tuple[bool, str | None]:
+    """(sign-in on, why open) from what could be read; raises SignInProblem to serve nothing.
+
+    Fails closed: anything unreadable or incomplete about sign-in stops the app, and open mode
+    needs WARD_PANEL_OPEN=1 or the embedded sample database with no [auth] at all.
+
+    >>> choose_mode(secrets_error=None, auth=None, open_env=None, embedded=True)
+    (False, 'it runs open because it uses the embedded sample database and no sign-in is configured')
+    """
+    if test_hook:
+        return True, None
+    if secrets_error is not None:
+        raise SignInProblem(
+            f"The secrets file cannot be read ({secrets_error}), so no data is shown: it may hold the "
+            "sign-in settings. Fix the file (it must be valid TOML) and reload the page.")
+    if auth is not None:
+        missing = missing_auth_settings(auth)
+        if missing:
+            raise SignInProblem(
+                "Sign-in is configured but incomplete, so no data is shown: the [auth] section of the secrets "
+                f"file has no {', '.join(missing)}. Complete it as the README says and reload the page.")
+        return True, None
+    if open_env == "1":
+        return False, OPEN_BECAUSE_ENV
+    if embedded:
+        return False, OPEN_BECAUSE_EMBEDDED
+    raise SignInProblem(
+        "Sign-in is not configured, so no data is shown: this app reads a shared database, where anyone "
+        "who can reach it would see member-level data. Configure sign-in ([auth] in .streamlit/secrets.toml) "
+        f"and roles as the README says, or set {OPEN_ENV}=1 to run it without sign-in on purpose.")
 
 
 @dataclass(frozen=True)
@@ -64,6 +137,7 @@ class Access:
     role: str
     boroughs: frozenset[str] | None
     signed_in: bool = True
+    open_reason: str | None = None  # open mode only: how it was chosen (for the banner)
 
     @property
     def is_admin(self) -> bool:
@@ -162,6 +236,18 @@ def access_for(rules: Iterable[Rule], email: str | None, groups: Iterable[str] =
     return None
 
 
+def verified_email(claims: Mapping) -> str | None:
+    """The e-mail claim if the provider says it is verified (``email_verified`` true), else None.
+
+    An unverified address can be anyone's: a provider account that merely claims a steward's
+    address must not sign in as that steward.
+    """
+    verified = claims.get("email_verified")
+    if isinstance(verified, str):
+        verified = verified.strip().lower() == "true"
+    return claims.get("email") if verified is True else None
+
+
 def groups_of(claims: Mapping) -> list[str]:
     """The user's groups from the identity provider's ``groups`` claim (a list or one string)."""
     value = claims.get("groups") or []
@@ -185,16 +271,31 @@ def auth_test_hook() -> bool:
     return bool(os.environ.get(TEST_USER_ENV))
 
 
-def auth_configured() -> bool:
-    """True when sign-in is on: an [auth] section in the secrets (or the test hook is set)."""
+def _secrets() -> tuple[str | None, dict | None]:
+    """(why the secrets cannot be read or None, their [auth] section or None)."""
     import streamlit as st
+    from streamlit import config
 
-    if os.environ.get(TEST_USER_ENV):
-        return True
+    present = [str(Path(p).expanduser()) for p in config.get_option("secrets.files") if Path(p).expanduser().exists()]
     try:
-        return st.secrets.load_if_toml_exists() and "auth" in st.secrets
-    except Exception:  # an unreadable secrets file: Streamlit reports it; treat as no sign-in
-        return False
+        st.secrets.load_if_toml_exists()
+        if "auth" not in st.secrets:
+            return None, None
+        auth = st.secrets["auth"]
+        return None, auth.to_dict() if hasattr(auth, "to_dict") else dict(auth)
+    except Exception as exc:
+        if not present:  # no secrets file and none given: nothing configured
+            return None, None
+        # A file that cannot be parsed: Streamlit's message names the file, line and column.
+        return str(exc).strip().splitlines()[0][:300], None
+
+
+def sign_in_mode(*, embedded: bool) -> tuple[bool, str | None]:
+    """(sign-in on, why open) for this server; raises SignInProblem (serve nothing)."""
+    if auth_test_hook():
+        return True, None
+    error, auth = _secrets()
+    return choose_mode(secrets_error=error, auth=auth, open_env=os.environ.get(OPEN_ENV), embedded=embedded)
 
 
 def signed_in_claims() -> dict | None:
@@ -212,14 +313,17 @@ class NoAccess(Exception):
     """Signed in, but the role mapping does not name this user (or cannot be read)."""
 
 
-def current(role_rules: Callable[[], list[Rule]]) -> Access | None:
+def current(role_rules: Callable[[], list[Rule]], *, embedded: bool) -> Access | None:
     """The current user's access; None when sign-in is on and nobody is signed in.
 
-    ``role_rules`` reads the role mapping (``state.role_rules``: cached, raises RolesProblem).
-    Raises NoAccess (with a message fit to show) for a signed-in user without a role.
+    ``role_rules`` reads the role mapping (``state.role_rules``: cached, raises RolesProblem);
+    ``embedded``: the app uses the embedded sample database. Raises SignInProblem when sign-in
+    cannot be used (nothing is served), NoAccess (with a message fit to show) for a signed-in
+    user without a role.
     """
-    if not auth_configured():
-        return OPEN_ACCESS
+    signin, why_open = sign_in_mode(embedded=embedded)
+    if not signin:
+        return replace(OPEN_ACCESS, open_reason=why_open)
     claims = signed_in_claims()
     if claims is None:
         return None
@@ -227,9 +331,18 @@ def current(role_rules: Callable[[], list[Rule]]) -> Access | None:
         rules = role_rules()
     except RolesProblem as exc:
         raise NoAccess(f"The role mapping cannot be read, so nobody has access yet. {exc}") from exc
-    email = claims.get("email")
+    email = verified_email(claims)
     found = access_for(rules, email, groups_of(claims))
+    if found is not None and email is None:
+        # Matched by group: named (and audited) by the provider's stable subject, not an unverified address.
+        found = replace(found, email=str(claims.get("sub") or "(no verified e-mail)"))
     if found is None:
+        claimed = claims.get("email")
+        if claimed and email is None:
+            raise NoAccess(
+                f"You are signed in, but your organisation's sign-in service has not confirmed the e-mail address "
+                f"{claimed} as yours (it is not marked verified), so it cannot be matched to a role. Ask the "
+                "Ward Panel Monitor's administrator: access can be given by group instead.")
         raise NoAccess(
             f"You are signed in as {email or 'a user with no email address'}, but you have not been given "
             "access to the Ward Panel Monitor. Ask its administrator to add you to the role mapping."

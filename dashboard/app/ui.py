@@ -35,9 +35,9 @@ def run_through_app() -> None:
     # issue #10: without sign-in, every page says so at its top.
     user = state.access()
     if user is not None and not user.signed_in:
-        from dashboard.app.access import OPEN_BANNER
+        from dashboard.app.access import open_banner
 
-        st.warning(OPEN_BANNER, icon=":material/lock_open:")
+        st.warning(open_banner(user.open_reason), icon=":material/lock_open:")
 
 
 def filters() -> tuple[Area, Period] | None:

@@ -43,7 +43,7 @@ def roles(app_env, tmp_path, monkeypatch):
     monkeypatch.setenv("WARD_PANEL_ROLES", str(path))
 
     def sign_in(email: str, **claims) -> None:
-        monkeypatch.setenv(acc.TEST_USER_ENV, json.dumps({"email": email, **claims}))
+        monkeypatch.setenv(acc.TEST_USER_ENV, json.dumps({"email": email, "email_verified": True, **claims}))
 
     return sign_in
 
@@ -203,3 +203,61 @@ def test_a_borough_viewer_cannot_review_residents_concerns(roles):
     assert not at.exception
     assert not any("Accept" in str(b.label) for b in at.button)
     assert any("Data stewards and administrators review the concerns" in c.value for c in at.caption)
+
+
+@pytest.fixture
+def secrets_file(tmp_path):
+    """Point Streamlit's secrets at a file of the test's own (restored afterwards)."""
+    from streamlit import config
+    from streamlit.runtime.secrets import secrets_singleton
+
+    before = config.get_option("secrets.files")
+    path = tmp_path / "secrets.toml"
+    config.set_option("secrets.files", [str(path)])
+    secrets_singleton._reset()
+    yield path
+    config.set_option("secrets.files", before)
+    secrets_singleton._reset()
+
+
+def shows_no_data(at: AppTest) -> bool:
+    return not at.metric and not at.dataframe and not at.get("plotly_chart") and not at.get("deck_gl_json_chart")
+
+
+def test_a_malformed_secrets_file_serves_nothing_even_in_open_mode(app_env, secrets_file):
+    """DATABASE_URL set, WARD_PANEL_OPEN=1 (conftest), and a secrets file with a TOML error: sign-in
+    may be configured in it, so no figure is served and the page says what to fix."""
+    secrets_file.write_text('[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback\ncookie_secret = "x"\n')
+    for page in (None, "pages/diversity.py", "pages/data.py", "pages/ward.py"):
+        at = start(page)
+        assert not at.exception
+        assert shows_no_data(at), page
+        assert any("secrets file cannot be read" in e.value for e in at.error), [e.value for e in at.error]
+        assert not any("Sign-in is not configured" in w.value for w in at.warning)
+
+
+def test_an_incomplete_auth_section_serves_nothing(app_env):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "client_id": "c"}
+    at.run()
+    assert not at.exception and shows_no_data(at)
+    assert any("incomplete" in e.value and "cookie_secret" in e.value for e in at.error)
+    assert not at.button  # not even a sign-in button that could not work
+
+
+def test_a_shared_database_without_sign_in_serves_nothing_unless_open_mode_is_chosen(app_env, monkeypatch):
+    monkeypatch.delenv("WARD_PANEL_OPEN")
+    at = start()
+    assert not at.exception and shows_no_data(at)
+    assert any("WARD_PANEL_OPEN=1" in e.value for e in at.error)
+    monkeypatch.setenv("WARD_PANEL_OPEN", "1")
+    at = start()
+    assert not at.exception and metrics_of(at)["Met wards"] == "679"
+    assert any("WARD_PANEL_OPEN=1 is set" in w.value for w in at.warning)
+
+
+def test_an_unverified_email_gets_no_role(roles):
+    roles("steward@hackney.example.org", email_verified=False)
+    at = start()
+    assert not at.exception and shows_no_data(at)
+    assert any("not marked verified" in e.value for e in at.error)

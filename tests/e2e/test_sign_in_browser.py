@@ -42,7 +42,12 @@ def provider() -> Iterator[str]:
     import werkzeug.serving
     from oidc_provider_mock import User, app
 
-    wsgi = app(require_nonce=False, user_claims=[User(sub=ADMIN, claims={"email": ADMIN, "groups": ["ward-panel-admins"]})])
+    # Only a verified e-mail maps to a role: the provider says so for the viewer. (A user typed into
+    # the provider's form gets an unverified e-mail claim.)
+    wsgi = app(require_nonce=False, user_claims=[
+        User(sub=ADMIN, claims={"email": ADMIN, "groups": ["ward-panel-admins"]}),
+        User(sub=VIEWER, claims={"email": VIEWER, "email_verified": True}),
+    ])
     server = werkzeug.serving.make_server("127.0.0.1", _free_port(), wsgi, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
@@ -111,7 +116,7 @@ def sign_in(page: Page, app_url: str, *, as_user: str, predefined: bool = False)
 
 def test_a_borough_viewer_signs_in_and_sees_only_hackney(signed_app_url, local_visit):
     page = local_visit.page
-    sign_in(page, signed_app_url, as_user=VIEWER)
+    sign_in(page, signed_app_url, as_user=VIEWER, predefined=True)
     expect(page.get_by_text(f"Signed in as {VIEWER}: borough viewer, Hackney")).to_be_visible()
     expect(page.locator('[data-testid="stMain"] h2').first).to_contain_text("Hackney: ")
     expect(page.get_by_text("Sign-in is not configured")).to_have_count(0)

@@ -97,3 +97,43 @@ def test_the_example_mapping_in_the_repository_parses():
                                              pl.col(frame.columns[1]).alias("borough_name")))
     rules = acc.parse_roles((root / ".streamlit" / "roles.example.toml").read_text(), lookup)
     assert {r.role for r in rules} == set(acc.ROLES)
+
+
+COMPLETE = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 40,
+            "client_id": "c", "client_secret": "s", "server_metadata_url": "http://127.0.0.1:1/.well-known/openid-configuration"}
+
+
+def test_sign_in_fails_closed():
+    choose = acc.choose_mode
+    # Configured and complete: sign-in, whatever else is set.
+    assert choose(secrets_error=None, auth=COMPLETE, open_env="1", embedded=True) == (True, None)
+    # A provider table ([auth.microsoft]) holds the client settings just as well.
+    nested = {"redirect_uri": "r", "cookie_secret": "c", "microsoft": {"client_id": "a", "client_secret": "b", "server_metadata_url": "u"}}
+    assert choose(secrets_error=None, auth=nested, open_env=None, embedded=False) == (True, None)
+    # Anything unreadable or incomplete serves nothing, even where open mode is allowed.
+    with pytest.raises(acc.SignInProblem, match="cannot be read"):
+        choose(secrets_error="Illegal character at line 2", auth=None, open_env="1", embedded=True)
+    with pytest.raises(acc.SignInProblem, match="incomplete.*cookie_secret"):
+        choose(secrets_error=None, auth={k: v for k, v in COMPLETE.items() if k != "cookie_secret"}, open_env="1", embedded=True)
+    # Open only when chosen: the environment variable, or the embedded sample database.
+    assert choose(secrets_error=None, auth=None, open_env="1", embedded=False) == (False, acc.OPEN_BECAUSE_ENV)
+    assert choose(secrets_error=None, auth=None, open_env=None, embedded=True) == (False, acc.OPEN_BECAUSE_EMBEDDED)
+    for value in (None, "0", "yes", ""):
+        with pytest.raises(acc.SignInProblem, match="WARD_PANEL_OPEN=1"):
+            choose(secrets_error=None, auth=None, open_env=value, embedded=False)
+
+
+def test_only_a_verified_email_maps_to_a_role(rules):
+    claims = {"email": "ann.other@hackney.gov.uk"}
+    assert acc.verified_email(claims) is None
+    assert acc.verified_email({**claims, "email_verified": False}) is None
+    assert acc.verified_email({**claims, "email_verified": "false"}) is None
+    assert acc.verified_email({**claims, "email_verified": True}) == "ann.other@hackney.gov.uk"
+    assert acc.verified_email({**claims, "email_verified": "true"}) == "ann.other@hackney.gov.uk"
+    assert acc.access_for(rules, acc.verified_email(claims)) is None
+    assert acc.access_for(rules, acc.verified_email({**claims, "email_verified": True})).role == acc.BOROUGH_VIEWER
+
+
+def test_the_open_banner_says_how_open_mode_was_chosen():
+    assert "WARD_PANEL_OPEN=1 is set" in acc.open_banner(acc.OPEN_BECAUSE_ENV)
+    assert acc.open_banner(None) == acc.OPEN_BANNER
