@@ -21,6 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# The app serves a database other than the embedded one only with sign-in or open mode chosen.
+os.environ.setdefault("WARD_PANEL_OPEN", "1")
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 

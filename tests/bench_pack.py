@@ -17,6 +17,9 @@ from pathlib import Path
 
 from sample_data import load as sample_load
 
+# The app serves a database other than the embedded one only with sign-in or open mode chosen.
+os.environ.setdefault("WARD_PANEL_OPEN", "1")
+
 
 def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,6 +24,9 @@ from pathlib import Path
 
 from sample_data import load as sample_load
 
+# The app serves a database other than the embedded one only with sign-in or open mode chosen.
+os.environ.setdefault("WARD_PANEL_OPEN", "1")
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmark-results"
 BLANK = "import streamlit as st\nst.title('Blank')\nst.sidebar.selectbox('Borough', ['', 'E09000012'], key='borough')\n"
