@@ -184,6 +184,8 @@ class Concern(Base):
     status: Mapped[str] = mapped_column(String(10), server_default="accepted")  # accepted | pending | rejected
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))  # the public form only
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))
+    # The public form only: a keyed hash of the sender's address, for the per-client limit.
+    client_key: Mapped[str | None] = mapped_column(String(64), index=True)
     __table_args__ = (
         CheckConstraint("count >= 1", name="count_positive"),
         CheckConstraint("status IN ('accepted', 'pending', 'rejected')", name="status_known"),
@@ -241,6 +243,9 @@ class ImportBatch(Base):
     rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False))
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))
+    # Borough codes the import wrote or overwrote, comma separated (None: London-wide loads and
+    # batches from before this column): the history a scoped user sees is cut by it.
+    boroughs: Mapped[str | None] = mapped_column(Text)
 
 
 # --- issue #7 ---

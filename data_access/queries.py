@@ -175,9 +175,19 @@ def confidence(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
     return read(stmt, engine)
 
 
-def import_batches(engine: Engine) -> pl.DataFrame:
+LONDON_WIDE_KINDS = ("reference", "sample")  # loads of real reference data and the sample: no borough's own
+
+
+def import_batches(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    """Every load, newest first; for a user scoped to ``boroughs``, only the reference and sample
+    loads and the imports that touched nothing outside their boroughs (file names, row counts and
+    checksums of another borough's imports are that borough's business)."""
     stmt = select(*[c for c in ImportBatch.__table__.columns]).order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
-    return read(stmt, engine)
+    batches = read(stmt, engine)
+    if boroughs is None:
+        return batches
+    within = pl.col("boroughs").str.split(",").list.eval(pl.element().is_in(list(boroughs))).list.all()
+    return batches.filter(pl.col("kind").is_in(LONDON_WIDE_KINDS) | (pl.col("boroughs").is_not_null() & within))
 
 
 def data_bounds(engine: Engine) -> tuple[dt.date | None, dt.date | None]:

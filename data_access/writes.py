@@ -246,6 +246,26 @@ def _change_records(frame: pl.DataFrame) -> pl.DataFrame:
     return grouped.select("natural_key", "previous")
 
 
+def boroughs_touched(conn: Connection, table: str, changes: pl.DataFrame) -> str | None:
+    """The borough codes an import writes or overwrites, comma separated (None when it has no place).
+
+    ``changes`` is ``imports.diff``'s frame: each incoming row's place, and for a row it changes
+    whose place is not in the key (a promise), the place it had before.
+    """
+    spec = TABLES[table]
+    place = "ward_code" if "ward_code" in spec.columns else "borough_code" if "borough_code" in spec.columns else None
+    if place is None or changes.height == 0:
+        return None
+    places = set(changes[place].drop_nulls().to_list())
+    if place + im.OLD in changes.columns:
+        places |= set(changes.filter(pl.col("change") != im.NEW)[place + im.OLD].drop_nulls().to_list())
+    if place == "ward_code":
+        codes = set(conn.execute(select(Ward.borough_code).where(Ward.code.in_(sorted(places)))).scalars())
+    else:
+        codes = places
+    return ",".join(sorted(codes)) or None
+
+
 def import_event(file_name: str, table: str, batch_id: int, new: int, changed: int, unchanged: int) -> str:
     """The audit trail's words for an import."""
     return f"{file_name} into {table} (batch {batch_id}): {new:,} new, {changed:,} changed, {unchanged:,} unchanged"
@@ -271,7 +291,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
                 insert(ImportBatch).values(
                     file_name=file_name[:255], checksum=checksum(data), table_name=spec.db_table, kind=kind,
                     rows_new=counts[im.NEW], rows_changed=counts[im.CHANGED], rows_unchanged=counts[im.UNCHANGED],
-                    imported_at=dt.datetime.now().replace(microsecond=0),
+                    imported_at=dt.datetime.now().replace(microsecond=0), boroughs=boroughs_touched(conn, table, changes),
                 ).returning(ImportBatch.id)
             ).scalar_one()
             new = changes.filter(pl.col("change") == im.NEW)

@@ -7,6 +7,7 @@ promise into a Hackney one. An import, undo or concern review and its audit even
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from sqlalchemy import func, select
 
@@ -141,3 +142,19 @@ def test_a_concern_review_and_its_audit_event_commit_together(engine, monkeypatc
     assert events(engine)[-1] == ("concern review", f"concern {concern} (Brownswood, drugs) accepted")
     assert queries.submitted_concerns(engine).height == 0
 
+
+
+def test_import_history_shows_a_scoped_user_only_their_boroughs_imports(engine):
+    data = (PROMISES + promise_row("P-HACKNEY-2", BROWNSWOOD, "Hackney's next")).encode()
+    writes.import_checked(engine, checked(engine, "hackney.csv", data, "promises"), [data], kind="upload")
+    data = (PROMISES + promise_row("P-CAMDEN-2", BELSIZE, "Camden's next")).encode()
+    writes.import_checked(engine, checked(engine, "camden.csv", data, "promises"), [data], kind="upload")
+    everything = queries.import_batches(engine)
+    uploads = everything.filter(pl.col("kind") == "upload")
+    assert uploads["file_name"].to_list() == ["camden.csv", "hackney.csv", "promises.csv"]
+    assert uploads["boroughs"].to_list() == [CAMDEN, HACKNEY, f"{CAMDEN},{HACKNEY}"]  # the first touched both
+    mine = queries.import_batches(engine, (HACKNEY,))
+    assert mine.filter(pl.col("kind") == "upload")["file_name"].to_list() == ["hackney.csv"]
+    assert set(mine["kind"]) == {"upload", "reference"}  # the reference loads are London's, shown to everyone
+    assert queries.import_batches(engine, (HACKNEY, CAMDEN)).filter(pl.col("kind") == "upload").height == 3
+    assert queries.import_batches(engine, ()).filter(pl.col("kind") == "upload").height == 0
