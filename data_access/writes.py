@@ -459,7 +459,8 @@ def template(table: str) -> bytes:
 # --- issue #11: concerns residents raise on the public ward page -------------------------------
 
 
-def submit_concern(engine: Engine, *, ward_code: str, category: str, text_: str, now: dt.datetime) -> int:
+def submit_concern(engine: Engine, *, ward_code: str, category: str, text_: str, now: dt.datetime,
+                   client_key: str | None = None) -> int:
     """Store a resident's concern as ``pending`` with source ``online``; returns its id.
 
     The caller has checked the text (dashboard.figures.concern_form); it is stored as given, as text.
@@ -470,22 +471,24 @@ def submit_concern(engine: Engine, *, ward_code: str, category: str, text_: str,
         return conn.execute(
             insert(Concern).values(
                 ward_code=ward_code, raised_on=now.date(), source="online", category=category, count=1,
-                note=text_, status="pending", submitted_at=now.replace(microsecond=0),
+                note=text_, status="pending", submitted_at=now.replace(microsecond=0), client_key=client_key,
             ).returning(Concern.id)
         ).scalar_one()
 
 
-def submissions_since(engine: Engine, *, ward_code: str, since: dt.datetime) -> int:
-    """How many concerns the public form stored for a ward since ``since`` (for the rate limit)."""
+def submissions_since(engine: Engine, *, since: dt.datetime, ward_code: str | None = None, client_key: str | None = None) -> int:
+    """How many concerns the public form stored since ``since`` for a ward, or from a client key."""
     from sqlalchemy import func
 
     from data_access.models import Concern
 
+    stmt = select(func.count()).select_from(Concern).where(Concern.submitted_at.is_not(None), Concern.submitted_at >= since)
+    if ward_code is not None:
+        stmt = stmt.where(Concern.ward_code == ward_code)
+    if client_key is not None:
+        stmt = stmt.where(Concern.client_key == client_key)
     with engine.connect() as conn:
-        return conn.execute(
-            select(func.count()).select_from(Concern)
-            .where(Concern.ward_code == ward_code, Concern.submitted_at.is_not(None), Concern.submitted_at >= since)
-        ).scalar_one()
+        return conn.execute(stmt).scalar_one()
 
 
 def review_concern(engine: Engine, concern_id: int, *, accept: bool, now: dt.datetime, boroughs: Sequence[str] | None = None,

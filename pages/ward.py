@@ -112,21 +112,21 @@ if sent:
     saved = False
     if why is None:
         try:
-            times = st.session_state.get("_concern_times", [])
-            why = cf.rate_problem(times, writes.submissions_since(engine, ward_code=ward_code, since=now - cf.WINDOW), now)
+            key = state.form_client_key()
+            why = cf.rate_problem(writes.submissions_since(engine, client_key=key, since=now - cf.WINDOW))
             if why is None:
-                writes.submit_concern(engine, ward_code=ward_code, category=category, text_=cf.clean(text), now=now)
+                busy = cf.ward_busy(writes.submissions_since(engine, ward_code=ward_code, since=now - cf.WINDOW))
+                writes.submit_concern(engine, ward_code=ward_code, category=category, text_=cf.clean(text), now=now, client_key=key)
                 saved = True
         except Exception:  # no traceback reaches a resident
             why = "Sorry, your concern could not be saved just now. Nothing was sent; please try again later."
     if why:
         st.error(why)
     elif saved:
-        st.session_state["_concern_times"] = [*st.session_state.get("_concern_times", []), now]
         st.session_state["_concern_reset"] = True
         st.session_state["_concern_flash"] = (
             f"Thank you. Your concern was sent to the {page.ward_name} ward panel on {uk_date(now.date())}. "
-            "A board member will read it before it counts."
+            "A board member will read it before it counts." + (f" {cf.BUSY_NOTE}" if busy else "")
         )
         st.rerun()
 ui.sources_footer()

@@ -59,7 +59,7 @@ OPEN_BANNER = (
     "including member-level data, and may import. Fine for the sample data; before loading real "
     "data, configure sign-in (`[auth]` in `.streamlit/secrets.toml`) and roles, as the README says."
 )
-OPEN_BECAUSE_ENV = f"it runs open because {OPEN_ENV}=1 is set"
+OPEN_BECAUSE_ENV = f"it runs open because the {OPEN_ENV} setting asks for it"
 OPEN_BECAUSE_EMBEDDED = "it runs open because it uses the embedded sample database and no sign-in is configured"
 
 # What Streamlit's st.login needs in [auth]: these two, and a provider's client settings either

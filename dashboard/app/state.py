@@ -589,6 +589,24 @@ def alignment_view(area, period):
     return _alignment_view(database_url(), area.level, area.name, area.code, period.end, period.span, scope())
 
 
+PROXY_HEADER_ENV = "WARD_PANEL_PROXY_HEADER"  # e.g. X-Forwarded-For, when a load balancer sets it
+FORM_SALT_ENV = "WARD_PANEL_FORM_SALT"
+
+
+def form_client_key() -> str:
+    """This visitor's key for the concern form's per-client limit: a keyed hash of their address
+    (the configured proxy header's first address, else the connection's), stable across restarts."""
+    import hashlib
+
+    from dashboard.figures import concern_form as cf
+
+    connection = st.context.ip_address
+    connection = connection if isinstance(connection, str) else None  # none known (e.g. under AppTest)
+    address = cf.address_from(dict(st.context.headers or {}), connection, os.environ.get(PROXY_HEADER_ENV))
+    salt = os.environ.get(FORM_SALT_ENV) or hashlib.sha256(database_url().encode()).hexdigest()
+    return cf.client_key(address, salt)
+
+
 def pending_concerns() -> pl.DataFrame:
     """Concerns from the public ward pages waiting for a board member (id, submitted_at, ward, category, note),
     in the user's boroughs only (issue #10).

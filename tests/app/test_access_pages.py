@@ -253,7 +253,7 @@ def test_a_shared_database_without_sign_in_serves_nothing_unless_open_mode_is_ch
     monkeypatch.setenv("WARD_PANEL_OPEN", "1")
     at = start()
     assert not at.exception and metrics_of(at)["Met wards"] == "679"
-    assert any("WARD_PANEL_OPEN=1 is set" in w.value for w in at.warning)
+    assert any("WARD_PANEL_OPEN setting asks for it" in w.value for w in at.warning)
 
 
 def test_an_unverified_email_gets_no_role(roles):

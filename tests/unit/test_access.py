@@ -135,5 +135,5 @@ def test_only_a_verified_email_maps_to_a_role(rules):
 
 
 def test_the_open_banner_says_how_open_mode_was_chosen():
-    assert "WARD_PANEL_OPEN=1 is set" in acc.open_banner(acc.OPEN_BECAUSE_ENV)
+    assert "WARD_PANEL_OPEN setting asks for it" in acc.open_banner(acc.OPEN_BECAUSE_ENV)
     assert acc.open_banner(None) == acc.OPEN_BANNER

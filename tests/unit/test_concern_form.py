@@ -45,10 +45,20 @@ def test_clean_keeps_the_words_and_drops_control_characters():
     assert cf.clean("  Speeding\r\nnear the school\x07  ") == "Speeding\nnear the school"
 
 
-def test_rate_limit_per_visitor_and_per_ward():
-    sent = [T, T + dt.timedelta(minutes=15), T + dt.timedelta(minutes=45)]
-    assert cf.rate_problem(sent[:2], 0, T + dt.timedelta(minutes=50)) is None
-    assert cf.rate_problem(sent, 0, T + dt.timedelta(minutes=59)) == cf.TOO_MANY_SESSION
-    assert cf.rate_problem(sent, 0, T + dt.timedelta(minutes=61)) is None  # the first has aged out
-    assert cf.rate_problem([], cf.WARD_LIMIT - 1, T) is None
-    assert cf.rate_problem([], cf.WARD_LIMIT, T) == cf.TOO_MANY_WARD
+def test_rate_limit_per_client_and_a_busy_ward_never_refuses():
+    assert cf.rate_problem(cf.CLIENT_LIMIT - 1) is None
+    assert cf.rate_problem(cf.CLIENT_LIMIT) == cf.TOO_MANY_CLIENT
+    assert not cf.ward_busy(cf.WARD_LIMIT - 1)
+    assert cf.ward_busy(cf.WARD_LIMIT)  # busy: the concern still queues for review
+
+
+def test_the_client_key_hashes_the_address_and_trusts_only_the_configured_proxy_header():
+    key = cf.client_key("203.0.113.9", "salt")
+    assert len(key) == 64 and "203.0.113.9" not in key
+    assert key == cf.client_key(" 203.0.113.9 ", "salt") != cf.client_key("203.0.113.10", "salt")
+    assert key != cf.client_key("203.0.113.9", "another salt")
+    headers = {"X-Forwarded-For": "203.0.113.9, 10.0.0.2"}
+    assert cf.address_from(headers, "10.0.0.2", "X-Forwarded-For") == "203.0.113.9"
+    assert cf.address_from(headers, "10.0.0.2", "x-forwarded-for") == "203.0.113.9"
+    assert cf.address_from(headers, "10.0.0.2", None) == "10.0.0.2"  # not configured: a browser could forge it
+    assert cf.address_from({}, "10.0.0.2", "X-Forwarded-For") == "10.0.0.2"
