@@ -133,7 +133,7 @@ members = READERS["members"]
 meetings = READERS["meetings"]
 promises = READERS["promises"]  # promises(engine, ward_code=...): one ward's, with descriptions and outcomes
 engagement = READERS["engagement"]
-concerns = READERS["concerns"]  # every concern, pending and rejected ones included: figures keep only accepted (issue #11)
+concerns = READERS["concerns"]  # every concern, pending and rejected ones included: figures keep only accepted
 confidence = READERS["confidence"]  # the boroughs in scope plus the London-wide rows (E12000007)
 remedy_plans = READERS["remedy_plans"]
 dwo_assignments = READERS["dwo_assignments"]

@@ -114,7 +114,7 @@ def require_area_codes(codes) -> None:
 
 # The tables the cache reads: the reference ones, and every table of the CSV contract by its
 # registry, which also says which columns stay in the database because no figure uses them
-# (LEFT_OUT; issue #9: the server's memory at --scale 10) and which repeated words are held as
+# (LEFT_OUT: the server's memory at --scale 10) and which repeated words are held as
 # categories (AS_CATEGORIES: 4 bytes a row where text takes 16, about 50 MB less at --scale 10).
 # The figures are the same either way: tests/db/test_cached_columns.py works every page's
 # figures out from both.

@@ -1,4 +1,4 @@
-"""The CSV contract: one file per table users maintain, each described once here (issues #3, #16).
+"""The CSV contract: one file per table users maintain, each described once here (issue #3).
 
 These column names are what boards and MOPAC build spreadsheets on: columns may be added,
 never renamed. A column that is not ``optional`` must be present in an upload; the others may
@@ -30,12 +30,12 @@ DATE, BOOL, COUNT, INT, PCT, TEXT, CODE, CHOICE, WARD, BOROUGH, PROMISE_REF = (
 )
 DATETIME = "datetime"  # only for columns the database keeps and no CSV carries
 
-# What the dashboard's cache does with a column (issue #9: the server's memory at --scale 10).
+# What the dashboard's cache does with a column (the server's memory at --scale 10).
 KEEP = "keep"
 LEAVE_OUT = "leave out"  # left in the database: no figure uses it (free text is the largest part)
 CATEGORY = "category"  # words repeated down the column, held as a polars category (4 bytes a row, not 16)
 
-# How a table's rows are cut to a user's boroughs (issue #10).
+# How a table's rows are cut to a user's boroughs (sign-in).
 BY_WARD = "ward_code"  # the row's ward lies in one of the boroughs
 BY_BOROUGH = "borough_code"  # the row's borough is one of them; London-wide rows (E12000007) are everyone's
 
@@ -166,7 +166,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("closed_on", DATE, optional=True),
                 Column("outcome", TEXT, optional=True, cache=LEAVE_OUT),
                 Column("feedback_published_on", DATE, optional=True),
-                Column("internal", BOOL, optional=True),  # issue #11: a board keeps it off the public page
+                Column("internal", BOOL, optional=True),  # a board keeps it off the public page
             ),
             natural_key=("promise_ref",),
             rules=(

@@ -1,6 +1,6 @@
 """The table registry (dashboard.domain.contract.TABLES) agrees with everything else that names a
 table's columns: the models, the templates, the sample generator, the dashboard's cache and the
-README's CSV contract (issue #16). Pure: no database is opened."""
+README's CSV contract. Pure: no database is opened."""
 
 from __future__ import annotations
 
