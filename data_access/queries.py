@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 
 import polars as pl
 from sqlalchemy import Boolean, Date, DateTime, Engine, Float, Integer, Select, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from dashboard.domain.contract import BY_BOROUGH, TABLES
+from dashboard.domain.vocabulary import LONDON_CODE
 from data_access.models import (
+    Base,
     Borough,
     Concern,
     ConfidenceMeasure,
-    DwoAssignment,
     EngagementActivity,
     ImportBatch,
     Meeting,
-    Panel,
-    PanelMember,
     Promise,
-    RemedyPlan,
     Ward,
-    WardPopulation,
 )
 
 Scope = Sequence[str] | None
@@ -98,51 +97,47 @@ def wards(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
     return read(stmt.order_by(Borough.name, Ward.name), engine)
 
 
-def _columns(model, omit: Sequence[str]) -> list:
-    """The model's columns but its id and those in ``omit``; a name that is not a column is an error."""
-    unknown = set(omit) - {c.key for c in model.__table__.columns}
+def _columns(t, omit: Sequence[str]) -> list:
+    """The table's columns but its id and those in ``omit``; a name that is not a column is an error."""
+    unknown = set(omit) - {c.key for c in t.columns}
     if unknown:
-        raise ValueError(f"{model.__tablename__} has no column {', '.join(sorted(unknown))}")
-    return [c for c in model.__table__.columns if c.key != "id" and c.key not in omit]
+        raise ValueError(f"{t.name} has no column {', '.join(sorted(unknown))}")
+    return [c for c in t.columns if c.key != "id" and c.key not in omit]
 
 
-def ward_population(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
-    return _table(WardPopulation, engine, boroughs, omit=omit)
+def table(name: str, engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = (), ward_code: str | None = None) -> pl.DataFrame:
+    """The rows of a table users maintain (``name`` as in ``dashboard.domain.contract.TABLES``), in scope.
 
-
-def _table(model, engine: Engine, boroughs: Scope, *, omit: Sequence[str] = (), ward_code: str | None = None) -> pl.DataFrame:
-    """A table's rows in scope (of one ward if ``ward_code`` is given), without the columns in
-    ``omit``: the dashboard's cache keeps only the columns its figures use (issue #9: memory)."""
-    stmt = select(*_columns(model, omit))
+    A table scoped by ward keeps the rows of wards in ``boroughs``; one scoped by borough (the
+    survey's confidence measures) keeps those boroughs' rows plus the London-wide ones
+    (E12000007). ``ward_code`` keeps one ward's rows. ``omit`` leaves columns in the database:
+    the dashboard's cache keeps only the columns its figures use (issue #9: memory).
+    """
+    spec = TABLES[name]
+    t = Base.metadata.tables[spec.db_table]
+    stmt = select(*_columns(t, omit))
     if ward_code is not None:
-        stmt = stmt.where(model.ward_code == ward_code)
-    return read(_in_scope(stmt, model.ward_code, boroughs), engine)
+        stmt = stmt.where(t.c.ward_code == ward_code)
+    if spec.scope == BY_BOROUGH:
+        if boroughs is not None:
+            stmt = stmt.where(t.c.borough_code.in_([*boroughs, LONDON_CODE]))
+        return read(stmt, engine)
+    return read(_in_scope(stmt, t.c.ward_code, boroughs), engine)
 
 
-def panels(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
-    return _table(Panel, engine, boroughs, omit=omit)
-
-
-def members(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
-    return _table(PanelMember, engine, boroughs, omit=omit)
-
-
-def meetings(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
-    return _table(Meeting, engine, boroughs, omit=omit)
-
-
-def promises(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = (), ward_code: str | None = None) -> pl.DataFrame:
-    """Promises in the boroughs in scope, or of one ward when ``ward_code`` is given."""
-    return _table(Promise, engine, boroughs, omit=omit, ward_code=ward_code)
-
-
-def engagement(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
-    return _table(EngagementActivity, engine, boroughs, omit=omit)
-
-
-def concerns(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
-    """Every concern, pending and rejected ones included: figures keep only ``accepted`` (issue #11)."""
-    return _table(Concern, engine, boroughs, omit=omit)
+# One reader per table users maintain, each table(name, ...). The named ones are kept for the
+# code and tests that call them; a new table needs none.
+READERS = {name: partial(table, name) for name in TABLES}
+panels = READERS["panels"]
+members = READERS["members"]
+meetings = READERS["meetings"]
+promises = READERS["promises"]  # promises(engine, ward_code=...): one ward's, with descriptions and outcomes
+engagement = READERS["engagement"]
+concerns = READERS["concerns"]  # every concern, pending and rejected ones included: figures keep only accepted
+confidence = READERS["confidence"]  # the boroughs in scope plus the London-wide rows (E12000007)
+remedy_plans = READERS["remedy_plans"]
+dwo_assignments = READERS["dwo_assignments"]
+ward_population = READERS["ward_population"]
 
 
 def submitted_concerns(engine: Engine, *, status: str = "pending", boroughs: Scope = None) -> pl.DataFrame:
@@ -155,23 +150,6 @@ def submitted_concerns(engine: Engine, *, status: str = "pending", boroughs: Sco
     )
     if boroughs is not None:
         stmt = stmt.where(Ward.borough_code.in_(list(boroughs)))
-    return read(stmt, engine)
-
-
-def remedy_plans(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
-    return _table(RemedyPlan, engine, boroughs, omit=omit)
-
-
-def dwo_assignments(engine: Engine, boroughs: Scope = None, *, omit: Sequence[str] = ()) -> pl.DataFrame:
-    return _table(DwoAssignment, engine, boroughs, omit=omit)
-
-
-def confidence(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
-    """Survey measures for the boroughs in scope, plus the London-wide rows (E12000007)."""
-    cols = list(ConfidenceMeasure.__table__.columns)
-    stmt = select(*cols)
-    if boroughs is not None:
-        stmt = stmt.where(ConfidenceMeasure.borough_code.in_([*boroughs, "E12000007"]))
     return read(stmt, engine)
 
 

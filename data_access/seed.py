@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
+from dashboard.domain.contract import TABLES
 from data_access import reference
 from data_access.engine import DatabaseProblem, upgrade
 from data_access.models import (
@@ -30,17 +31,8 @@ from data_access.models import (
 # Makes the sample's activity frames (db table name -> frame) from the wards and their Census counts.
 Generate = Callable[[pl.DataFrame, pl.DataFrame], dict[str, pl.DataFrame]]
 
-# Tables the sample generator fills, in an order that respects foreign keys.
-ACTIVITY_TABLES = (
-    "panel",
-    "panel_member",
-    "meeting",
-    "promise",
-    "engagement_activity",
-    "concern",
-    "remedy_plan",
-    "dwo_assignment",
-)
+# Tables the sample generator fills, in the registry's order (which respects foreign keys).
+ACTIVITY_TABLES = tuple(spec.db_table for spec in TABLES.values() if spec.sample)
 CHUNK = 20_000
 
 

@@ -411,7 +411,7 @@ def check_files(engine: Engine, files: list[tuple[str, bytes]], tables: list[str
     extra = frozenset(r for c in checked if c.ok and c.table == "promises" for r in c.frame["promise_ref"].to_list())
     if extra:
         more = im.References(refs.wards, refs.lookup, refs.promise_refs | extra, refs.borough_codes)
-        checked = [im.check(data, file=name, refs=more, table=t) if c.table == "engagement" else c
+        checked = [im.check(data, file=name, refs=more, table=t) if c.table and im.cites_promises(c.table) else c
                    for (name, data), t, c in zip(files, tables, checked)]
     return checked
 

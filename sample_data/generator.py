@@ -101,6 +101,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "status": pl.Utf8,
         "submitted_at": pl.Datetime("us"),
         "reviewed_at": pl.Datetime("us"),
+        "client_key": pl.Utf8,
     },
     "remedy_plan": {
         "ward_code": pl.Utf8,
@@ -996,4 +997,4 @@ def _concerns(ctx: _Ctx, seed: int) -> None:
                         continue
                     seen.add((day, source + category))
                     note = _CONCERN_NOTES[source] if draw.chance(0.3) else None
-                    out.append((code, day, source, category, n, note, v.CONCERN_ACCEPTED, None, None))
+                    out.append((code, day, source, category, n, note, v.CONCERN_ACCEPTED, None, None, None))

@@ -10,25 +10,13 @@ from pathlib import Path
 
 import polars as pl
 
-from dashboard.domain.contract import TABLES
+from dashboard.domain.contract import BY_WARD, TABLES
 from data_access import engine as eng
 from data_access import queries
 from sample_data import load as sample_load
 
 OUT = Path(__file__).resolve().parent / "templates"
 WARDS = ("E05014053", "E05009317")  # Abbey (Barking and Dagenham), Bethnal Green (Tower Hamlets)
-READERS = {
-    "panels": queries.panels,
-    "members": queries.members,
-    "meetings": queries.meetings,
-    "promises": queries.promises,
-    "engagement": queries.engagement,
-    "concerns": queries.concerns,
-    "confidence": queries.confidence,
-    "remedy_plans": queries.remedy_plans,
-    "dwo_assignments": queries.dwo_assignments,
-    "ward_population": queries.ward_population,
-}
 
 
 def as_text(frame: pl.DataFrame) -> pl.DataFrame:
@@ -45,14 +33,17 @@ def main() -> None:
     sample_load.prepare(engine, sample=True)
     OUT.mkdir(exist_ok=True)
     for name, spec in TABLES.items():
-        frame = READERS[name](engine)
-        if "ward_code" in frame.columns:
+        frame = queries.table(name, engine)
+        if spec.scope == BY_WARD:
             mine = frame.filter(pl.col("ward_code").is_in(WARDS))
             frame = mine if mine.height else frame  # e.g. remedy plans: neither ward needs one
         else:
             frame = frame.filter(pl.col("borough_code").is_in(["E09000002", "E12000007"]))
         sort = [c for c in spec.natural_key if c in frame.columns]
         frame = frame.sort(sort, descending=True).head(4).sort(sort).select(spec.columns)
+        if frame.height == 0 and (OUT / f"{name}.csv").exists():
+            print(f"kept {name}.csv (the sample has no rows of it; its example rows are written by hand)")
+            continue
         as_text(frame).write_csv(OUT / f"{name}.csv")
         print(f"wrote {name}.csv ({frame.height} rows)")
 

@@ -60,22 +60,6 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
-READERS = {
-    "boroughs": queries.boroughs,
-    "wards": queries.wards,
-    "ward_population": queries.ward_population,
-    "panels": queries.panels,
-    "members": queries.members,
-    "meetings": queries.meetings,
-    "promises": queries.promises,
-    "engagement": queries.engagement,
-    "concerns": queries.concerns,
-    "remedy_plans": queries.remedy_plans,
-    "dwo_assignments": queries.dwo_assignments,
-    "confidence": queries.confidence,
-}
-
-
 # --- issue #10: who is looking, and the boroughs they may see ---
 ACCESS_KEY = "_access"  # set by streamlit_app.py on every run; no widget has this key
 
@@ -128,29 +112,17 @@ def require_area_codes(codes) -> None:
     access_checks.require_area(list(codes), scope())
 
 
-# Columns the cached tables leave in the database because no figure uses them (issue #9: the
-# server's memory at --scale 10). Free text is the largest part: a ward's promises are read with
-# their descriptions and outcomes when one ward is shown (ward_promises).
-LEFT_OUT = {
-    "members": ("member_ref",),
-    "promises": ("description", "outcome"),
-    "engagement": ("promise_ref",),
-    "concerns": ("source", "note", "submitted_at", "reviewed_at"),
-    "ward_population": ("source",),
-}
+# The tables the cache reads: the reference ones, and every table of the CSV contract by its
+# registry, which also says which columns stay in the database because no figure uses them
+# (LEFT_OUT: the server's memory at --scale 10) and which repeated words are held as
+# categories (AS_CATEGORIES: 4 bytes a row where text takes 16, about 50 MB less at --scale 10).
+# The figures are the same either way: tests/db/test_cached_columns.py works every page's
+# figures out from both.
+from dashboard.domain.contract import TABLES as _TABLES  # noqa: E402
 
-
-# Words repeated down a whole column (a category, a status, a sector) are held as categories:
-# 4 bytes a row where text takes 16, about 50 MB less at --scale 10 (issue #9). The figures are
-# the same either way: tests/db/test_cached_columns.py works every page's figures out from both.
-AS_CATEGORIES = {
-    "members": ("sector", "ethnic_group", "age_band", "sex"),
-    "meetings": ("format",),
-    "promises": ("category", "origin", "status"),
-    "engagement": ("kind",),
-    "concerns": ("category", "status"),
-    "ward_population": ("dimension", "category"),
-}
+READERS = {"boroughs": queries.boroughs, "wards": queries.wards, **queries.READERS}
+LEFT_OUT = {name: spec.left_out for name, spec in _TABLES.items() if spec.left_out}
+AS_CATEGORIES = {name: spec.categories for name, spec in _TABLES.items() if spec.categories}
 
 
 @_cached_result(ttl=600, show_spinner=False)

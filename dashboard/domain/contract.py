@@ -1,98 +1,279 @@
-"""The CSV contract: one file per table users maintain (issue #3).
+"""The CSV contract: one file per table users maintain, each described once here (issue #3).
 
 These column names are what boards and MOPAC build spreadsheets on: columns may be added,
-never renamed. ``required`` columns must be present in an upload; the others may be left out.
+never renamed. A column that is not ``optional`` must be present in an upload; the others may
+be left out.
+
+Everything else that names a table's columns is worked out from this registry: the import
+checks (``dashboard.domain.imports``: kinds, allowed values, cross-field rules), the readers
+(``data_access.queries.table``), the sample's write order (``data_access.seed``), what the
+dashboard's cache leaves in the database or holds as categories (``dashboard.app.state``) and
+the templates (``sample_data.make_templates``). tests/unit/test_tables_registry.py checks the
+registry against the models, the templates and the README.
+
+Adding a table: a block below, its model in ``data_access/models.py``, a migration, its
+template in ``sample_data/templates/`` and its row in the README's CSV contract.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard.domain import vocabulary as v
+
+# --- Column kinds: how each column is parsed from text and checked (dashboard.domain.imports) ---
+
+DATE, BOOL, COUNT, INT, PCT, TEXT, CODE, CHOICE, WARD, BOROUGH, PROMISE_REF = (
+    "date", "bool", "count", "int", "pct", "text", "code", "choice", "ward", "borough", "promise_ref"
+)
+DATETIME = "datetime"  # only for columns the database keeps and no CSV carries
+
+# What the dashboard's cache does with a column (the server's memory at --scale 10).
+KEEP = "keep"
+LEAVE_OUT = "leave out"  # left in the database: no figure uses it (free text is the largest part)
+CATEGORY = "category"  # words repeated down the column, held as a polars category (4 bytes a row, not 16)
+
+# How a table's rows are cut to a user's boroughs (sign-in).
+BY_WARD = "ward_code"  # the row's ward lies in one of the boroughs
+BY_BOROUGH = "borough_code"  # the row's borough is one of them; London-wide rows (E12000007) are everyone's
 
 
-class CsvTable(NamedTuple):
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    allowed: tuple[str, ...] = ()  # a choice column's values, from dashboard.domain.vocabulary
+    optional: bool = False  # may be missing from a file and empty in a row
+    cache: str = KEEP
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field rule: the condition every row meets, else ``reason`` against ``columns``."""
+
+    name: str
+    columns: tuple[str, ...]
+    condition: pl.Expr
+    reason: str
+
+
+@dataclass(frozen=True)
+class CsvTable:
     name: str  # the file's name, e.g. "meetings" for meetings.csv
     db_table: str
-    columns: tuple[str, ...]
+    fields: tuple[Column, ...]  # in the file's (and the template's) order
     natural_key: tuple[str, ...]  # what makes a row "the same row" for an upsert
-    optional: tuple[str, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    db_only: tuple[Column, ...] = ()  # columns the database adds that no file carries
+    scope: str = BY_WARD
+    sample: bool = False  # the sample generator fills it, in the order of this registry (foreign keys first)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.fields)
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.fields if c.optional)
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        """Columns the dashboard's cache leaves in the database."""
+        return tuple(c.name for c in (*self.fields, *self.db_only) if c.cache == LEAVE_OUT)
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """Columns the dashboard's cache holds as polars categories."""
+        return tuple(c.name for c in (*self.fields, *self.db_only) if c.cache == CATEGORY)
 
 
-TABLES = {
+def _not_before(later: str, earlier: str, *, optional: bool = True) -> pl.Expr:
+    """``later`` is on or after ``earlier`` (or empty, when it is optional)."""
+    after = pl.col(later) >= pl.col(earlier)
+    return pl.col(later).is_null() | after if optional else after
+
+
+# One block per table. The order is the import order (promises before the engagement that cites
+# them) and the sample's write order.
+TABLES: dict[str, CsvTable] = {
     t.name: t
     for t in (
         CsvTable(
-            "panels",
-            "panel",
-            ("ward_code", "established_on", "closed_on", "chair_type", "meetings_open_to_public",
-             "terms_of_reference_agreed", "last_membership_review_on", "public_contact"),
-            ("ward_code", "established_on"),
-            ("closed_on", "last_membership_review_on", "public_contact"),
+            "panels", "panel",
+            (
+                Column("ward_code", WARD),
+                Column("established_on", DATE),
+                Column("closed_on", DATE, optional=True),
+                Column("chair_type", CHOICE, v.CHAIR_TYPES),
+                Column("meetings_open_to_public", BOOL),
+                Column("terms_of_reference_agreed", BOOL),
+                Column("last_membership_review_on", DATE, optional=True),
+                Column("public_contact", TEXT, optional=True),
+            ),
+            natural_key=("ward_code", "established_on"),
+            rules=(Rule("closed_after_established", ("closed_on",), _not_before("closed_on", "established_on"),
+                        "closed_on is before established_on"),),
+            sample=True,
         ),
         CsvTable(
-            "members",
-            "panel_member",
-            ("member_ref", "ward_code", "sector", "is_chair", "ethnic_group", "age_band", "sex", "joined_on", "left_on"),
-            ("ward_code", "member_ref"),
-            ("left_on",),
+            "members", "panel_member",
+            (
+                Column("member_ref", CODE, cache=LEAVE_OUT),
+                Column("ward_code", WARD),
+                Column("sector", CHOICE, v.SECTORS, cache=CATEGORY),
+                Column("is_chair", BOOL),
+                Column("ethnic_group", CHOICE, v.ETHNIC_VALUES, cache=CATEGORY),
+                Column("age_band", CHOICE, v.AGE_VALUES, cache=CATEGORY),
+                Column("sex", CHOICE, v.SEX_VALUES, cache=CATEGORY),
+                Column("joined_on", DATE),
+                Column("left_on", DATE, optional=True),
+            ),
+            natural_key=("ward_code", "member_ref"),
+            rules=(Rule("left_after_joined", ("left_on",), _not_before("left_on", "joined_on"), "left_on is before joined_on"),),
+            sample=True,
         ),
         CsvTable(
-            "meetings",
-            "meeting",
-            ("ward_code", "held_on", "attendees", "public_attendees", "dwo_present", "promises_reviewed",
-             "minutes_published", "format", "open_to_public"),
-            ("ward_code", "held_on"),
-            ("open_to_public",),
+            "meetings", "meeting",
+            (
+                Column("ward_code", WARD),
+                Column("held_on", DATE),
+                Column("attendees", COUNT),
+                Column("public_attendees", COUNT),
+                Column("dwo_present", BOOL),
+                Column("promises_reviewed", BOOL),
+                Column("minutes_published", BOOL),
+                Column("format", CHOICE, v.MEETING_FORMATS, cache=CATEGORY),
+                Column("open_to_public", BOOL, optional=True),
+            ),
+            natural_key=("ward_code", "held_on"),
+            rules=(Rule("public_within_attendees", ("public_attendees",), pl.col("public_attendees") <= pl.col("attendees"),
+                        "public_attendees is more than attendees (the public are counted within attendees)"),),
+            sample=True,
         ),
         CsvTable(
-            "promises",
-            "promise",
-            ("promise_ref", "ward_code", "set_on", "category", "origin", "description", "status", "closed_on",
-             "outcome", "feedback_published_on", "internal"),
-            ("promise_ref",),
-            ("closed_on", "outcome", "feedback_published_on", "internal"),
+            "promises", "promise",
+            (
+                Column("promise_ref", CODE),
+                Column("ward_code", WARD),
+                Column("set_on", DATE),
+                Column("category", CHOICE, v.CATEGORIES, cache=CATEGORY),
+                Column("origin", CHOICE, v.PROMISE_ORIGINS, cache=CATEGORY),
+                # A ward's promises are read with their text when one ward is shown (state.ward_promises).
+                Column("description", TEXT, cache=LEAVE_OUT),
+                Column("status", CHOICE, v.PROMISE_STATUSES, cache=CATEGORY),
+                Column("closed_on", DATE, optional=True),
+                Column("outcome", TEXT, optional=True, cache=LEAVE_OUT),
+                Column("feedback_published_on", DATE, optional=True),
+                Column("internal", BOOL, optional=True),  # a board keeps it off the public page
+            ),
+            natural_key=("promise_ref",),
+            rules=(
+                Rule("closed_after_set", ("closed_on",), _not_before("closed_on", "set_on"), "closed_on is before set_on"),
+                Rule("closed_has_date", ("closed_on",), (pl.col("status") == v.PROMISE_OPEN) | pl.col("closed_on").is_not_null(),
+                     "a promise with this status needs a closed_on date"),
+                Rule("open_has_no_date", ("closed_on",), (pl.col("status") != v.PROMISE_OPEN) | pl.col("closed_on").is_null(),
+                     "an open promise cannot have a closed_on date (set the status too)"),
+                Rule("feedback_after_set", ("feedback_published_on",), _not_before("feedback_published_on", "set_on"),
+                     "feedback_published_on is before set_on"),
+            ),
+            sample=True,
         ),
         CsvTable(
-            "engagement",
-            "engagement_activity",
-            ("ward_code", "held_on", "kind", "people_reached", "young_people_reached", "promise_ref"),
-            ("ward_code", "held_on", "kind"),
-            ("promise_ref",),
+            "engagement", "engagement_activity",
+            (
+                Column("ward_code", WARD),
+                Column("held_on", DATE),
+                Column("kind", CHOICE, v.ENGAGEMENT_KINDS, cache=CATEGORY),
+                Column("people_reached", COUNT),
+                Column("young_people_reached", COUNT),
+                Column("promise_ref", PROMISE_REF, optional=True, cache=LEAVE_OUT),
+            ),
+            natural_key=("ward_code", "held_on", "kind"),
+            rules=(Rule("young_within_people", ("young_people_reached",), pl.col("young_people_reached") <= pl.col("people_reached"),
+                        "young_people_reached is more than people_reached (young people are counted within it)"),),
+            sample=True,
         ),
         # issue #11: what the community said. Rows imported here count at once (status accepted);
         # concerns residents send from the public ward page wait for a board member.
         CsvTable(
-            "concerns",
-            "concern",
-            ("ward_code", "raised_on", "source", "category", "count", "note"),
-            ("ward_code", "raised_on", "source", "category"),
-            ("note",),
+            "concerns", "concern",
+            (
+                Column("ward_code", WARD),
+                Column("raised_on", DATE),
+                Column("source", CHOICE, v.CONCERN_SOURCES, cache=LEAVE_OUT),
+                Column("category", CHOICE, v.CATEGORIES, cache=CATEGORY),  # one vocabulary with promises
+                Column("count", COUNT),
+                Column("note", TEXT, optional=True, cache=LEAVE_OUT),
+            ),
+            natural_key=("ward_code", "raised_on", "source", "category"),
+            rules=(
+                Rule("count_at_least_one", ("count",), pl.col("count") >= 1,
+                     "count must be at least 1 (how many people or responses raised the concern)"),
+                Rule("note_not_too_long", ("note",), pl.col("note").is_null() | (pl.col("note").str.len_chars() <= 2000),
+                     "note is longer than 2,000 characters"),
+            ),
+            db_only=(
+                Column("status", CHOICE, v.CONCERN_STATUSES, cache=CATEGORY),  # accepted unless sent from the public page
+                Column("submitted_at", DATETIME, optional=True, cache=LEAVE_OUT),  # the public form only
+                Column("reviewed_at", DATETIME, optional=True, cache=LEAVE_OUT),
+                Column("client_key", CODE, optional=True, cache=LEAVE_OUT),  # the public form's per-client limit
+            ),
+            sample=True,
         ),
         CsvTable(
-            "confidence",
-            "confidence_measure",
-            ("borough_code", "quarter_end", "measure", "value_pct", "base_n"),
-            ("borough_code", "quarter_end", "measure"),
-            ("base_n",),
+            "confidence", "confidence_measure",
+            (
+                Column("borough_code", BOROUGH),
+                Column("quarter_end", DATE),
+                Column("measure", CHOICE, v.PAS_MEASURES),
+                Column("value_pct", PCT),
+                Column("base_n", COUNT, optional=True),
+            ),
+            natural_key=("borough_code", "quarter_end", "measure"),
+            scope=BY_BOROUGH,  # the sample loads MOPAC's real figures instead (data_access.seed)
         ),
         CsvTable(
-            "remedy_plans",
-            "remedy_plan",
-            ("ward_code", "problem", "action", "owner", "agreed_on", "due_on", "completed_on"),
-            ("ward_code", "problem", "agreed_on"),
-            ("completed_on",),
+            "remedy_plans", "remedy_plan",
+            (
+                Column("ward_code", WARD),
+                Column("problem", CHOICE, v.REMEDY_PROBLEMS),
+                Column("action", TEXT),
+                Column("owner", TEXT),
+                Column("agreed_on", DATE),
+                Column("due_on", DATE),
+                Column("completed_on", DATE, optional=True),
+            ),
+            natural_key=("ward_code", "problem", "agreed_on"),
+            rules=(
+                Rule("due_after_agreed", ("due_on",), _not_before("due_on", "agreed_on", optional=False), "due_on is before agreed_on"),
+                Rule("completed_after_agreed", ("completed_on",), _not_before("completed_on", "agreed_on"), "completed_on is before agreed_on"),
+            ),
+            sample=True,
         ),
         CsvTable(
-            "dwo_assignments",
-            "dwo_assignment",
-            ("ward_code", "officer_ref", "started_on", "ended_on"),
-            ("ward_code", "officer_ref", "started_on"),
-            ("ended_on",),
+            "dwo_assignments", "dwo_assignment",
+            (
+                Column("ward_code", WARD),
+                Column("officer_ref", CODE),
+                Column("started_on", DATE),
+                Column("ended_on", DATE, optional=True),
+            ),
+            natural_key=("ward_code", "officer_ref", "started_on"),
+            rules=(Rule("ended_after_started", ("ended_on",), _not_before("ended_on", "started_on"), "ended_on is before started_on"),),
+            sample=True,
         ),
         CsvTable(
-            "ward_population",
-            "ward_population",
-            ("ward_code", "dimension", "category", "count", "source"),
-            ("ward_code", "dimension", "category"),
+            "ward_population", "ward_population",  # the Census counts come with the reference data
+            (
+                Column("ward_code", WARD),
+                Column("dimension", CODE, cache=CATEGORY),
+                Column("category", TEXT, cache=CATEGORY),
+                Column("count", COUNT),
+                Column("source", TEXT, cache=LEAVE_OUT),
+            ),
+            natural_key=("ward_code", "dimension", "category"),
         ),
     )
 }

@@ -30,7 +30,7 @@ import dataframely as dy
 import polars as pl
 
 from dashboard.domain import vocabulary as v
-from dashboard.domain.contract import TABLES, CsvTable
+from dashboard.domain.contract import BOOL, BOROUGH, CHOICE, COUNT, DATE, INT, PCT, PROMISE_REF, TABLES, TEXT, WARD, CsvTable
 
 DEFAULT_MAX_MB = 20
 MAX_MB_ENV = "WARD_PANEL_MAX_UPLOAD_MB"
@@ -99,98 +99,22 @@ class Checked:
         return [p for p in self.problems if p.severity == ERROR]
 
 
-# --- Column kinds: how each column is parsed from text and checked ----------------------------
+# --- Column kinds, allowed values and cross-field rules: worked out from the registry --------
 
-DATE, BOOL, COUNT, INT, PCT, TEXT, CODE, CHOICE, WARD, BOROUGH, PROMISE_REF = (
-    "date", "bool", "count", "int", "pct", "text", "code", "choice", "ward", "borough", "promise_ref"
-)
-
+KINDS: dict[str, dict[str, str]] = {name: {c.name: c.kind for c in spec.fields} for name, spec in TABLES.items()}
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("panels", "chair_type"): v.CHAIR_TYPES,
-    ("members", "sector"): v.SECTORS,
-    ("members", "ethnic_group"): v.ETHNIC_VALUES,
-    ("members", "age_band"): v.AGE_VALUES,
-    ("members", "sex"): v.SEX_VALUES,
-    ("meetings", "format"): v.MEETING_FORMATS,
-    ("promises", "category"): v.CATEGORIES,
-    ("promises", "origin"): v.PROMISE_ORIGINS,
-    ("promises", "status"): v.PROMISE_STATUSES,
-    ("engagement", "kind"): v.ENGAGEMENT_KINDS,
-    ("concerns", "source"): v.CONCERN_SOURCES,
-    ("concerns", "category"): v.CATEGORIES,  # one vocabulary with promises (issue #11)
-    ("confidence", "measure"): v.PAS_MEASURES,
-    ("remedy_plans", "problem"): v.REMEDY_PROBLEMS,
+    (name, c.name): c.allowed for name, spec in TABLES.items() for c in spec.fields if c.kind == CHOICE
 }
-
-KINDS: dict[str, dict[str, str]] = {
-    "panels": {"ward_code": WARD, "established_on": DATE, "closed_on": DATE, "chair_type": CHOICE,
-               "meetings_open_to_public": BOOL, "terms_of_reference_agreed": BOOL,
-               "last_membership_review_on": DATE, "public_contact": TEXT},
-    "members": {"member_ref": CODE, "ward_code": WARD, "sector": CHOICE, "is_chair": BOOL, "ethnic_group": CHOICE,
-                "age_band": CHOICE, "sex": CHOICE, "joined_on": DATE, "left_on": DATE},
-    "meetings": {"ward_code": WARD, "held_on": DATE, "attendees": COUNT, "public_attendees": COUNT,
-                 "dwo_present": BOOL, "promises_reviewed": BOOL, "minutes_published": BOOL, "format": CHOICE,
-                 "open_to_public": BOOL},
-    "promises": {"promise_ref": CODE, "ward_code": WARD, "set_on": DATE, "category": CHOICE, "origin": CHOICE,
-                 "description": TEXT, "status": CHOICE, "closed_on": DATE, "outcome": TEXT,
-                 "feedback_published_on": DATE, "internal": BOOL},
-    "engagement": {"ward_code": WARD, "held_on": DATE, "kind": CHOICE, "people_reached": COUNT,
-                   "young_people_reached": COUNT, "promise_ref": PROMISE_REF},
-    "concerns": {"ward_code": WARD, "raised_on": DATE, "source": CHOICE, "category": CHOICE, "count": COUNT,
-                 "note": TEXT},
-    "confidence": {"borough_code": BOROUGH, "quarter_end": DATE, "measure": CHOICE, "value_pct": PCT,
-                   "base_n": COUNT},
-    "remedy_plans": {"ward_code": WARD, "problem": CHOICE, "action": TEXT, "owner": TEXT, "agreed_on": DATE,
-                     "due_on": DATE, "completed_on": DATE},
-    "dwo_assignments": {"ward_code": WARD, "officer_ref": CODE, "started_on": DATE, "ended_on": DATE},
-    "ward_population": {"ward_code": WARD, "dimension": CODE, "category": TEXT, "count": COUNT, "source": TEXT},
-}
-
 # Cross-field rules: name -> (columns it is reported against, the condition every row meets, reason).
 RULES: dict[str, dict[str, tuple[tuple[str, ...], pl.Expr, str]]] = {
-    "panels": {
-        "closed_after_established": (("closed_on",), pl.col("closed_on").is_null() | (pl.col("closed_on") >= pl.col("established_on")),
-                                     "closed_on is before established_on"),
-    },
-    "members": {
-        "left_after_joined": (("left_on",), pl.col("left_on").is_null() | (pl.col("left_on") >= pl.col("joined_on")),
-                              "left_on is before joined_on"),
-    },
-    "meetings": {
-        "public_within_attendees": (("public_attendees",), pl.col("public_attendees") <= pl.col("attendees"),
-                                    "public_attendees is more than attendees (the public are counted within attendees)"),
-    },
-    "promises": {
-        "closed_after_set": (("closed_on",), pl.col("closed_on").is_null() | (pl.col("closed_on") >= pl.col("set_on")),
-                             "closed_on is before set_on"),
-        "closed_has_date": (("closed_on",), (pl.col("status") == v.PROMISE_OPEN) | pl.col("closed_on").is_not_null(),
-                            "a promise with this status needs a closed_on date"),
-        "open_has_no_date": (("closed_on",), (pl.col("status") != v.PROMISE_OPEN) | pl.col("closed_on").is_null(),
-                             "an open promise cannot have a closed_on date (set the status too)"),
-        "feedback_after_set": (("feedback_published_on",),
-                               pl.col("feedback_published_on").is_null() | (pl.col("feedback_published_on") >= pl.col("set_on")),
-                               "feedback_published_on is before set_on"),
-    },
-    "engagement": {
-        "young_within_people": (("young_people_reached",), pl.col("young_people_reached") <= pl.col("people_reached"),
-                                "young_people_reached is more than people_reached (young people are counted within it)"),
-    },
-    "concerns": {
-        "count_at_least_one": (("count",), pl.col("count") >= 1,
-                               "count must be at least 1 (how many people or responses raised the concern)"),
-        "note_not_too_long": (("note",), pl.col("note").is_null() | (pl.col("note").str.len_chars() <= 2000),
-                              "note is longer than 2,000 characters"),
-    },
-    "remedy_plans": {
-        "due_after_agreed": (("due_on",), pl.col("due_on") >= pl.col("agreed_on"), "due_on is before agreed_on"),
-        "completed_after_agreed": (("completed_on",), pl.col("completed_on").is_null() | (pl.col("completed_on") >= pl.col("agreed_on")),
-                                   "completed_on is before agreed_on"),
-    },
-    "dwo_assignments": {
-        "ended_after_started": (("ended_on",), pl.col("ended_on").is_null() | (pl.col("ended_on") >= pl.col("started_on")),
-                                "ended_on is before started_on"),
-    },
+    name: {r.name: (r.columns, r.condition, r.reason) for r in spec.rules} for name, spec in TABLES.items() if spec.rules
 }
+
+
+def cites_promises(table: str) -> list[str]:
+    """The table's columns that name a promise (kind promise_ref): engagement's promise_ref."""
+    return [c for c, kind in KINDS[table].items() if kind == PROMISE_REF]
+
 
 ROW = "spreadsheet_row"  # spreadsheet row number, carried through every step (dataframely ignores _names)
 
@@ -549,12 +473,12 @@ def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, ra
                 if rule.endswith("check__known") and KINDS[table][column] == WARD and val:
                     why = _ward_hint(val, refs)
                 problems.append(Problem(file, r, column, val, why))
-    # Engagement may point at a promise: it must exist in the database or in this upload.
-    if table == "engagement":
+    # A promise reference (engagement's promise_ref) must name a promise in the database or in this upload.
+    for ref in cites_promises(table):
         refs_known = list(refs.promise_refs)
-        unknown = valid.filter(pl.col("promise_ref").is_not_null() & ~pl.col("promise_ref").is_in(refs_known))
-        for r, val in unknown.select(ROW, "promise_ref").head(MAX_REPORTED).iter_rows():
-            problems.append(Problem(file, r, "promise_ref", val,
+        unknown = valid.filter(pl.col(ref).is_not_null() & ~pl.col(ref).is_in(refs_known))
+        for r, val in unknown.select(ROW, ref).head(MAX_REPORTED).iter_rows():
+            problems.append(Problem(file, r, ref, val,
                                     "names no promise in the database or in the promises file of this upload"))
         valid = valid.filter(~pl.col(ROW).is_in(unknown[ROW].to_list()))
     return valid, problems
