@@ -6,23 +6,16 @@ import streamlit as st
 from dashboard.app import state, ui, ward_view
 from dashboard.domain import areas
 from dashboard.domain.formatting import uk_date
-from dashboard.figures import coverage, functioning, maps
+from dashboard.figures import coverage, maps
 
 ui.run_through_app()
-
-st.title("Borough map")
-st.caption("Every 2022 ward with its borough outline. Hover over a ward for its status and reasons; click it to see its panel in detail.")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+sel = ui.page(
+    "Borough map",
+    "Every 2022 ward with its borough outline. Hover over a ward for its status and reasons; click it to see its panel in detail.",
+    filters=True, rules=True,
+)
+area, period = sel.area, sel.period
 as_of = period.end
-try:
-    state.rules()
-except functioning.RulesProblem as problem:
-    st.error(str(problem))
-    st.stop()
 metric_name = st.selectbox("Colour the wards by", list(maps.METRICS), key="map_metric", bind="query-params")
 metric = maps.METRICS[metric_name]
 

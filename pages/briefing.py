@@ -7,18 +7,14 @@ from dashboard.app import state, ui
 from dashboard.figures import maps
 
 ui.run_through_app()
-
-st.title("Briefing pack")
-st.caption(
+sel = ui.page(
+    "Briefing pack",
     "For a Safer Neighbourhood Board meeting: pick a borough and a period, read the pack here, "
     "then download it as a PDF (A4, readable in black and white) or as an Excel workbook with the "
-    "tables behind every section."
+    "tables behind every section.",
+    filters=True, rules=True,
 )
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+area, period = sel.area, sel.period
 wards = state.table("wards")
 boroughs = dict(wards.select("borough_code", "borough_name").unique().sort("borough_name").iter_rows())
 if area.level == "borough":

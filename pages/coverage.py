@@ -10,20 +10,13 @@ from dashboard.domain.formatting import pct, uk_date
 from dashboard.figures import coverage, coverage_charts, functioning
 
 ui.run_through_app()
-
-st.title("Panel coverage")
-st.caption("MOPAC expects every ward to have a functioning ward panel. Where one is missing or not working, boards ask the Met what it plans to do.")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+sel = ui.page(
+    "Panel coverage",
+    "MOPAC expects every ward to have a functioning ward panel. Where one is missing or not working, boards ask the Met what it plans to do.",
+    filters=True, rules=True,
+)
+area, period = sel.area, sel.period
 as_of = period.end
-try:
-    rules = state.rules()
-except functioning.RulesProblem as problem:
-    st.error(str(problem))
-    st.stop()
 wards = state.table("wards")
 # The "Count by" choice is drawn beside its table, further down; its value is read first.
 level = st.session_state.get("coverage_level", "Borough") if area.level in ("london", "bcu") else "Borough"
@@ -60,7 +53,7 @@ with st.expander("How a panel's status is decided"):
         "*At risk* makes it **At risk**, and meeting every rule makes it **Functioning**. Only the current panel's own "
         "meetings count. The rules live in `dashboard/figures/functioning.toml`, shown below."
     )
-    ui.show_table(functioning.describe(rules), key="rubric_table")
+    ui.show_table(functioning.describe(state.rules()), key="rubric_table")
     st.code(state.rubric_text(), language="toml")
 
 st.subheader("One ward in detail")

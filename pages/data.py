@@ -13,11 +13,10 @@ from data_access import access_checks, audit, writes
 from data_access.access_checks import OutOfScope
 
 ui.run_through_app()
-
-st.title("Data")
-st.caption(
+ui.page(
+    "Data",
     "Load your panel records from spreadsheets saved as CSV. Every file is checked first: nothing is "
-    "written until all its rows pass, and the last import of each table can be undone."
+    "written until all its rows pass, and the last import of each table can be undone.",
 )
 engine = state.engine()
 user = state.access()  # issue #10: only data stewards (their boroughs) and administrators import

@@ -9,22 +9,18 @@ from dashboard.figures import diversity as dv
 from dashboard.figures import diversity_view as view
 
 ui.run_through_app()
-
-st.title("Membership and diversity")
-st.caption(
+sel = ui.page(
+    "Membership and diversity",
     "How far each ward panel's members are from the people of the ward they speak for, by ethnic "
-    "group and age, and which sectors sit on the panel."
+    "group and age, and which sectors sit on the panel.",
+    filters=True,
 )
 st.warning(
     "**Restricted: member-level data.** This screen shows exact counts, including small ones, for the "
     "boroughs your role covers. Do not copy small counts out of the app. Downloads show counts of 1 to 4 as "
     "\"fewer than 5\", withhold any figure that would reveal them, and are recorded in the audit log."
 )
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+area, period = sel.area, sel.period
 day = period.end
 wards = state.table("wards")
 d = state.diversity(day)

@@ -11,14 +11,12 @@ from dashboard.figures import meetings as mt
 from dashboard.figures.compare import as_pct, comparison
 
 ui.run_through_app()
-
-st.title("Meetings")
-st.caption("How often ward panels meet, who attends, whether the Dedicated Ward Officer (DWO) is there, and officer continuity.")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+sel = ui.page(
+    "Meetings",
+    "How often ward panels meet, who attends, whether the Dedicated Ward Officer (DWO) is there, and officer continuity.",
+    filters=True,
+)
+area, period = sel.area, sel.period
 if not ev.has_met_wards(state.table("wards"), area):
     st.info(ev.NO_MET_WARDS.format(name=area.name))
     ui.sources_footer()

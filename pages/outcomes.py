@@ -11,17 +11,13 @@ from dashboard.figures import outcomes as oc
 from dashboard.figures.compare import comparison
 
 ui.run_through_app()
-
-st.title("Engagement outcomes")
-st.caption(
+sel = ui.page(
+    "Engagement outcomes",
     "Outputs (activities, people reached) beside outcomes (promises achieved, residents told, and what residents "
-    "think of local policing in the Public Attitude Survey)."
+    "think of local policing in the Public Attitude Survey).",
+    filters=True,
 )
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+area, period = sel.area, sel.period
 if not ev.has_met_wards(state.table("wards"), area):
     st.info(ev.NO_MET_WARDS.format(name=area.name))
     ui.sources_footer()

@@ -8,17 +8,13 @@ from dashboard.domain.formatting import NO_CHANGE, uk_date
 from dashboard.figures import overview
 
 ui.run_through_app()
-
-st.title("Ward Panel Monitor")
-st.caption(
+sel = ui.page(
+    "Ward Panel Monitor",
     "Safer Neighbourhood ward panels across London: whether every ward has one, whether it meets, "
-    "what it promised and what came of it."
+    "what it promised and what came of it.",
+    filters=True,
 )
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+area, period = sel.area, sel.period
 wards = state.table("wards")
 now = state.overview_figures(area, period)
 before = state.overview_figures(area, period.previous())

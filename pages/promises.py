@@ -11,14 +11,12 @@ from dashboard.figures import promises as pr
 from dashboard.figures.compare import comparison
 
 ui.run_through_app()
-
-st.title("Promises")
-st.caption("What ward panels promised, what came of it, who chose the promise, and whether residents were told (\u201cyou said, we did\u201d).")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+sel = ui.page(
+    "Promises",
+    "What ward panels promised, what came of it, who chose the promise, and whether residents were told (\u201cyou said, we did\u201d).",
+    filters=True,
+)
+area, period = sel.area, sel.period
 if not ev.has_met_wards(state.table("wards"), area):
     st.info(ev.NO_MET_WARDS.format(name=area.name))
     ui.sources_footer()

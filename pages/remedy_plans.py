@@ -6,23 +6,16 @@ import streamlit as st
 from dashboard.app import state, ui
 from dashboard.domain import areas
 from dashboard.domain.formatting import uk_date
-from dashboard.figures import coverage, functioning
+from dashboard.figures import coverage
 
 ui.run_through_app()
-
-st.title("Remedy plans")
-st.caption("For every ward with no panel, or a panel that is not functioning: the action agreed, who owns it and when it is due.")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+sel = ui.page(
+    "Remedy plans",
+    "For every ward with no panel, or a panel that is not functioning: the action agreed, who owns it and when it is due.",
+    filters=True, rules=True,
+)
+area, period = sel.area, sel.period
 as_of = period.end
-try:
-    state.rules()
-except functioning.RulesProblem as problem:
-    st.error(str(problem))
-    st.stop()
 wards = state.table("wards")
 in_area = areas.wards_in(wards, area)["ward_code"].implode()
 status = state.ward_status(as_of).filter(pl.col("ward_code").is_in(in_area))

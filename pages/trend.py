@@ -10,19 +10,12 @@ from dashboard.domain.formatting import uk_date
 from dashboard.figures import coverage, coverage_charts, functioning
 
 ui.run_through_app()
-
-st.title("Coverage trend")
-st.caption("Is it getting better? The share of Met wards with a panel, and with a functioning panel, at the end of each quarter.")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
-try:
-    state.rules()
-except functioning.RulesProblem as problem:
-    st.error(str(problem))
-    st.stop()
+sel = ui.page(
+    "Coverage trend",
+    "Is it getting better? The share of Met wards with a panel, and with a functioning panel, at the end of each quarter.",
+    filters=True, rules=True,
+)
+area, period = sel.area, sel.period
 first, _ = state.data_bounds()
 # The rubric looks back 12 months, so the trend starts once a full year of data is held: before
 # that every panel would look as if it had hardly met.

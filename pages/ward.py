@@ -17,11 +17,10 @@ from dashboard.figures import public_ward as pw
 from data_access import writes
 
 ui.run_through_app()
-
-st.title("Your ward panel")
-st.caption(
+ui.page(
+    "Your ward panel",
     "Each London ward has a ward panel: local people who agree the ward's policing promises with its "
-    "Dedicated Ward Officers and tell residents what came of them. Find your ward to see them."
+    "Dedicated Ward Officers and tell residents what came of them. Find your ward to see them.",
 )
 
 wards = state.public_table("wards")
