@@ -15,12 +15,10 @@ sel = ui.page(
     "MOPAC expects every ward to have a functioning ward panel. Where one is missing or not working, boards ask the Met what it plans to do.",
     filters=True, rules=True,
 )
-area, period = sel.area, sel.period
-as_of = period.end
-wards = state.table("wards")
+area, as_of = sel.area, sel.as_of
 # The "Count by" choice is drawn beside its table, further down; its value is read first.
 level = st.session_state.get("coverage_level", "Borough") if area.level in ("london", "bcu") else "Borough"
-counts, table, attention = state.coverage_view(as_of, area.level, area.code, level)
+counts, table, attention = state.view(coverage.coverage_view, sel, count_by=level)
 
 st.subheader(coverage.coverage_finding(area.name, counts))
 st.caption(f"Panel status on {uk_date(as_of)}, the last day of the chosen period. "
@@ -60,10 +58,10 @@ st.subheader("One ward in detail")
 if area.level == "ward":
     ward_code = area.code
 else:
-    in_area = areas.wards_in(wards, area)
+    in_area = areas.wards_in(state.table("wards"), area)
     names = dict(in_area.select("ward_code", pl.format("{} ({})", "ward_name", "borough_name")).iter_rows())
     ward_code = st.selectbox("Ward", ["", *names], format_func=lambda c: names.get(c, "Choose a ward…"), key="coverage_ward")
     st.caption("Or choose a borough and then a ward in the sidebar.")
 if ward_code:
-    ward_view.show(ward_code, as_of, key="coverage_detail")
+    ward_view.show(sel, ward_code, key="coverage_detail")
 ui.sources_footer()

@@ -20,11 +20,10 @@ st.warning(
     "boroughs your role covers. Do not copy small counts out of the app. Downloads show counts of 1 to 4 as "
     "\"fewer than 5\", withhold any figure that would reveal them, and are recorded in the audit log."
 )
-area, period = sel.area, sel.period
-day = period.end
+area, period, day = sel.area, sel.period, sel.as_of
 wards = state.table("wards")
-d = state.diversity(day)
-av = state.diversity_area(day, area)  # this area's tables, cached per area and day
+d = state.diversity(sel)
+av = state.view(view.area_view, sel)  # this area's tables, cached per area and day
 comparison, panels = av.comparison, av.panels
 slug = f"{area.code or 'london'}_{day}"
 

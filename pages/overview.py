@@ -15,13 +15,10 @@ sel = ui.page(
     filters=True,
 )
 area, period = sel.area, sel.period
-wards = state.table("wards")
-now = state.overview_figures(area, period)
-before = state.overview_figures(area, period.previous())
-london = now if area.is_london else state.overview_figures(areas.LONDON, period)
+now, before, london = state.overview_figures(sel)
 
 st.header(f"{area.name}: {period.label}")
-all_wards = areas.wards_in(wards, area).height
+all_wards = areas.wards_in(state.table("wards"), area).height
 if all_wards != now.wards:
     st.caption(
         f"{all_wards:,} wards, of which {now.wards:,} are policed by the Met. The City of London's wards "

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.app import state, ui
 from dashboard.domain import periods
 from dashboard.domain import vocabulary as v
+from dashboard.figures import alignment
 from dashboard.figures import engagement_charts as charts
 from dashboard.figures import engagement_views as ev
 from dashboard.figures import promises as pr
@@ -28,7 +29,7 @@ review_days = st.number_input(
     help="Default one quarter (91 days) from the day the promise was set.",
 )
 first = periods.shift_quarters(period.end, -7)  # categories over the two years to the period's end
-view = state.promises_view(area, period, first=first, review_days=int(review_days))
+view = state.view(ev.promises_view, sel, first=first, review_days=int(review_days))
 
 st.subheader(f"{area.name}: {period.label}")
 st.markdown(f"**{view.summary_title}**")
@@ -70,7 +71,7 @@ ui.table_with_download(view.recurrence, file_name=f"recurring_promises_{period.e
 
 # issue #11: do the promises follow what the community said?
 st.subheader("Do the promises follow the concerns?")
-aligned = state.alignment_view(area, period)
+aligned = state.view(alignment.alignment_view, sel)
 st.markdown(f"**{aligned.finding}**")
 st.caption(
     "Concerns are those accepted by the board from the period and the six months before it, weighted by how many people "

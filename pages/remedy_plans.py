@@ -14,11 +14,10 @@ sel = ui.page(
     "For every ward with no panel, or a panel that is not functioning: the action agreed, who owns it and when it is due.",
     filters=True, rules=True,
 )
-area, period = sel.area, sel.period
-as_of = period.end
+area, as_of = sel.area, sel.as_of
 wards = state.table("wards")
 in_area = areas.wards_in(wards, area)["ward_code"].implode()
-status = state.ward_status(as_of).filter(pl.col("ward_code").is_in(in_area))
+status = state.ward_status(sel).filter(pl.col("ward_code").is_in(in_area))
 plans = coverage.remedy_table(status, wards, state.table("remedy_plans"), as_of=as_of)
 n = plans.height
 by_state = dict(plans["plan_state"].value_counts().iter_rows())
