@@ -477,12 +477,3 @@ def briefing_files(sel: Selection) -> tuple[bytes, bytes]:
 def audit_events() -> pl.DataFrame:
     """issue #10: the audit trail, read fresh every time: it is short and must be current."""
     return audit.events(engine())
-
-
-def pending_concerns() -> pl.DataFrame:
-    """Concerns from the public ward pages waiting for a board member (id, submitted_at, ward, category, note),
-    in the user's boroughs only (issue #10).
-
-    Not cached: a resident may send one at any moment, and the Data page is no hot path.
-    """
-    return queries.submitted_concerns(engine(), boroughs=scope())
