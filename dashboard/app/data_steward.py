@@ -1,9 +1,9 @@
-"""The steps behind the Data page (issue #7): read uploaded CSV files, check them, preview what an
+"""The steps behind the Data page: read uploaded CSV files, check them, preview what an
 import would change, import, undo the last import, and review the concerns residents send from
-the public ward pages (issue #11); and the one write a resident makes, sending such a concern.
+the public ward pages; and the one write a resident makes, sending such a concern.
 
 Every write goes through ``data_access.writes``, which checks the user's boroughs again whatever
-the page showed (issue #10). Each change is recorded in the audit trail, then the caches are
+the page showed. Each change is recorded in the audit trail, then the caches are
 cleared and the page reruns with a message saying what changed.
 """
 
@@ -207,7 +207,7 @@ def undo_last(user: Access) -> None:
         _changed(f"Undid the import into {table}: {deleted:,} rows removed, {restored:,} rows restored.")
 
 
-# --- issue #11: a resident's concern, from the public ward page ---
+# --- A resident's concern, from the public ward page ---
 _TIMES, _RESET, _THANKS = "_concern_times", "_concern_reset", "_concern_flash"
 
 

@@ -233,7 +233,7 @@ def is_sample() -> bool:
     return batches.filter((pl.col("kind") == "sample") & pl.col("undone_at").is_null()).height > 0
 
 
-# --- The functioning rubric and every ward's status (issue #4). Keys are plain values (a date,
+# --- The functioning rubric and every ward's status. Keys are plain values (a date,
 # the rubric's text) so a change to the rubric file is a new key, not a stale answer.
 
 
@@ -371,7 +371,7 @@ def _overview(src: Source, sel: Selection):
     return overview.figures_for(src.table("wards"), {n: src.table(n) for n in overview.OVERVIEW_TABLES}, sel.area, sel.period)
 
 
-# The Meetings, Promises and Engagement outcomes pages (issue #6) compare an area with London, so
+# The Meetings, Promises and Engagement outcomes pages compare an area with London, so
 # they read London-wide: they hold no member data, and view() refuses an area outside the user's
 # boroughs, so a scoped user gets rows of their own area and London aggregates, nothing else.
 _ISSUE6 = ("wards", "meetings", "promises", "engagement", "confidence", "dwo_assignments")
@@ -425,14 +425,14 @@ def _pack(src: Source, sel: Selection, *, produced_on: dt.date):
 
 def overview_figures(sel: Selection):
     """(this period's, the previous period's, London's) Overview figures: aggregates, never rows.
-    London's are what every user's area is set beside, whatever their boroughs (issue #10)."""
+    London's are what every user's area is set beside, whatever their boroughs."""
     now = view(overview.figures_for, sel)
     london = now if sel.area.is_london else _cached(overview.figures_for, database_url(), sel.at(areas.LONDON), "", {})
     return now, view(overview.figures_for, sel.previous()), london
 
 
 def diversity(sel: Selection):
-    """London-wide (within the user's boroughs) membership-vs-Census figures on the selection's day (issue #5)."""
+    """London-wide (within the user's boroughs) membership-vs-Census figures on the selection's day."""
     _require(sel)
     return _diversity(database_url(), sel.as_of, sel.scope)
 
@@ -455,7 +455,7 @@ def coverage_trend(sel: Selection) -> tuple[dt.date, pl.DataFrame | None]:
 
 
 def briefing_pack(sel: Selection) -> briefing.Pack:
-    """The briefing pack (issue #8) for the selection's area, a borough, made once a day."""
+    """The briefing pack for the selection's area, a borough, made once a day."""
     return view(briefing.build_pack, sel, produced_on=dt.date.today())
 
 
@@ -475,5 +475,5 @@ def briefing_files(sel: Selection) -> tuple[bytes, bytes]:
 
 
 def audit_events() -> pl.DataFrame:
-    """issue #10: the audit trail, read fresh every time: it is short and must be current."""
+    """The audit trail, read fresh every time: it is short and must be current."""
     return audit.events(engine())
