@@ -18,6 +18,7 @@ import streamlit as st  # noqa: E402
 from dashboard.app import access, state  # noqa: E402
 from dashboard.app.navigation import PAGES  # noqa: E402
 from dashboard.app.ui import ENTRY_RAN  # noqa: E402
+from dashboard.figures.functioning import RulesProblem  # noqa: E402
 from data_access.access_checks import OutOfScope  # noqa: E402
 from data_access.engine import DatabaseProblem, is_embedded  # noqa: E402
 
@@ -79,7 +80,9 @@ if state.is_sample():
         "Public Attitude Survey figures are real."
     )
 
+# Every problem a user or an administrator can act on is shown as a plain message, never a
+# traceback, whichever page meets it: a broken rubric or role mapping, the database, the scope.
 try:
     page.run()
-except OutOfScope as exc:
-    st.error(str(exc))
+except (RulesProblem, access.RolesProblem, DatabaseProblem, OutOfScope) as problem:
+    st.error(str(problem))

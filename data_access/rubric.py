@@ -11,5 +11,6 @@ from pathlib import Path
 RUBRIC_PATH = Path(__file__).resolve().parent.parent / "dashboard" / "figures" / "functioning.toml"
 
 
-def rubric_text(path: Path = RUBRIC_PATH) -> str:
-    return path.read_text(encoding="utf-8")
+def rubric_text(path: Path | None = None) -> str:
+    """The rubric's text, from ``path`` or RUBRIC_PATH (looked up on each call, so a test may point it elsewhere)."""
+    return (path or RUBRIC_PATH).read_text(encoding="utf-8")

@@ -6,8 +6,7 @@ from dashboard.app import ui
 from dashboard.figures import definitions
 
 ui.run_through_app()
-
-st.title("About the figures")
+ui.page("About the figures")
 st.markdown(
     "Every figure in the Ward Panel Monitor is defined here in plain words. Figures count only "
     "wards policed by the Metropolitan Police: the City of London's 25 wards are policed by "

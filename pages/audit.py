@@ -5,16 +5,11 @@ import streamlit as st
 from dashboard.app import state, ui
 
 ui.run_through_app()
-
-st.title("Audit log")
+ui.page("Audit log", "Who imported, undid or downloaded member-level data, when, what and how many rows; newest first.")
 user = state.access()
 if user is None or not user.is_admin:
     st.error("Only administrators may read the audit log.")
     st.stop()
-
-st.caption(
-    "Who imported, undid or downloaded member-level data, when, what and how many rows; newest first."
-)
 events = state.audit_events()
 if events.is_empty():
     st.info("Nothing has been recorded yet.")

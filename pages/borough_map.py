@@ -6,33 +6,22 @@ import streamlit as st
 from dashboard.app import state, ui, ward_view
 from dashboard.domain import areas
 from dashboard.domain.formatting import uk_date
-from dashboard.figures import coverage, functioning, maps
+from dashboard.figures import coverage, maps
 
 ui.run_through_app()
-
-st.title("Borough map")
-st.caption("Every 2022 ward with its borough outline. Hover over a ward for its status and reasons; click it to see its panel in detail.")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
-as_of = period.end
-try:
-    state.rules()
-except functioning.RulesProblem as problem:
-    st.error(str(problem))
-    st.stop()
+sel = ui.page(
+    "Borough map",
+    "Every 2022 ward with its borough outline. Hover over a ward for its status and reasons; click it to see its panel in detail.",
+    filters=True, rules=True,
+)
+area, as_of = sel.area, sel.as_of
 metric_name = st.selectbox("Colour the wards by", list(maps.METRICS), key="map_metric", bind="query-params")
 metric = maps.METRICS[metric_name]
 
 wards = state.table("wards")
 # A chosen ward is shown within its borough, outlined.
-shown = area
-if area.level == "ward":
-    borough = wards.filter(pl.col("ward_code") == area.code)["borough_code"].item()
-    shown = areas.resolve(wards, bcu=None, borough=borough, ward=None)
-spec, values, title = state.map_spec(metric_name, shown.level, shown.code, as_of, highlight=area.code if area.level == "ward" else None)
+shown = areas.borough_of(wards, area)
+spec, values, title = state.view(maps.map_view, sel.at(shown), metric=metric_name, highlight=area.code if area.level == "ward" else None)
 st.subheader(title)
 st.caption(f"{metric.explain} As of {uk_date(as_of)}.")
 
@@ -63,7 +52,7 @@ with st.expander("The map as a table"):
     ui.table_with_download(coverage.with_icons(table), file_name=f"map_{shown.code or 'london'}_{as_of}.csv", key="map_values")
 
 if ward_code:
-    ward_view.show(ward_code, as_of, key="map_detail")
+    ward_view.show(sel, ward_code, key="map_detail")
 else:
     st.caption("Click a ward on the map, or choose one in the sidebar, to see its panel in detail.")
 ui.sources_footer()

@@ -4,37 +4,32 @@ import polars as pl
 import streamlit as st
 
 from dashboard.app import state, ui
+from dashboard.domain import areas
 from dashboard.figures import maps
 
 ui.run_through_app()
-
-st.title("Briefing pack")
-st.caption(
+sel = ui.page(
+    "Briefing pack",
     "For a Safer Neighbourhood Board meeting: pick a borough and a period, read the pack here, "
     "then download it as a PDF (A4, readable in black and white) or as an Excel workbook with the "
-    "tables behind every section."
+    "tables behind every section.",
+    filters=True, rules=True,
 )
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
 wards = state.table("wards")
-boroughs = dict(wards.select("borough_code", "borough_name").unique().sort("borough_name").iter_rows())
-if area.level == "borough":
-    borough_code = area.code
-elif area.level == "ward":
-    borough_code = wards.filter(pl.col("ward_code") == area.code)["borough_code"][0]
-else:
+borough = areas.borough_of(wards, sel.area)  # a ward's pack is its borough's
+if borough.level != "borough":
+    boroughs = dict(wards.select("borough_code", "borough_name").unique().sort("borough_name").iter_rows())
     borough_code = st.selectbox(
         "Borough for the pack", list(boroughs), format_func=boroughs.get, index=None, placeholder="Choose a borough", key="pack_borough"
     )
     if borough_code is None:
         st.info("A briefing pack is for one borough: choose one here or in the sidebar.")
         st.stop()
+    borough = areas.resolve(wards, bcu=None, borough=borough_code, ward=None)
+for_borough = sel.at(borough)
 
-pack = state.briefing_pack(borough_code, period)
-pdf, xlsx = state.briefing_files(borough_code, period)
+pack = state.briefing_pack(for_borough)
+pdf, xlsx = state.briefing_files(for_borough)
 
 st.header(pack.title)
 if pack.is_sample:
@@ -63,7 +58,7 @@ for i, section in enumerate(pack.sections, start=1):
     if section.ward_map is not None:
         counts = pl.DataFrame({"status": list(section.ward_map.status.values())}).group_by("status").len().sort("status")
         ui.show_table(counts.rename({"len": "wards"}), key=f"pack_map_{i}")
-        spec, _, _ = state.map_spec("Panel status", "borough", borough_code, period.end)
+        spec, _, _ = state.view(maps.map_view, for_borough, metric="Panel status", highlight=None)
         st.pydeck_chart(maps.PreparedDeck(spec, maps.tooltip("Panel status")), key=f"pack_deck_{i}", height=maps.MAP_HEIGHT)
         st.caption("Each ward is lettered by status: F functioning, AR at risk, NF not functioning, NP no panel. "
                    "The PDF draws the same map in print.")

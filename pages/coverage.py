@@ -10,24 +10,15 @@ from dashboard.domain.formatting import pct, uk_date
 from dashboard.figures import coverage, coverage_charts, functioning
 
 ui.run_through_app()
-
-st.title("Panel coverage")
-st.caption("MOPAC expects every ward to have a functioning ward panel. Where one is missing or not working, boards ask the Met what it plans to do.")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
-as_of = period.end
-try:
-    rules = state.rules()
-except functioning.RulesProblem as problem:
-    st.error(str(problem))
-    st.stop()
-wards = state.table("wards")
+sel = ui.page(
+    "Panel coverage",
+    "MOPAC expects every ward to have a functioning ward panel. Where one is missing or not working, boards ask the Met what it plans to do.",
+    filters=True, rules=True,
+)
+area, as_of = sel.area, sel.as_of
 # The "Count by" choice is drawn beside its table, further down; its value is read first.
 level = st.session_state.get("coverage_level", "Borough") if area.level in ("london", "bcu") else "Borough"
-counts, table, attention = state.coverage_view(as_of, area.level, area.code, level)
+counts, table, attention = state.view(coverage.coverage_view, sel, count_by=level)
 
 st.subheader(coverage.coverage_finding(area.name, counts))
 st.caption(f"Panel status on {uk_date(as_of)}, the last day of the chosen period. "
@@ -60,17 +51,17 @@ with st.expander("How a panel's status is decided"):
         "*At risk* makes it **At risk**, and meeting every rule makes it **Functioning**. Only the current panel's own "
         "meetings count. The rules live in `dashboard/figures/functioning.toml`, shown below."
     )
-    ui.show_table(functioning.describe(rules), key="rubric_table")
+    ui.show_table(functioning.describe(state.rules()), key="rubric_table")
     st.code(state.rubric_text(), language="toml")
 
 st.subheader("One ward in detail")
 if area.level == "ward":
     ward_code = area.code
 else:
-    in_area = areas.wards_in(wards, area)
+    in_area = areas.wards_in(state.table("wards"), area)
     names = dict(in_area.select("ward_code", pl.format("{} ({})", "ward_name", "borough_name")).iter_rows())
     ward_code = st.selectbox("Ward", ["", *names], format_func=lambda c: names.get(c, "Choose a ward…"), key="coverage_ward")
     st.caption("Or choose a borough and then a ward in the sidebar.")
 if ward_code:
-    ward_view.show(ward_code, as_of, key="coverage_detail")
+    ward_view.show(sel, ward_code, key="coverage_detail")
 ui.sources_footer()

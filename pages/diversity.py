@@ -9,26 +9,21 @@ from dashboard.figures import diversity as dv
 from dashboard.figures import diversity_view as view
 
 ui.run_through_app()
-
-st.title("Membership and diversity")
-st.caption(
+sel = ui.page(
+    "Membership and diversity",
     "How far each ward panel's members are from the people of the ward they speak for, by ethnic "
-    "group and age, and which sectors sit on the panel."
+    "group and age, and which sectors sit on the panel.",
+    filters=True,
 )
 st.warning(
     "**Restricted: member-level data.** This screen shows exact counts, including small ones, for the "
     "boroughs your role covers. Do not copy small counts out of the app. Downloads show counts of 1 to 4 as "
     "\"fewer than 5\", withhold any figure that would reveal them, and are recorded in the audit log."
 )
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
-day = period.end
+area, period, day = sel.area, sel.period, sel.as_of
 wards = state.table("wards")
-d = state.diversity(day)
-av = state.diversity_area(day, area)  # this area's tables, cached per area and day
+d = state.diversity(sel)
+av = state.view(view.area_view, sel)  # this area's tables, cached per area and day
 comparison, panels = av.comparison, av.panels
 slug = f"{area.code or 'london'}_{day}"
 
@@ -39,7 +34,7 @@ st.caption(
     "residents of the ward (Census 2021, as published); age with residents aged 16 and over."
 )
 
-if not areas.met_wards(areas.wards_in(wards, area)).height:
+if not areas.met_wards_in(wards, area).height:
     st.info(
         "This ward is in the City of London, policed by City of London Police, and is outside the Met's "
         "ward panel scheme, so there is no panel membership to compare."

@@ -11,14 +11,12 @@ from dashboard.figures import meetings as mt
 from dashboard.figures.compare import as_pct, comparison
 
 ui.run_through_app()
-
-st.title("Meetings")
-st.caption("How often ward panels meet, who attends, whether the Dedicated Ward Officer (DWO) is there, and officer continuity.")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+sel = ui.page(
+    "Meetings",
+    "How often ward panels meet, who attends, whether the Dedicated Ward Officer (DWO) is there, and officer continuity.",
+    filters=True,
+)
+area, period = sel.area, sel.period
 if not ev.has_met_wards(state.table("wards"), area):
     st.info(ev.NO_MET_WARDS.format(name=area.name))
     ui.sources_footer()
@@ -37,7 +35,7 @@ lo, hi = c1.select_slider(
 )
 minimum = c2.number_input("Minimum meetings a quarter", min_value=1, max_value=6, value=mt.DEFAULT_MINIMUM, key="mt_minimum")
 first, last = periods.parse_quarter_name(lo), periods.parse_quarter_name(hi)
-view = state.meetings_view(area, period, first=first, last=last, minimum=int(minimum))
+view = state.view(ev.meetings_view, sel, first=first, last=last, minimum=int(minimum))
 
 st.subheader(f"{area.name}: {period.label}")
 st.plotly_chart(charts.heatmap(view.heat, view.heat_title, per_ward=view.heat_by == "borough"), key="mt_heat")

@@ -11,17 +11,13 @@ from dashboard.figures import outcomes as oc
 from dashboard.figures.compare import comparison
 
 ui.run_through_app()
-
-st.title("Engagement outcomes")
-st.caption(
+sel = ui.page(
+    "Engagement outcomes",
     "Outputs (activities, people reached) beside outcomes (promises achieved, residents told, and what residents "
-    "think of local policing in the Public Attitude Survey)."
+    "think of local policing in the Public Attitude Survey).",
+    filters=True,
 )
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+area, period = sel.area, sel.period
 if not ev.has_met_wards(state.table("wards"), area):
     st.info(ev.NO_MET_WARDS.format(name=area.name))
     ui.sources_footer()
@@ -31,7 +27,7 @@ c1, c2 = st.columns(2)
 measure = c1.selectbox("Survey measure", v.PAS_MEASURES, format_func=v.PAS_MEASURE_LABELS.get, key="oc_measure")
 outcome = c2.selectbox("Outcome for the comparison", list(ev.OUTCOME_CHOICES), format_func=ev.OUTCOME_CHOICES.get, key="oc_outcome")
 first = periods.shift_quarters(period.end, -7)
-view = state.outcomes_view(area, period, measure=measure, outcome=outcome, first=first)
+view = state.view(ev.outcomes_view, sel, measure=measure, outcome=outcome, first=first)
 
 st.subheader(f"{area.name}: {period.label}")
 st.markdown(f"**{view.outputs_title}**")

@@ -8,24 +8,17 @@ from dashboard.domain.formatting import NO_CHANGE, uk_date
 from dashboard.figures import overview
 
 ui.run_through_app()
-
-st.title("Ward Panel Monitor")
-st.caption(
+sel = ui.page(
+    "Ward Panel Monitor",
     "Safer Neighbourhood ward panels across London: whether every ward has one, whether it meets, "
-    "what it promised and what came of it."
+    "what it promised and what came of it.",
+    filters=True,
 )
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
-wards = state.table("wards")
-now = state.overview_figures(area, period)
-before = state.overview_figures(area, period.previous())
-london = now if area.is_london else state.overview_figures(areas.LONDON, period)
+area, period = sel.area, sel.period
+now, before, london = state.overview_figures(sel)
 
 st.header(f"{area.name}: {period.label}")
-all_wards = areas.wards_in(wards, area).height
+all_wards = areas.wards_in(state.table("wards"), area).height
 if all_wards != now.wards:
     st.caption(
         f"{all_wards:,} wards, of which {now.wards:,} are policed by the Met. The City of London's wards "

@@ -5,20 +5,19 @@ import streamlit as st
 from dashboard.app import state, ui
 from dashboard.domain import periods
 from dashboard.domain import vocabulary as v
+from dashboard.figures import alignment
 from dashboard.figures import engagement_charts as charts
 from dashboard.figures import engagement_views as ev
 from dashboard.figures import promises as pr
 from dashboard.figures.compare import comparison
 
 ui.run_through_app()
-
-st.title("Promises")
-st.caption("What ward panels promised, what came of it, who chose the promise, and whether residents were told (\u201cyou said, we did\u201d).")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
+sel = ui.page(
+    "Promises",
+    "What ward panels promised, what came of it, who chose the promise, and whether residents were told (\u201cyou said, we did\u201d).",
+    filters=True,
+)
+area, period = sel.area, sel.period
 if not ev.has_met_wards(state.table("wards"), area):
     st.info(ev.NO_MET_WARDS.format(name=area.name))
     ui.sources_footer()
@@ -30,7 +29,7 @@ review_days = st.number_input(
     help="Default one quarter (91 days) from the day the promise was set.",
 )
 first = periods.shift_quarters(period.end, -7)  # categories over the two years to the period's end
-view = state.promises_view(area, period, first=first, review_days=int(review_days))
+view = state.view(ev.promises_view, sel, first=first, review_days=int(review_days))
 
 st.subheader(f"{area.name}: {period.label}")
 st.markdown(f"**{view.summary_title}**")
@@ -72,7 +71,7 @@ ui.table_with_download(view.recurrence, file_name=f"recurring_promises_{period.e
 
 # issue #11: do the promises follow what the community said?
 st.subheader("Do the promises follow the concerns?")
-aligned = state.alignment_view(area, period)
+aligned = state.view(alignment.alignment_view, sel)
 st.markdown(f"**{aligned.finding}**")
 st.caption(
     "Concerns are those accepted by the board from the period and the six months before it, weighted by how many people "

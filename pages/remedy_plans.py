@@ -6,32 +6,24 @@ import streamlit as st
 from dashboard.app import state, ui
 from dashboard.domain import areas
 from dashboard.domain.formatting import uk_date
-from dashboard.figures import coverage, functioning
+from dashboard.figures import coverage
 
 ui.run_through_app()
-
-st.title("Remedy plans")
-st.caption("For every ward with no panel, or a panel that is not functioning: the action agreed, who owns it and when it is due.")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
-as_of = period.end
-try:
-    state.rules()
-except functioning.RulesProblem as problem:
-    st.error(str(problem))
-    st.stop()
+sel = ui.page(
+    "Remedy plans",
+    "For every ward with no panel, or a panel that is not functioning: the action agreed, who owns it and when it is due.",
+    filters=True, rules=True,
+)
+area, as_of = sel.area, sel.as_of
 wards = state.table("wards")
 in_area = areas.wards_in(wards, area)["ward_code"].implode()
-status = state.ward_status(as_of).filter(pl.col("ward_code").is_in(in_area))
+status = state.ward_status(sel).filter(pl.col("ward_code").is_in(in_area))
 plans = coverage.remedy_table(status, wards, state.table("remedy_plans"), as_of=as_of)
 n = plans.height
 by_state = dict(plans["plan_state"].value_counts().iter_rows())
 no_plan, past_due, on_time = (by_state.get(k, 0) for k in (coverage.NO_PLAN, coverage.PAST_DUE, coverage.NOT_YET_DUE))
 
-if areas.met_wards(areas.wards_in(wards, area)).is_empty():
+if areas.met_wards_in(wards, area).is_empty():
     st.subheader(f"{area.name}: no Met wards (policed by City of London Police, outside the Met's ward panel scheme)")
 elif n == 0:
     st.subheader(f"{area.name}: every ward has a panel that is functioning or at risk; no plan is needed")

@@ -1,39 +1,24 @@
 """Coverage trend: wards with a panel and with a functioning panel, quarter by quarter (issue #4)."""
 
-import datetime as dt
-
 import streamlit as st
 
 from dashboard.app import state, ui
-from dashboard.domain import areas, periods
+from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
-from dashboard.figures import coverage, coverage_charts, functioning
+from dashboard.figures import coverage, coverage_charts
 
 ui.run_through_app()
-
-st.title("Coverage trend")
-st.caption("Is it getting better? The share of Met wards with a panel, and with a functioning panel, at the end of each quarter.")
-
-chosen = ui.filters()
-if chosen is None:
-    st.stop()
-area, period = chosen
-try:
-    state.rules()
-except functioning.RulesProblem as problem:
-    st.error(str(problem))
-    st.stop()
-first, _ = state.data_bounds()
-# The rubric looks back 12 months, so the trend starts once a full year of data is held: before
-# that every panel would look as if it had hardly met.
-start = periods.months_before(first, -12) - dt.timedelta(days=1)
-quarter_ends = tuple(q for q in reversed(periods.quarter_ends(first, period.end)) if q >= start)
-if not quarter_ends:
+sel = ui.page(
+    "Coverage trend",
+    "Is it getting better? The share of Met wards with a panel, and with a functioning panel, at the end of each quarter.",
+    filters=True, rules=True,
+)
+area = sel.area
+# The rubric looks back 12 months, so the trend starts once a full year of data is held.
+start, trend = state.coverage_trend(sel)
+if trend is None:
     st.info(f"The trend starts once a full year of data is held, at the end of the quarter holding {uk_date(start)}. Choose a later quarter.")
     st.stop()
-history = state.status_history(quarter_ends)
-ward_codes = areas.wards_in(state.table("wards"), area)["ward_code"].to_list()
-trend = coverage.trend_counts(history, ward_codes)
 
 if trend.is_empty() or trend["wards"].max() == 0:
     st.info("There are no Met wards in this area to show.")

@@ -9,19 +9,17 @@ import datetime as dt
 
 import streamlit as st
 
+from dashboard.app import data_steward as steward
 from dashboard.app import state, ui
 from dashboard.domain import vocabulary as v
-from dashboard.domain.formatting import uk_date
 from dashboard.figures import concern_form as cf
 from dashboard.figures import public_ward as pw
-from data_access import writes
 
 ui.run_through_app()
-
-st.title("Your ward panel")
-st.caption(
+ui.page(
+    "Your ward panel",
     "Each London ward has a ward panel: local people who agree the ward's policing promises with its "
-    "Dedicated Ward Officers and tell residents what came of them. Find your ward to see them."
+    "Dedicated Ward Officers and tell residents what came of them. Find your ward to see them.",
 )
 
 wards = state.public_table("wards")
@@ -91,12 +89,7 @@ st.caption(
     "concern before it counts towards the panel's priorities. This is not a way to report a crime: call 999 in an "
     "emergency, or 101."
 )
-if st.session_state.pop("_concern_reset", False):
-    # Set, not deleted: the browser keeps a deleted widget's old value on screen.
-    st.session_state["concern_category"] = None
-    st.session_state["concern_text"] = ""
-if flash := st.session_state.pop("_concern_flash", None):
-    st.success(flash)
+steward.before_concern_form()  # empties the form after a concern was sent, and thanks the resident
 with st.form("concern_form"):
     category = st.selectbox("What is it about?", v.CATEGORIES, index=None, placeholder="Choose a category",
                             format_func=lambda c: c[0].upper() + c[1:], key="concern_category")
@@ -106,27 +99,5 @@ with st.form("concern_form"):
                         placeholder="For example: cars speeding on the road by the primary school at home time")
     sent = st.form_submit_button("Send to the ward panel", type="primary")
 if sent:
-    now = dt.datetime.now()
-    engine = state.engine()
-    why = cf.problem(category, text)
-    saved = False
-    if why is None:
-        try:
-            key = state.form_client_key()
-            why = cf.rate_problem(writes.submissions_since(engine, client_key=key, since=now - cf.WINDOW))
-            if why is None:
-                busy = cf.ward_busy(writes.submissions_since(engine, ward_code=ward_code, since=now - cf.WINDOW))
-                writes.submit_concern(engine, ward_code=ward_code, category=category, text_=cf.clean(text), now=now, client_key=key)
-                saved = True
-        except Exception:  # no traceback reaches a resident
-            why = "Sorry, your concern could not be saved just now. Nothing was sent; please try again later."
-    if why:
-        st.error(why)
-    elif saved:
-        st.session_state["_concern_reset"] = True
-        st.session_state["_concern_flash"] = (
-            f"Thank you. Your concern was sent to the {page.ward_name} ward panel on {uk_date(now.date())}. "
-            "A board member will read it before it counts." + (f" {cf.BUSY_NOTE}" if busy else "")
-        )
-        st.rerun()
+    steward.send_concern(ward_code, page.ward_name, category, text)
 ui.sources_footer()

@@ -3,19 +3,31 @@
 Query results are cached with ``st.cache_resource`` rather than ``st.cache_data``: polars
 frames are immutable, so sharing one object is safe, and it skips a pickle round trip on every
 rerun (the warm rerun budget in issue #9 is 50 ms). ``clear()`` drops them after an import.
+
+A page passes its Selection (area, period, the user's boroughs) whole to ``view(builder,
+selection, **options)``: the pure builder from dashboard.figures runs once per selection and
+options, fed from the cached tables, and every view obeys one access rule (``_require``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
+from typing import NamedTuple
 
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access import access_checks, audit, queries
+from dashboard.domain import areas, periods
+from dashboard.domain.periods import Period
+from dashboard.domain.selection import Selection
+from dashboard.figures import alignment, briefing, coverage, diversity_view, engagement_views, functioning, maps, overview
+from dashboard.figures import diversity as _diversity_figures
+from data_access import access_checks, audit, queries, reference
 from data_access import engine as eng
+from data_access import rubric as _rubric
 from sample_data import load as sample_load
 
 SAMPLE_ENV = "WARD_PANEL_SAMPLE"  # "1": seed the sample into an empty non-embedded database too
@@ -179,12 +191,13 @@ def data_bounds() -> tuple[dt.date | None, dt.date | None]:
 
 
 @_cached_result(ttl=600, show_spinner=False)
-def _batches(url: str) -> pl.DataFrame:
-    return queries.import_batches(_engine(url))
+def _batches(url: str, scope: tuple[str, ...] | None) -> pl.DataFrame:
+    return queries.import_batches(_engine(url), scope)
 
 
 def import_batches() -> pl.DataFrame:
-    return _batches(database_url())
+    """The import history: for a user scoped to boroughs, the reference and sample loads and their own boroughs' imports."""
+    return _batches(database_url(), scope())
 
 
 def is_sample() -> bool:
@@ -193,255 +206,22 @@ def is_sample() -> bool:
     return batches.filter((pl.col("kind") == "sample") & pl.col("undone_at").is_null()).height > 0
 
 
-@_cached_result(ttl=600, show_spinner=False, max_entries=500)
-def _overview(url: str, area, period):
-    from dashboard.figures import overview
-
-    tables = {name: _read(name, url, None) for name in overview.OVERVIEW_TABLES}
-    return overview.figures_for(_read("wards", url, None), tables, area, period)
-
-
-def _area_boroughs(area) -> list[str]:
-    from dashboard.domain import areas
-
-    return areas.borough_codes(_read("wards", database_url(), None), area)
-
-
-def overview_figures(area, period):
-    """Overview figures for an area and period, computed once per choice (issue #9: warm reruns).
-
-    The figures are aggregates (counts and shares), never rows. A user scoped to boroughs gets
-    them for an area within those boroughs, and London's as the comparison (issue #10).
-    """
-    if not area.is_london:
-        require_area_codes(_area_boroughs(area))
-    return _overview(database_url(), area, period)
-
-
-# --- issue #8: briefing pack ---
-@_cached_result(ttl=600, show_spinner="Preparing the briefing pack…", max_entries=50)
-def _pack(url: str, borough_code: str, period, produced_on, scope, text: str):
-    from dashboard.domain import areas
-    from dashboard.figures import briefing
-    from data_access import reference
-
-    # Rows are read within the user's boroughs (issue #10); London comparisons are aggregates.
-    wards = _read("wards", url, scope)
-    tables = {name: _read(name, url, scope) for name in _READERS_FOR_PACK}
-    inputs = briefing.PackInputs(
-        wards=wards,
-        tables=tables,
-        figures=lambda a, p: _overview(url, a, p),
-        ward_features=reference.ward_geojson()["features"],
-    )
-    batches = _batches(url)
-    real = batches.filter(pl.col("kind").is_in(["upload", "cli"]))
-    last = (real if real.height else batches)["imported_at"].max()
-    borough = areas.resolve(wards, bcu=None, borough=borough_code, ward=None)
-    in_borough = areas.wards_in(wards, borough)
-    all_status = _status(url, period.end, text, scope)
-    status = dict(all_status.filter(pl.col("ward_code").is_in(in_borough["ward_code"].implode())).select("ward_code", "status").iter_rows())
-    extra = pack_sections(url, borough, period, all_status, text, scope)
-    return briefing.build_pack(
-        borough_code,
-        period,
-        inputs,
-        produced_on=produced_on,
-        is_sample=is_sample(),
-        sources=reference.ATTRIBUTION,
-        last_import=last.date() if last else None,
-        status=status,
-        legend=[item for item in briefing.status_legend() if item[0] in set(status.values()) or item[0] != _CITY],
-        extra=extra,
-    )
-
-
-def pack_sections(url: str, borough, period, all_status: pl.DataFrame, text: str, scope) -> tuple:
-    """The pack's sections after the map, from the same cached views the pages draw (issues #4-#6)."""
-    from dashboard.domain import areas, periods
-    from dashboard.domain import status_style as style
-    from dashboard.domain import vocabulary as voc
-    from dashboard.figures import briefing, coverage, engagement_views
-    from dashboard.figures import meetings as mt
-    from dashboard.figures import promises as pr
-
-    wards = _read("wards", url, scope)
-    sections = []
-    met = areas.met_wards(areas.wards_in(wards, borough))
-    if met.height:
-        plans = coverage.remedy_table(
-            all_status.filter(pl.col("ward_code").is_in(met["ward_code"].implode())), wards, _read("remedy_plans", url, scope),
-            as_of=period.end, statuses=(style.NO_PANEL, style.NOT_FUNCTIONING),
-        )
-        sections.append(briefing.attention_section(borough, period, plans))
-    sections.append(briefing.diversity_section(borough, period, _diversity_area(url, period.end, borough.level, borough.code, scope)))
-    if engagement_views.has_met_wards(wards, borough):
-        first = periods.shift_quarters(period.end, -7)
-        args = (url, borough.level, borough.name, borough.code, period.end, period.span)
-        minimum, review_days = mt.DEFAULT_MINIMUM, pr.DEFAULT_REVIEW_DAYS
-        meetings = _meetings_view(*args, first, period.end, minimum)
-        promises = _promises_view(*args, first, review_days)
-        outcomes = _outcomes_view(*args, voc.PAS_MEASURES[0], "completion", first)
-        sections += [
-            briefing.meetings_section(borough, period, meetings, minimum),
-            briefing.promises_section(borough, period, promises, review_days),
-            briefing.feedback_section(borough, period, promises),
-            # issue #11: whether the promises follow what the community said.
-            briefing.alignment_section(borough, period, _alignment_view(url, borough.level, borough.name, borough.code,
-                                                                        period.end, period.span, scope)),
-            briefing.outcomes_section(borough, period, outcomes),
-        ]
-    return tuple(sections)
-
-
-_READERS_FOR_PACK = ("panels", "meetings", "promises", "engagement", "confidence", "remedy_plans", "members", "dwo_assignments", "ward_population")
-
-
-def briefing_pack(borough_code: str, period):
-    require_area_codes([borough_code])
-    return _pack(database_url(), borough_code, period, dt.date.today(), scope(), rubric_text())
-
-
-@_cached_result(ttl=600, show_spinner="Drawing the PDF and the workbook…", max_entries=20)
-def _pack_files(url: str, borough_code: str, period, produced_on, scope, text: str) -> tuple[bytes, bytes]:
-    from dashboard.figures.excel import render_xlsx
-    from dashboard.figures.pdf import render_pdf
-
-    pack = _pack(url, borough_code, period, produced_on, scope, text)
-    return render_pdf(pack), render_xlsx(pack)
-
-
-def briefing_files(borough_code: str, period) -> tuple[bytes, bytes]:
-    """(PDF bytes, Excel bytes) of the pack, rendered once per borough, period and day."""
-    require_area_codes([borough_code])
-    return _pack_files(database_url(), borough_code, period, dt.date.today(), scope(), rubric_text())
-
-
-# --- issue #5 ---
-@_cached_result(ttl=600, show_spinner=False)
-def _diversity(url: str, day: dt.date, scope):
-    from dashboard.figures import diversity  # imported here: state.py stays light for other pages
-
-    return diversity.build(_read("members", url, scope), _read("panels", url, scope), _read("ward_population", url, scope), day)
-
-
-def diversity(day: dt.date):
-    """London-wide membership-vs-Census figures on ``day`` (issue #5), cached per day."""
-    return _diversity(database_url(), day, scope())
-
-
-@_cached_result(ttl=600, show_spinner=False, max_entries=256)
-def _diversity_area(url: str, day: dt.date, level: str, code: str | None, scope):
-    from dashboard.domain import areas
-    from dashboard.figures import diversity_view
-
-    wards = _read("wards", url, scope)
-    area = areas.Area(level, "", code)
-    met = areas.met_wards(areas.wards_in(wards, area))["ward_code"].to_list()
-    return diversity_view.AreaView(_diversity(url, day, scope), wards, met)
-
-
-def diversity_area(day: dt.date, area):
-    """One area's diversity tables on ``day`` (issue #5), built once per area and day."""
-    return _diversity_area(database_url(), day, area.level, area.code, scope())
-
-
-# --- issue #6 ---
-# The Meetings, Promises and Engagement outcomes pages compute every figure for a filter choice
-# in one pure call (dashboard.figures.engagement_views); caching it here keeps a warm rerun to drawing.
-# Arguments are plain values (not Area/Period objects) so Streamlit hashes them cheaply.
-
-
-
-def _issue6_tables(url: str) -> dict[str, pl.DataFrame]:
-    # London-wide on purpose (issue #10): these views compare an area with London. They hold
-    # no member data, and the *_view wrappers below refuse an area outside the user's boroughs,
-    # so a scoped user gets rows of their own area and London aggregates, nothing else.
-    names = ("wards", "meetings", "promises", "engagement", "confidence", "dwo_assignments")
-    return {name: _read(name, url, None) for name in names}
-
-
-@_cached_result(ttl=600, show_spinner=False, max_entries=128)
-def _meetings_view(url: str, level: str, name: str, code: str | None, end: dt.date, span: str, first: dt.date, last: dt.date, minimum: int):
-    from dashboard.domain.areas import Area
-    from dashboard.domain.periods import period_ending
-    from dashboard.figures import engagement_views
-
-    return engagement_views.meetings_view(
-        _issue6_tables(url), Area(level, name, code), period_ending(end, span), first=first, last=last, minimum=minimum
-    )
-
-
-def meetings_view(area, period, *, first: dt.date, last: dt.date, minimum: int):
-    require_area_codes(_area_boroughs(area))
-    url = database_url()
-    return _meetings_view(url, area.level, area.name, area.code, period.end, period.span, first, last, minimum)
-
-
-@_cached_result(ttl=600, show_spinner=False, max_entries=128)
-def _promises_view(url: str, level: str, name: str, code: str | None, end: dt.date, span: str, first: dt.date, review_days: int):
-    from dashboard.domain.areas import Area
-    from dashboard.domain.periods import period_ending
-    from dashboard.figures import engagement_views
-
-    return engagement_views.promises_view(
-        _issue6_tables(url), Area(level, name, code), period_ending(end, span), first=first, review_days=review_days
-    )
-
-
-def promises_view(area, period, *, first: dt.date, review_days: int):
-    require_area_codes(_area_boroughs(area))
-    url = database_url()
-    return _promises_view(url, area.level, area.name, area.code, period.end, period.span, first, review_days)
-
-
-@_cached_result(ttl=600, show_spinner=False, max_entries=128)
-def _outcomes_view(url: str, level: str, name: str, code: str | None, end: dt.date, span: str, measure: str, outcome: str, first: dt.date):
-    from dashboard.domain.areas import Area
-    from dashboard.domain.periods import period_ending
-    from dashboard.figures import engagement_views
-
-    return engagement_views.outcomes_view(
-        _issue6_tables(url), Area(level, name, code), period_ending(end, span), measure=measure, outcome=outcome, first=first
-    )
-
-
-def outcomes_view(area, period, *, measure: str, outcome: str, first: dt.date):
-    require_area_codes(_area_boroughs(area))
-    url = database_url()
-    return _outcomes_view(url, area.level, area.name, area.code, period.end, period.span, measure, outcome, first)
-
-
-# --- issue #4 ---
-# Ward statuses, their quarterly history and the map's spec. Keys are plain values (date,
-# strings, the rubric's text) so a change to the rubric file is a new key, not a stale answer.
-
-from dashboard.domain.status_style import CITY as _CITY  # noqa: E402
-from dashboard.figures import functioning as _functioning  # noqa: E402
-from dashboard.figures import maps as _maps  # noqa: E402
-from data_access import rubric as _rubric  # noqa: E402
-
-
-@st.cache_resource(show_spinner=False)
-def boundaries() -> _maps.Boundaries:
-    """Ward and borough boundaries for the maps, read from the reference GeoJSON once per process."""
-    from data_access import reference
-
-    return _maps.boundaries(reference.ward_geojson(), reference.borough_geojson())
+# --- The functioning rubric and every ward's status. Keys are plain values (a date,
+# the rubric's text) so a change to the rubric file is a new key, not a stale answer.
 
 
 def rubric_text() -> str:
     return _rubric.rubric_text()
 
 
-def rules() -> _functioning.Rules:
+def rules() -> functioning.Rules:
     """The functioning rubric; raises functioning.RulesProblem with a message fit to show."""
     return _parsed_rules(rubric_text())
 
 
 @st.cache_resource(show_spinner=False)
-def _parsed_rules(text: str) -> _functioning.Rules:
-    return _functioning.parse_rules(text)
+def _parsed_rules(text: str) -> functioning.Rules:
+    return functioning.parse_rules(text)
 
 
 @_cached_result(ttl=600, show_spinner=False, max_entries=64)
@@ -451,15 +231,10 @@ def _status(url: str, as_of: dt.date, text: str, scope) -> pl.DataFrame:
 
 def _work_out_status(url: str, as_of: dt.date, text: str, scope) -> pl.DataFrame:
     """functioning.ward_status on the (cached) tables, not itself cached."""
-    return _functioning.ward_status(
+    return functioning.ward_status(
         _read("wards", url, scope), _read("panels", url, scope), _read("meetings", url, scope), _read("promises", url, scope),
         rules=_parsed_rules(text), as_of=as_of,
     )
-
-
-def ward_status(as_of: dt.date) -> pl.DataFrame:
-    """Every ward's panel status on ``as_of`` (functioning.ward_status), computed once per date."""
-    return _status(database_url(), as_of, rubric_text(), scope())
 
 
 @_cached_result(ttl=600, show_spinner="Working out every ward's status, quarter by quarter…", max_entries=8)
@@ -474,91 +249,207 @@ def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str, scope) -> p
     return pl.concat(parts) if parts else pl.DataFrame(schema={"quarter_end": pl.Date, "ward_code": pl.String, "status": pl.String})
 
 
-def status_history(quarter_ends: tuple[dt.date, ...]) -> pl.DataFrame:
-    """(quarter_end, ward_code, status) for every ward at each quarter end."""
-    return _history(database_url(), tuple(quarter_ends), rubric_text(), scope())
+@_cached_result(ttl=600, show_spinner=False)
+def _diversity(url: str, day: dt.date, scope):
+    return _diversity_figures.build(_read("members", url, scope), _read("panels", url, scope), _read("ward_population", url, scope), day)
 
 
-@_cached_result(ttl=600, show_spinner=False, max_entries=64)
-def _map_spec(url: str, metric: str, level: str, code: str | None, as_of: dt.date, text: str, highlight: str | None, scope) -> tuple[str, pl.DataFrame, str]:
-    from dashboard.domain import areas
-
-    wards = _read("wards", url, scope)
-    ward_codes = areas.wards_in(wards, areas.Area(level, "", code))["ward_code"].to_list()
-    status = _status(url, as_of, text, scope)
-    chosen = _maps.METRICS[metric]
-    inputs = _maps.MapInputs(as_of=as_of, status=status, table=lambda name: _read(name, url, scope),
-                             diversity=lambda day: _diversity(url, day, scope),
-                             min_meetings=_parsed_rules(text).min_meetings_12m)
-    values = _maps.ward_values(chosen, inputs).join(status.select("ward_code", "reason_text"), on="ward_code")
-    # Letters on the wards (status shown without colour) only when zoomed in: at London scale
-    # 700 labels would hide the map.
-    letters = chosen.kind == "status" and level in ("borough", "ward")
-    spec = _maps.deck_json(values, wards, metric_title=chosen.title, ward_codes=ward_codes, highlight=highlight, letters=letters,
-                           shapes=boundaries())
-    shown = values.filter(pl.col("ward_code").is_in(ward_codes))
-    area_name = areas.resolve(wards, bcu=code if level == "bcu" else None, borough=code if level == "borough" else None, ward=None).name
-    title = chosen.title_for(shown.filter(pl.col("status") != _CITY), area_name, inputs)
-    return spec, shown, title
+@st.cache_resource(show_spinner=False)
+def boundaries() -> maps.Boundaries:
+    """Ward and borough boundaries for the maps, read from the reference GeoJSON once per process."""
+    return maps.boundaries(reference.ward_geojson(), reference.borough_geojson())
 
 
-def map_spec(metric: str, level: str, code: str | None, as_of: dt.date, *, highlight: str | None = None) -> tuple[str, pl.DataFrame, str]:
-    """(deck JSON, values of the wards shown, a title stating the finding) for a metric, an area
-    and a date; built once, then reused.
+# --- Views: what a page draws for a Selection, worked out once by a pure builder and shared ---
 
-    ``level``/``code`` are an Area's (a ward's map shows its borough, so pass the borough).
+
+def selection(period: Period, *, bcu: str | None = None, borough: str | None = None, ward: str | None = None) -> Selection:
+    """The selection the sidebar makes (for scripts and tests): the area among the user's wards, with their boroughs."""
+    return Selection(areas.resolve(table("wards"), bcu=bcu, borough=borough, ward=ward), period, scope())
+
+
+def _require(sel: Selection) -> None:
+    """The one access rule: the selection is the current user's, and its area lies within their boroughs."""
+    if sel.scope != scope():
+        raise access_checks.OutOfScope("That view was asked for with boroughs other than those you may see.")
+    if sel.scope is not None:
+        require_area_codes(areas.borough_codes(_read("wards", database_url(), None), sel.area))
+
+
+class Source(NamedTuple):
+    """What a builder reads: one database's cached tables within a scope (None: London-wide)."""
+
+    url: str
+    scope: tuple[str, ...] | None
+    text: str  # the rubric's text; "" for a view that does not use it
+
+    def table(self, name: str) -> pl.DataFrame:
+        return _read(name, self.url, self.scope)
+
+    def status(self, as_of: dt.date) -> pl.DataFrame:
+        return _status(self.url, as_of, self.text, self.scope)
+
+    def diversity(self, day: dt.date):
+        return _diversity(self.url, day, self.scope)
+
+    def view(self, builder: Callable, sel: Selection, **options):
+        """Another view, from inside a builder (no access check: the outer view was checked)."""
+        return _cached(builder, self.url, sel, self.text, options)
+
+
+class _View(NamedTuple):
+    cached: Callable
+    london_wide: bool  # reads all of London (aggregates and the area's own rows): the key holds no scope
+    rules: bool  # uses the rubric: its text is in the key
+    by_day: bool  # depends on the period's last day only: one entry per day, whatever the span
+
+
+_VIEWS: dict[Callable, _View] = {}
+
+
+def _view_of(builder: Callable, *, london_wide=False, rules=False, by_day=False, max_entries=128, spinner: str | bool = False):
+    """Register how a pure builder is fed from a Source: ``feed(source, selection, **options)``."""
+
+    def register(feed: Callable) -> Callable:
+        def cached(url: str, sel: Selection, text: str, options: tuple):
+            return feed(Source(url, sel.scope, text), sel, **dict(options))
+
+        # Streamlit keys a cache by the function's name and source: each view gets its own name.
+        cached.__qualname__ = cached.__name__ = f"view_{builder.__module__}.{builder.__qualname__}"
+        _VIEWS[builder] = _View(_cached_result(ttl=600, show_spinner=spinner, max_entries=max_entries)(cached), london_wide, rules, by_day)
+        return feed
+
+    return register
+
+
+def view(builder: Callable, sel: Selection, **options):
+    """What ``builder`` makes of the selection, worked out once per selection and options, then shared.
+
+    An area outside the user's boroughs is refused (access_checks.OutOfScope). Views that read
+    London-wide (to set an area beside London) hold no member data and are shared by every user.
     """
-    return _map_spec(database_url(), metric, level, code, as_of, rubric_text(), highlight, scope())
+    _require(sel)
+    return _cached(builder, database_url(), sel, rubric_text() if _VIEWS[builder].rules else "", options)
 
 
+def _cached(builder: Callable, url: str, sel: Selection, text: str, options: dict):
+    spec = _VIEWS[builder]
+    period = periods.period_ending(sel.as_of, "quarter") if spec.by_day else sel.period
+    key = Selection(sel.area, period, None if spec.london_wide else sel.scope)
+    return spec.cached(url, key, text if spec.rules else "", tuple(sorted(options.items())))
 
 
-@_cached_result(ttl=600, show_spinner=False, max_entries=128)
-def _coverage_view(url: str, as_of: dt.date, level: str, code: str | None, count_by: str, text: str, scope) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
-    from dashboard.domain import areas
-    from dashboard.domain import status_style as _style
-    from dashboard.figures import coverage
+@_view_of(overview.figures_for, london_wide=True, max_entries=500)
+def _overview(src: Source, sel: Selection):
+    return overview.figures_for(src.table("wards"), {n: src.table(n) for n in overview.OVERVIEW_TABLES}, sel.area, sel.period)
 
-    wards = _read("wards", url, scope)
-    codes = areas.wards_in(wards, areas.Area(level, "", code))["ward_code"]
-    status = _status(url, as_of, text, scope).filter(pl.col("ward_code").is_in(codes.implode()))
-    counts = coverage.totals(status, codes.to_list())
-    table = coverage.coverage_table(status, wards, level=count_by)
-    attention = coverage.with_icons(
-        coverage.remedy_table(status, wards, _read("remedy_plans", url, scope), as_of=as_of,
-                              statuses=(_style.NO_PANEL, _style.NOT_FUNCTIONING, _style.AT_RISK))
+
+# The Meetings, Promises and Engagement outcomes pages compare an area with London, so
+# they read London-wide: they hold no member data, and view() refuses an area outside the user's
+# boroughs, so a scoped user gets rows of their own area and London aggregates, nothing else.
+_ISSUE6 = ("wards", "meetings", "promises", "engagement", "confidence", "dwo_assignments")
+for _builder in (engagement_views.meetings_view, engagement_views.promises_view, engagement_views.outcomes_view):
+    _view_of(_builder, london_wide=True)(
+        lambda src, sel, _builder=_builder, **options: _builder({n: src.table(n) for n in _ISSUE6}, sel.area, sel.period, **options)
     )
-    return counts, table, attention
 
 
-def coverage_view(as_of: dt.date, level: str, code: str | None, count_by: str) -> tuple[dict, pl.DataFrame, pl.DataFrame]:
-    """(status counts, coverage table by ``count_by``, wards needing attention) for an area on a date."""
-    return _coverage_view(database_url(), as_of, level, code, count_by, rubric_text(), scope())
+@_view_of(alignment.alignment_view)  # every figure is of the area's own wards: read within the user's boroughs
+def _alignment(src: Source, sel: Selection):
+    return alignment.alignment_view(src.table("concerns"), src.table("promises"), src.table("wards"), sel.area, sel.period)
 
 
+@_view_of(diversity_view.area_view, by_day=True, max_entries=256)
+def _diversity_area(src: Source, sel: Selection):
+    return diversity_view.area_view(src.diversity(sel.as_of), src.table("wards"), sel.area)
 
-# --- issue #10: the audit trail (read fresh every time: it is short and must be current) ---
+
+@_view_of(coverage.coverage_view, rules=True, by_day=True)
+def _coverage(src: Source, sel: Selection, *, count_by: str):
+    return coverage.coverage_view(src.status(sel.as_of), src.table("wards"), src.table("remedy_plans"), sel.area, as_of=sel.as_of,
+                                  count_by=count_by)
+
+
+@_view_of(maps.map_view, rules=True, by_day=True, max_entries=64)
+def _map(src: Source, sel: Selection, *, metric: str, highlight: str | None):
+    inputs = maps.MapInputs(as_of=sel.as_of, status=src.status(sel.as_of), table=src.table, diversity=src.diversity,
+                            min_meetings=_parsed_rules(src.text).min_meetings_12m)
+    return maps.map_view(metric, inputs, src.table("wards"), sel.area, highlight=highlight, shapes=boundaries())
+
+
+_PACK_TABLES = ("panels", "meetings", "promises", "engagement", "confidence", "remedy_plans", "members", "dwo_assignments", "ward_population")
+
+
+@_view_of(briefing.build_pack, rules=True, max_entries=50, spinner="Preparing the briefing pack…")
+def _pack(src: Source, sel: Selection, *, produced_on: dt.date):
+    # Rows are read within the user's boroughs (issue #10); London comparisons are aggregates.
+    inputs = briefing.PackInputs(
+        wards=src.table("wards"), tables={n: src.table(n) for n in _PACK_TABLES},
+        figures=lambda area, period: src.view(overview.figures_for, Selection(area, period, None)),
+        ward_features=reference.ward_geojson()["features"], status=src.status(sel.as_of),
+        views=lambda builder, **options: src.view(builder, sel, **options),
+    )
+    return briefing.build_pack(sel.area.code, sel.period, inputs, produced_on=produced_on, is_sample=is_sample(),
+                               sources=reference.ATTRIBUTION, batches=_batches(src.url, sel.scope))
+
+
+# --- What the pages call with their Selection ---
+
+
+def overview_figures(sel: Selection):
+    """(this period's, the previous period's, London's) Overview figures: aggregates, never rows.
+    London's are what every user's area is set beside, whatever their boroughs."""
+    now = view(overview.figures_for, sel)
+    london = now if sel.area.is_london else _cached(overview.figures_for, database_url(), sel.at(areas.LONDON), "", {})
+    return now, view(overview.figures_for, sel.previous()), london
+
+
+def diversity(sel: Selection):
+    """London-wide (within the user's boroughs) membership-vs-Census figures on the selection's day."""
+    _require(sel)
+    return _diversity(database_url(), sel.as_of, sel.scope)
+
+
+def ward_status(sel: Selection) -> pl.DataFrame:
+    """Every ward's panel status (functioning.ward_status) on the selection's day, within the user's boroughs."""
+    _require(sel)
+    return _status(database_url(), sel.as_of, rubric_text(), sel.scope)
+
+
+def coverage_trend(sel: Selection) -> tuple[dt.date, pl.DataFrame | None]:
+    """(the day the trend starts, the area's counts quarter by quarter: None before a full year of data is held)."""
+    _require(sel)
+    first, _ = data_bounds()
+    start, quarter_ends = coverage.trend_quarters(first, sel.as_of)
+    if not quarter_ends:
+        return start, None
+    history = _history(database_url(), quarter_ends, rubric_text(), sel.scope)
+    return start, coverage.trend_counts(history, areas.wards_in(table("wards"), sel.area)["ward_code"].to_list())
+
+
+def briefing_pack(sel: Selection) -> briefing.Pack:
+    """The briefing pack for the selection's area, a borough, made once a day."""
+    return view(briefing.build_pack, sel, produced_on=dt.date.today())
+
+
+@_cached_result(ttl=600, show_spinner="Drawing the PDF and the workbook…", max_entries=20)
+def _pack_files(url: str, sel: Selection, text: str, produced_on: dt.date) -> tuple[bytes, bytes]:
+    from dashboard.figures.excel import render_xlsx
+    from dashboard.figures.pdf import render_pdf
+
+    pack = _cached(briefing.build_pack, url, sel, text, {"produced_on": produced_on})
+    return render_pdf(pack), render_xlsx(pack)
+
+
+def briefing_files(sel: Selection) -> tuple[bytes, bytes]:
+    """(PDF bytes, Excel bytes) of the pack, rendered once per borough, period and day."""
+    _require(sel)
+    return _pack_files(database_url(), sel, rubric_text(), dt.date.today())
+
+
 def audit_events() -> pl.DataFrame:
+    """The audit trail, read fresh every time: it is short and must be current."""
     return audit.events(engine())
-
-# --- issue #11: do the promises follow the concerns? ---
-@_cached_result(ttl=600, show_spinner=False, max_entries=128)
-def _alignment_view(url: str, level: str, name: str, code: str | None, end: dt.date, span: str, scope):
-    from dashboard.domain.areas import Area
-    from dashboard.domain.periods import period_ending
-    from dashboard.figures import alignment
-
-    # Every figure here is of the area's own wards (no London comparison), so rows are read
-    # within the user's boroughs (issue #10).
-    return alignment.alignment_view(_read("concerns", url, scope), _read("promises", url, scope), _read("wards", url, scope),
-                                    Area(level, name, code), period_ending(end, span))
-
-
-def alignment_view(area, period):
-    """Top concerns beside the promises set, for an area and period (issue #11), computed once per choice."""
-    if not area.is_london:
-        require_area_codes(_area_boroughs(area))
-    return _alignment_view(database_url(), area.level, area.name, area.code, period.end, period.span, scope())
 
 
 PROXY_HEADER_ENV = "WARD_PANEL_PROXY_HEADER"  # e.g. X-Forwarded-For, when a load balancer sets it
@@ -577,12 +468,3 @@ def form_client_key() -> str:
     address = cf.address_from(dict(st.context.headers or {}), connection, os.environ.get(PROXY_HEADER_ENV))
     salt = os.environ.get(FORM_SALT_ENV) or hashlib.sha256(database_url().encode()).hexdigest()
     return cf.client_key(address, salt)
-
-
-def pending_concerns() -> pl.DataFrame:
-    """Concerns from the public ward pages waiting for a board member (id, submitted_at, ward, category, note),
-    in the user's boroughs only (issue #10).
-
-    Not cached: a resident may send one at any moment, and the Data page is no hot path.
-    """
-    return queries.submitted_concerns(engine(), boroughs=scope())

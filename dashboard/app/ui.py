@@ -1,4 +1,4 @@
-"""Small Streamlit building blocks every page shares: filters, tables with downloads, sources."""
+"""Small Streamlit building blocks every page shares: the page frame, tables with downloads, sources."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import polars as pl
 import streamlit as st
 
 from dashboard.app import sidebar, state
-from dashboard.domain.areas import Area
 from dashboard.domain.formatting import uk_date
-from dashboard.domain.periods import Period
+from dashboard.domain.selection import Selection
+from dashboard.figures.functioning import RulesProblem
 from data_access.reference import ATTRIBUTION
 
 ENTRY_RAN = "_entry_script_ran"  # set by streamlit_app.py in every session it runs in
@@ -32,23 +32,39 @@ def run_through_app() -> None:
     if PagesManager.uses_pages_directory and not st.session_state.get(ENTRY_RAN):
         PagesManager.uses_pages_directory = False
         st.rerun()
-    # issue #10: without sign-in, every page says so at its top.
+
+
+def page(title: str, caption: str | None = None, *, filters: bool = False, rules: bool = False) -> Selection | None:
+    """The top of every page: the open-mode banner, the title and its caption, then what the page needs.
+
+    ``filters``: the sidebar's area and period, returned as one frozen Selection (with the user's
+    boroughs) for the page to pass whole to ``state``. ``rules``: the functioning rubric must be
+    usable. A page that cannot go on (no activity data yet, a broken rubric) is stopped here with a
+    plain message. Returns None when ``filters`` is False.
+    """
     user = state.access()
-    if user is not None and not user.signed_in:
+    if user is not None and not user.signed_in:  # without sign-in, every page says so at its top, and why
         from dashboard.app.access import open_banner
 
         st.warning(open_banner(user.open_reason), icon=":material/lock_open:")
-
-
-def filters() -> tuple[Area, Period] | None:
-    """Area and period from the sidebar; None (with a message shown) when there is no data."""
-    wards = state.table("wards")
-    area = sidebar.area_filter(wards, scoped=state.scope() is not None)
-    first, last = state.data_bounds()
-    if last is None:
-        st.info("There is no activity data yet. Load some on the Data page, or run `python -m data_access seed`.")
-        return None
-    return area, sidebar.period_filter(first, last)
+    st.title(title)
+    if caption:
+        st.caption(caption)
+    chosen = None
+    if filters:
+        area = sidebar.area_filter(state.table("wards"), scoped=state.scope() is not None)
+        first, last = state.data_bounds()
+        if last is None:
+            st.info("There is no activity data yet. Load some on the Data page, or run `python -m data_access seed`.")
+            st.stop()
+        chosen = Selection(area, sidebar.period_filter(first, last), state.scope())
+    if rules:
+        try:
+            state.rules()
+        except RulesProblem as problem:
+            st.error(str(problem))
+            st.stop()
+    return chosen
 
 
 def safe_csv(frame: pl.DataFrame) -> bytes:

@@ -5,25 +5,26 @@ Streamlit output only; every figure comes from ``dashboard.figures.coverage``.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 import streamlit as st
 
 from dashboard.app import state, ui
 from dashboard.domain import status_style as s
 from dashboard.domain.formatting import uk_date
+from dashboard.domain.selection import Selection
 from dashboard.figures import coverage, coverage_charts
 
 
-def show(ward_code: str, as_of: dt.date, *, key: str) -> None:
+def show(sel: Selection, ward_code: str, *, key: str) -> None:
+    """One ward of the user's boroughs on the selection's day (the ward need not be the selection's area)."""
+    as_of = sel.as_of
     wards = state.table("wards")
     found = wards.filter(pl.col("ward_code") == ward_code)
     if found.is_empty():
         st.warning("That ward is not in the data.")
         return
     ward = found.row(0, named=True)
-    row = state.ward_status(as_of).filter(pl.col("ward_code") == ward_code).row(0, named=True)
+    row = state.ward_status(sel).filter(pl.col("ward_code") == ward_code).row(0, named=True)
     st.subheader(f"{ward['ward_name']} ({ward['borough_name']}): {s.label(row['status'])}")
     st.caption(f"As of {uk_date(as_of)}. {s.STYLES[row['status']].meaning}.")
     if row["reasons"]:

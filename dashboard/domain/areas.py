@@ -66,3 +66,11 @@ def met_wards_in(wards: pl.DataFrame, area: Area) -> pl.DataFrame:
 
 def borough_codes(wards: pl.DataFrame, area: Area) -> list[str]:
     return sorted(set(wards_in(wards, area)["borough_code"]))
+
+
+def borough_of(wards: pl.DataFrame, area: Area) -> Area:
+    """The borough a ward is in (a ward is shown among its borough's wards); any other area as it is."""
+    if area.level != "ward":
+        return area
+    borough = wards.filter(pl.col("ward_code") == area.code)["borough_code"].item()
+    return resolve(wards, bcu=None, borough=borough, ward=None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -19,6 +20,7 @@ from dashboard.domain import vocabulary as v
 from dashboard.domain.areas import Area
 from dashboard.domain.formatting import pct, uk_date
 from dashboard.domain.periods import Period
+from dashboard.domain.status_style import CITY
 from dashboard.figures.metrics import Figures
 from dashboard.figures.overview import comparison_table
 
@@ -84,12 +86,20 @@ class Pack:
 
 @dataclass
 class PackInputs:
-    """Everything a pack needs, already read: frames as data_access.queries returns them."""
+    """Everything a pack needs, already read: frames as data_access.queries returns them.
+
+    ``status`` is every ward's status on the period's last day (functioning.ward_status), for the
+    map and the remedy plans; ``views(builder, **options)`` is the view a page draws with that
+    builder for the pack's borough and period (the app passes its cached ones, so the pack and the
+    pages cannot disagree). Without them the pack has only its headline and survey sections.
+    """
 
     wards: pl.DataFrame
     tables: dict[str, pl.DataFrame]
     figures: Callable[[Area, Period], Figures]
     ward_features: list[dict] = field(default_factory=list)
+    status: pl.DataFrame | None = None
+    views: Callable[..., Any] | None = None
 
 
 def headline_section(borough: Area, period: Period, figures: Callable[[Area, Period], Figures]) -> Section:
@@ -239,20 +249,25 @@ def build_pack(
     produced_on: dt.date,
     is_sample: bool,
     sources: tuple[str, ...],
-    last_import: dt.date | None,
-    status: dict[str, str] | None = None,
-    legend: list[tuple[str, str, str]] | None = None,
-    extra: tuple[Section, ...] = (),
+    batches: pl.DataFrame | None = None,
 ) -> Pack:
-    """The pack for one borough: headline, map, ``extra`` sections in order, then the survey."""
+    """The pack for one borough: headline, map, the pages' sections in order, then the survey.
+
+    ``batches`` is the import history (data_access.queries.import_batches): the cover gives the
+    date of the last real import (the sample's load when there is none).
+    """
     borough = areas.resolve(inputs.wards, bcu=None, borough=borough_code, ward=None)
     if borough.level != "borough":
         raise ValueError(f"unknown borough code {borough_code!r}")
     bcu = inputs.wards.filter(pl.col("borough_code") == borough_code)["bcu"][0]
     sections = [headline_section(borough, period, inputs.figures)]
-    if status is not None:
-        sections.append(panel_map_section(borough, period, inputs, status, legend or []))
-    sections.extend(extra)
+    if inputs.status is not None:
+        codes = areas.wards_in(inputs.wards, borough)["ward_code"].implode()
+        status = dict(inputs.status.filter(pl.col("ward_code").is_in(codes)).select("ward_code", "status").iter_rows())
+        legend = [item for item in status_legend() if item[0] in set(status.values()) or item[0] != CITY]
+        sections.append(panel_map_section(borough, period, inputs, status, legend))
+    if inputs.views is not None:
+        sections.extend(pack_sections(borough, period, inputs))
     sections.append(confidence_section(borough, period, inputs.tables["confidence"]))
     return Pack(
         borough_code=borough_code,
@@ -263,8 +278,50 @@ def build_pack(
         is_sample=is_sample,
         sections=tuple(sections),
         sources=sources,
-        last_import=last_import,
+        last_import=last_import(batches) if batches is not None else None,
     )
+
+
+def last_import(batches: pl.DataFrame) -> dt.date | None:
+    """The day of the last real import (an upload or the command line), else of the last load."""
+    real = batches.filter(pl.col("kind").is_in(["upload", "cli"]))
+    last = (real if real.height else batches)["imported_at"].max()
+    return last.date() if last else None
+
+
+def pack_sections(borough: Area, period: Period, inputs: PackInputs) -> tuple[Section, ...]:
+    """The pack's sections after the map, from the same views the pages draw (issues #4-#6, #11)."""
+    from dashboard.domain import periods
+    from dashboard.domain import status_style as s
+    from dashboard.figures import alignment, coverage, diversity_view, engagement_views
+    from dashboard.figures import meetings as mt
+    from dashboard.figures import promises as pr
+
+    view = inputs.views
+    sections = []
+    met = areas.met_wards_in(inputs.wards, borough)
+    if met.height:
+        plans = coverage.remedy_table(
+            inputs.status.filter(pl.col("ward_code").is_in(met["ward_code"].implode())), inputs.wards, inputs.tables["remedy_plans"],
+            as_of=period.end, statuses=(s.NO_PANEL, s.NOT_FUNCTIONING),
+        )
+        sections.append(attention_section(borough, period, plans))
+    sections.append(diversity_section(borough, period, view(diversity_view.area_view)))
+    if engagement_views.has_met_wards(inputs.wards, borough):
+        first = periods.shift_quarters(period.end, -7)
+        minimum, review_days = mt.DEFAULT_MINIMUM, pr.DEFAULT_REVIEW_DAYS
+        meetings = view(engagement_views.meetings_view, first=first, last=period.end, minimum=minimum)
+        promises = view(engagement_views.promises_view, first=first, review_days=review_days)
+        outcomes = view(engagement_views.outcomes_view, measure=v.PAS_MEASURES[0], outcome="completion", first=first)
+        sections += [
+            meetings_section(borough, period, meetings, minimum),
+            promises_section(borough, period, promises, review_days),
+            feedback_section(borough, period, promises),
+            # issue #11: whether the promises follow what the community said.
+            alignment_section(borough, period, view(alignment.alignment_view)),
+            outcomes_section(borough, period, outcomes),
+        ]
+    return tuple(sections)
 
 
 # --- sections from the coverage (issue #4) and meetings/promises/outcomes (issue #6) pages ---

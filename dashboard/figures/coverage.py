@@ -13,8 +13,10 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from dashboard.domain import areas, periods
 from dashboard.domain import status_style as s
-from dashboard.domain.areas import MET
+from dashboard.domain.areas import MET, Area
+from dashboard.domain.periods import months_before
 from dashboard.figures.expressions import open_on, share
 
 COUNT_COLUMNS = ("wards", "with_panel", "functioning", "at_risk", "not_functioning", "no_panel")
@@ -142,6 +144,24 @@ def remedy_table(status: pl.DataFrame, wards: pl.DataFrame, remedy_plans: pl.Dat
 def with_icons(frame: pl.DataFrame, column: str = "status") -> pl.DataFrame:
     """Status words with their symbol in front ('✗ Not functioning'), so colour is never needed."""
     return frame.with_columns(pl.col(column).replace_strict({k: s.label(k) for k in s.ALL_STATUSES}, return_dtype=pl.String))
+
+
+def coverage_view(status: pl.DataFrame, wards: pl.DataFrame, remedy_plans: pl.DataFrame, area: Area, *, as_of: dt.date,
+                  count_by: str) -> tuple[dict[str, int], pl.DataFrame, pl.DataFrame]:
+    """What the Panel coverage page shows for an area on a date: (status counts, the coverage table
+    by ``count_by`` (a LEVELS key), the wards needing attention with their remedy plans)."""
+    codes = areas.wards_in(wards, area)["ward_code"]
+    status = status.filter(pl.col("ward_code").is_in(codes.implode()))
+    attention = remedy_table(status, wards, remedy_plans, as_of=as_of, statuses=(s.NO_PANEL, s.NOT_FUNCTIONING, s.AT_RISK))
+    return totals(status, codes.to_list()), coverage_table(status, wards, level=count_by), with_icons(attention)
+
+
+def trend_quarters(first: dt.date, end: dt.date) -> tuple[dt.date, tuple[dt.date, ...]]:
+    """(the day the trend starts, the quarter ends it shows, oldest first) for data from ``first``
+    and a period ending on ``end``. The rubric looks back 12 months, so the trend starts once a
+    full year of data is held: before that every panel would look as if it had hardly met."""
+    start = months_before(first, -12) - dt.timedelta(days=1)
+    return start, tuple(q for q in reversed(periods.quarter_ends(first, end)) if q >= start)
 
 
 def trend_counts(history: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:

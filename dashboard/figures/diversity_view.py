@@ -10,7 +10,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
+from dashboard.domain import areas
 from dashboard.domain import vocabulary as v
+from dashboard.domain.areas import Area
 from dashboard.domain.formatting import pct
 from dashboard.figures import diversity as dv
 from dashboard.figures import privacy
@@ -289,3 +291,8 @@ class AreaView:
         self.councillor_led = int(self.panels["councillor_led"].sum())
         # Not reviewed in the 12 months to the day, including never (or only later) reviewed.
         self.stale = int((self.panels["months_since_review"].fill_null(999) >= 12).sum())
+
+
+def area_view(d: dv.Diversity, wards: pl.DataFrame, area: Area) -> AreaView:
+    """The tables of an area's Met wards on the day ``d`` was built for."""
+    return AreaView(d, wards, areas.met_wards_in(wards, area)["ward_code"].to_list())

@@ -20,8 +20,10 @@ from typing import NamedTuple
 import polars as pl
 import pydeck as pdk
 
+from dashboard.domain import areas
 from dashboard.domain import status_style as s
 from dashboard.domain import vocabulary as v
+from dashboard.domain.areas import Area
 from dashboard.domain.periods import months_before
 from dashboard.figures.expressions import achieved
 
@@ -423,6 +425,25 @@ def deck_json(
         if layer["@@type"] == "TextLayer":
             layer["fontWeight"] = "bold"
     return json.dumps(spec, separators=(",", ":"), ensure_ascii=False)
+
+
+def map_view(metric_name: str, inputs: MapInputs, wards: pl.DataFrame, area: Area, *, highlight: str | None,
+             shapes: Boundaries) -> tuple[str, pl.DataFrame, str]:
+    """(deck JSON, values of the wards shown, a title stating the finding) for a metric and an area.
+
+    ``inputs.status`` is every ward's status on ``inputs.as_of``; a ward is shown within its
+    borough, so pass the borough as ``area`` and the ward as ``highlight``.
+    """
+    ward_codes = areas.wards_in(wards, area)["ward_code"].to_list()
+    chosen = METRICS[metric_name]
+    values = ward_values(chosen, inputs).join(inputs.status.select("ward_code", "reason_text"), on="ward_code")
+    # Letters on the wards (status shown without colour) only when zoomed in: at London scale
+    # 700 labels would hide the map.
+    letters = chosen.kind == "status" and area.level in ("borough", "ward")
+    spec = deck_json(values, wards, metric_title=chosen.title, ward_codes=ward_codes, highlight=highlight, letters=letters,
+                     shapes=shapes)
+    shown = values.filter(pl.col("ward_code").is_in(ward_codes))
+    return spec, shown, chosen.title_for(shown.filter(pl.col("status") != s.CITY), area.name, inputs)
 
 
 class PreparedDeck:

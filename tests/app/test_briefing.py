@@ -38,7 +38,7 @@ def test_pack_figures_match_the_overview(app_env):
     from dashboard.app import state
     from dashboard.domain import periods
 
-    pdf, xlsx = state.briefing_files("E09000008", periods.period_ending(dt.date(2023, 6, 30), "quarter"))
+    pdf, xlsx = state.briefing_files(state.selection(periods.period_ending(dt.date(2023, 6, 30), "quarter"), borough="E09000008"))
     text = pdf_text(pdf)
     assert "Croydon" in text and "South BCU" in text and "April to June 2023" in text
     with_panel = shown["Wards with a panel"].split(" ")[0]  # "27 (96%)" -> "27"
@@ -60,7 +60,7 @@ def test_pack_for_a_borough_with_no_panel_data_says_so_plainly(app_env):
     from dashboard.app import state
     from dashboard.domain import periods
 
-    pdf, _ = state.briefing_files("E09000001", periods.period_ending(dt.date(2023, 12, 31), "quarter"))
+    pdf, _ = state.briefing_files(state.selection(periods.period_ending(dt.date(2023, 12, 31), "quarter"), borough="E09000001"))
     assert "City of London" in pdf_text(pdf)
 
 
@@ -77,7 +77,7 @@ def test_pack_never_shows_a_member_count_below_five(app_env):
     from dashboard.app import state
     from dashboard.domain import periods
 
-    _, xlsx = state.briefing_files("E09000008", periods.period_ending(dt.date(2023, 12, 31), "quarter"))
+    _, xlsx = state.briefing_files(state.selection(periods.period_ending(dt.date(2023, 12, 31), "quarter"), borough="E09000008"))
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     seen_fewer = False
     for name in ("Panel diversity", "Groups under-represented"):
@@ -107,13 +107,13 @@ def test_pack_sections_carry_the_meetings_and_promises_pages_figures(app_env):
     overdue = int(re.search(r"Croydon: ([\d,]+) open promises", overdue_title).group(1).replace(",", ""))
 
     period = periods.period_ending(dt.date(2023, 6, 30), "quarter")
-    sections = {s.key: s for s in state.briefing_pack("E09000008", period).sections}
+    sections = {s.key: s for s in state.briefing_pack(state.selection(period, borough="E09000008")).sections}
     assert sections["meetings"].finding == below_title + "."
     assert sections["promises"].finding.startswith(f"{overdue} open promises were past review on 30 June 2023")
     by_origin = sections["promises"].tables[0].frame
     assert by_origin["promises past review"].sum() == overdue
 
-    pdf, xlsx = state.briefing_files("E09000008", period)
+    pdf, xlsx = state.briefing_files(state.selection(period, borough="E09000008"))
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     assert book["Promises past review"].max_row - 1 == overdue  # every row, though the PDF lists the first 30
     below_n = int(re.search(r": (\d+) of 28", below_title).group(1))
@@ -145,13 +145,13 @@ def test_pack_from_a_database_with_no_activity_at_all(tmp_path, monkeypatch):
     from dashboard.domain import periods
 
     period = periods.period_ending(dt.date(2025, 12, 31), "quarter")
-    findings = " ".join(s.finding for s in state.briefing_pack("E09000008", period).sections)
+    findings = " ".join(s.finding for s in state.briefing_pack(state.selection(period, borough="E09000008")).sections)
     assert "0 of 28 wards (0%) had a panel" in findings
     assert "no promise was closed in the period" in findings
     assert "28 wards had no panel and 0 had a panel that was not functioning" in findings
     assert "No panel in Croydon had members recorded" in findings
     assert "no Public Attitude Survey figures for Croydon" in findings
-    pdf, _ = state.briefing_files("E09000008", period)
+    pdf, _ = state.briefing_files(state.selection(period, borough="E09000008"))
     assert "Croydon" in pdf_text(pdf)
 
 
@@ -164,14 +164,16 @@ def test_pack_has_a_section_on_promises_and_concerns(app_env):
     from dashboard.domain import periods
 
     period = periods.period_ending(dt.date(2023, 12, 31), "year")
-    pack = state.briefing_pack("E09000012", period)  # Hackney
+    pack = state.briefing_pack(state.selection(period, borough="E09000012"))  # Hackney
     section = next(s for s in pack.sections if s.key == "alignment")
     assert re.fullmatch(r"Hackney: promises covered \d+% of what residents raised most; \d+ of \d+ wards' promises ignored "
                         r"their top concern, and [\d,]+ of [\d,]+ promises had no recorded concern behind them\.", section.finding)
     from dashboard.domain.areas import Area
+    from dashboard.domain.selection import Selection
+    from dashboard.figures import alignment
 
-    assert section.finding[:-1] == state.alignment_view(Area("borough", "Hackney", "E09000012"), period).finding
-    pdf, xlsx = state.briefing_files("E09000012", period)
+    assert section.finding[:-1] == state.view(alignment.alignment_view, Selection(Area("borough", "Hackney", "E09000012"), period, None)).finding
+    pdf, xlsx = state.briefing_files(state.selection(period, borough="E09000012"))
     assert "Promises and community concerns" in pdf_text(pdf)
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Alignment by ward"]
     assert sheet.max_row == 22  # header and Hackney's 21 wards

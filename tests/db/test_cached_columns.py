@@ -14,7 +14,9 @@ import pytest
 from dashboard.app import state
 from dashboard.domain import areas, periods
 from dashboard.domain import vocabulary as voc
-from dashboard.figures import maps
+from dashboard.domain.selection import Selection
+from dashboard.figures import alignment, briefing, coverage, diversity_view, maps, overview
+from dashboard.figures import engagement_views as ev
 from dashboard.figures.engagement_views import OUTCOME_CHOICES
 from data_access import engine as eng
 from data_access import queries, writes
@@ -108,18 +110,18 @@ def _every_figure(url: str) -> dict:
     out = {"status": state._status(url, end, text, None),
            "history": state._history(url, tuple(periods.quarter_ends(first, end)), text, None)}
     for area in (areas.LONDON, croydon):
-        key = (area.level, area.name, area.code, end, period.span)
-        out[f"overview {area.name}"] = state._overview(url, area, period)
-        out[f"meetings {area.name}"] = state._meetings_view(url, *key, first, end, 1)
-        out[f"promises {area.name}"] = state._promises_view(url, *key, first, 91)
+        sel = Selection(area, period, None)
+        out[f"overview {area.name}"] = state.view(overview.figures_for, sel)
+        out[f"meetings {area.name}"] = state.view(ev.meetings_view, sel, first=first, last=end, minimum=1)
+        out[f"promises {area.name}"] = state.view(ev.promises_view, sel, first=first, review_days=91)
         for outcome in OUTCOME_CHOICES:
-            out[f"outcomes {area.name} {outcome}"] = state._outcomes_view(url, *key, voc.PAS_MEASURES[0], outcome, first)
-        out[f"alignment {area.name}"] = state._alignment_view(url, *key, None)
-        out[f"diversity {area.name}"] = state._diversity_area(url, end, area.level, area.code, None)
-        out[f"coverage {area.name}"] = state._coverage_view(url, end, area.level, area.code, "Borough", text, None)
+            out[f"outcomes {area.name} {outcome}"] = state.view(ev.outcomes_view, sel, measure=voc.PAS_MEASURES[0], outcome=outcome, first=first)
+        out[f"alignment {area.name}"] = state.view(alignment.alignment_view, sel)
+        out[f"diversity {area.name}"] = state.view(diversity_view.area_view, sel)
+        out[f"coverage {area.name}"] = state.view(coverage.coverage_view, sel, count_by="Borough")
         for metric in maps.METRICS:
-            out[f"map {area.name} {metric}"] = state._map_spec(url, metric, area.level, area.code, end, text, None, None)
-    out["pack"] = state._pack(url, CROYDON, period, dt.date(2026, 12, 1), None, text)
+            out[f"map {area.name} {metric}"] = state.view(maps.map_view, sel, metric=metric, highlight=None)
+    out["pack"] = state.view(briefing.build_pack, Selection(croydon, period, None), produced_on=dt.date(2026, 12, 1))
     return out
 
 
