@@ -1,7 +1,7 @@
 """Ward Panel Monitor: entry point (``streamlit run streamlit_app.py``).
 
 Sets up the page, makes sure the database is ready (the first start creates, migrates and seeds
-the embedded SQLite file), finds out who is using the app and what they may see (issue #10),
+the embedded SQLite file), finds out who is using the app and what they may see,
 then hands over to the page the user chose.
 """
 
@@ -10,7 +10,7 @@ import os
 
 from dashboard.app import allocator  # imports nothing heavy
 
-# Before polars loads (the dashboard modules below import it): hand freed memory back (issue #9).
+# Before polars loads (the dashboard modules below import it): hand freed memory back.
 allocator.configure(os.environ)
 
 import streamlit as st  # noqa: E402
@@ -22,7 +22,7 @@ from dashboard.figures.functioning import RulesProblem  # noqa: E402
 from data_access.access_checks import OutOfScope  # noqa: E402
 from data_access.engine import DatabaseProblem, is_embedded  # noqa: E402
 
-# A local icon: a :material/: page icon makes the browser fetch it from Google (issue #9).
+# A local icon: a :material/: page icon makes the browser fetch it from Google.
 st.set_page_config(page_title="Ward Panel Monitor", page_icon="static/favicon.png", layout="wide")
 
 try:
@@ -32,7 +32,7 @@ except DatabaseProblem as problem:
     st.error(f"The database could not be opened. {problem}")
     st.stop()
 
-# Who is here (issue #10). Worked out on every run, so a change to the role mapping or a
+# Who is here. Worked out on every run, so a change to the role mapping or a
 # sign-out takes effect at once; pages read it through state.access() / state.scope().
 refusal = None
 try:

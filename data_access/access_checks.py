@@ -1,4 +1,4 @@
-"""Borough scope enforced where data is written, and the role mapping file (issue #10).
+"""Borough scope enforced where data is written, and the role mapping file.
 
 Reads are scoped in ``queries`` (every reader takes ``boroughs``). Writes are checked here:
 an import that touches a ward (or a borough's survey row) outside the boroughs the user may

@@ -1,4 +1,4 @@
-"""The audit trail (issue #10): every import, undo and download of member-level data.
+"""The audit trail: every import, undo and download of member-level data.
 
 Each event says who (the signed-in email, "open mode" when sign-in is off, or the command
 line's OS user), when, what (in words) and how many rows. Administrators read it on the
@@ -17,7 +17,7 @@ from data_access import queries
 from data_access.models import AuditEvent
 
 IMPORT, IMPORT_REFUSED, UNDO, DOWNLOAD = "import", "import refused", "undo", "download"
-CONCERN_REVIEW = "concern review"  # a board member accepts or rejects a resident's concern (issue #11)
+CONCERN_REVIEW = "concern review"  # a board member accepts or rejects a resident's concern
 
 
 def write(conn: Connection, who: str, action: str, what: str, rows: int | None) -> None:

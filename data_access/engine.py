@@ -1,4 +1,4 @@
-"""Which database, how to reach it, and bringing it up to date (issue #3).
+"""Which database, how to reach it, and bringing it up to date.
 
 The URL comes from, in order: an explicit argument, the ``DATABASE_URL`` environment variable,
 ``[connections.sql] url`` in ``.streamlit/secrets.toml`` (Streamlit's own convention), and

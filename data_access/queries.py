@@ -1,8 +1,8 @@
-"""Reads: every query the app makes, each returning a polars DataFrame (issue #3).
+"""Reads: every query the app makes, each returning a polars DataFrame.
 
 Each reader takes an optional ``boroughs`` scope (borough codes). ``None`` means all of London;
 the scope is applied in SQL so a scoped caller never receives another borough's rows (the
-sign-in issue #10 builds on this). Frames always carry the same columns and dtypes, even when
+sign-in builds on this). Frames always carry the same columns and dtypes, even when
 empty, so metric functions never meet a column of nulls with no type.
 """
 
@@ -57,7 +57,7 @@ def read(stmt: Select, engine: Engine) -> pl.DataFrame:
     Rows arrive in chunks (a server-side cursor on PostgreSQL) and each chunk becomes a frame
     at once, so no more than CHUNK_ROWS rows are ever held as Python objects: reading every
     table at ``--scale 10`` peaked at 596 MB of memory when all rows were fetched first (337 MB in chunks), for
-    129 MB of frames (issue #9: server under 600 MB).
+    129 MB of frames (server under 600 MB).
     """
     schema = {c.key: _dtype(c) for c in stmt.selected_columns}
     parts = []
@@ -111,7 +111,7 @@ def table(name: str, engine: Engine, boroughs: Scope = None, *, omit: Sequence[s
     A table scoped by ward keeps the rows of wards in ``boroughs``; one scoped by borough (the
     survey's confidence measures) keeps those boroughs' rows plus the London-wide ones
     (E12000007). ``ward_code`` keeps one ward's rows. ``omit`` leaves columns in the database:
-    the dashboard's cache keeps only the columns its figures use (issue #9: memory).
+    the dashboard's cache keeps only the columns its figures use (memory).
     """
     spec = TABLES[name]
     t = Base.metadata.tables[spec.db_table]

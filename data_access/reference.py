@@ -1,4 +1,4 @@
-"""Read the real reference data shipped in ``sample_data/reference`` (issue #3).
+"""Read the real reference data shipped in ``sample_data/reference``.
 
 Sources and licences: ``sample_data/README.md``. Every frame here uses the database's column
 names so it can be written as it is.

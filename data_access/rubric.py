@@ -1,6 +1,6 @@
-"""Read the functioning rubric, ``dashboard/figures/functioning.toml`` (issue #4).
+"""Read the functioning rubric, ``dashboard/figures/functioning.toml``.
 
-File reading lives in data_access (STYLE.md); parsing and checking the rules is pure and lives
+File reading lives in data_access (ARCHITECTURE.md); parsing and checking the rules is pure and lives
 in ``dashboard.figures.functioning``.
 """
 

@@ -105,7 +105,7 @@ def has_activity(engine: Engine) -> bool:
 
 
 def _scaled_reference(conn: Connection, scale: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Synthetic copies of every borough and ward for benchmarks at ``--scale N`` (issue #9).
+    """Synthetic copies of every borough and ward for benchmarks at ``--scale N``.
 
     Copy k of borough E09000002 is Z0k000002, of ward E05014053 is Z0k014053 (codes stay nine
     characters); names get " (copy k)" so they can never be mistaken for real places.

@@ -1,4 +1,4 @@
-"""Audit log: every import, undo and download of member-level data, for administrators (issue #10)."""
+"""Audit log: every import, undo and download of member-level data, for administrators."""
 
 import streamlit as st
 

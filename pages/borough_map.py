@@ -1,4 +1,4 @@
-"""Borough map: every ward coloured by a chosen measure, London-wide or one borough (issue #4)."""
+"""Borough map: every ward coloured by a chosen measure, London-wide or one borough."""
 
 import polars as pl
 import streamlit as st

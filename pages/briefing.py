@@ -1,4 +1,4 @@
-"""Briefing pack: a PDF and an Excel workbook for one borough and period (issue #8)."""
+"""Briefing pack: a PDF and an Excel workbook for one borough and period."""
 
 import polars as pl
 import streamlit as st
@@ -35,7 +35,7 @@ st.header(pack.title)
 if pack.is_sample:
     st.warning("This pack is built from **sample data**; its cover says so.")
 left, right = st.columns(2)
-# The pack holds member-level figures (diversity): each download is audited (issue #10).
+# The pack holds member-level figures (diversity): each download is audited.
 rows = sum(t.frame.height for section in pack.sections for t in section.tables)
 left.download_button("Download the PDF", pdf, file_name=f"{pack.file_stem()}.pdf", mime="application/pdf", key="pack_pdf", type="primary",
                      on_click=ui.record_download, args=(f"briefing pack {pack.file_stem()}.pdf", rows))

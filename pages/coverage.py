@@ -1,4 +1,4 @@
-"""Panel coverage: which wards have no panel or one that is not functioning, and why (issue #4)."""
+"""Panel coverage: which wards have no panel or one that is not functioning, and why."""
 
 import polars as pl
 import streamlit as st

@@ -1,4 +1,4 @@
-"""Data: templates, CSV upload with validation, a preview of changes, import history and undo (issue #7).
+"""Data: templates, CSV upload with validation, a preview of changes, import history and undo.
 
 The steps themselves (checking, previewing, importing, undoing, reviewing concerns) are in
 dashboard/app/data_steward.py; this page lays them out.
@@ -16,7 +16,7 @@ ui.page(
     "Load your panel records from spreadsheets saved as CSV. Every file is checked first: nothing is "
     "written until all its rows pass, and the last import of each table can be undone.",
 )
-user = state.access()  # issue #10: only data stewards (their boroughs) and administrators import
+user = state.access()  # Only data stewards (their boroughs) and administrators import
 steward.show_flash()
 
 with st.expander("Templates: one CSV file per table, with example rows"):
@@ -30,7 +30,7 @@ if user.can_import:
 else:
     st.info("Your role lets you read the data, not change it: imports are for data stewards and administrators.")
 
-# issue #11: concerns residents sent from the public ward page wait here until a board member
+# Concerns residents sent from the public ward page wait here until a board member
 # accepts them (then they count) or rejects them.
 st.subheader("Concerns sent by residents, waiting for review")
 steward.review_concerns(user)

@@ -1,4 +1,4 @@
-"""Membership and diversity: each panel's active members against its ward's Census 2021 profile (issue #5)."""
+"""Membership and diversity: each panel's active members against its ward's Census 2021 profile."""
 
 import streamlit as st
 

@@ -1,4 +1,4 @@
-"""Meetings: where panels meet, who comes, whether the DWO is there, and officer continuity (issue #6)."""
+"""Meetings: where panels meet, who comes, whether the DWO is there, and officer continuity."""
 
 import streamlit as st
 
@@ -23,7 +23,7 @@ if not ev.has_met_wards(state.table("wards"), area):
     st.stop()
 first_data, _ = state.data_bounds()
 
-# Quarters the heatmap and trends cover: any range ending no later than the chosen period (issue #6).
+# Quarters the heatmap and trends cover: any range ending no later than the chosen period.
 names = [periods.quarter_name(q) for q in periods.quarter_ends(first_data, period.end)][::-1]
 c1, c2 = st.columns([3, 1])
 lo, hi = c1.select_slider(

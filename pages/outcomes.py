@@ -1,4 +1,4 @@
-"""Engagement outcomes: outputs beside outcomes, and where they part company (issue #6)."""
+"""Engagement outcomes: outputs beside outcomes, and where they part company."""
 
 import streamlit as st
 

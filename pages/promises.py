@@ -1,4 +1,4 @@
-"""Promises: what panels promised, what was delivered, and whether residents were told (issue #6)."""
+"""Promises: what panels promised, what was delivered, and whether residents were told."""
 
 import streamlit as st
 
@@ -69,7 +69,7 @@ st.caption(
 )
 ui.table_with_download(view.recurrence, file_name=f"recurring_promises_{period.end}.csv", key="pr_recurrence")
 
-# issue #11: do the promises follow what the community said?
+# Do the promises follow what the community said?
 st.subheader("Do the promises follow the concerns?")
 aligned = state.view(alignment.alignment_view, sel)
 st.markdown(f"**{aligned.finding}**")

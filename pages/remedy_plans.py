@@ -1,4 +1,4 @@
-"""Remedy plans: for each ward with no panel or a panel not functioning, what the Met plans (issue #4)."""
+"""Remedy plans: for each ward with no panel or a panel not functioning, what the Met plans."""
 
 import polars as pl
 import streamlit as st

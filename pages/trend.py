@@ -1,4 +1,4 @@
-"""Coverage trend: wards with a panel and with a functioning panel, quarter by quarter (issue #4)."""
+"""Coverage trend: wards with a panel and with a functioning panel, quarter by quarter."""
 
 import streamlit as st
 

@@ -1,4 +1,4 @@
-"""Your ward panel: a read-only page for residents, one address per ward (issue #11).
+"""Your ward panel: a read-only page for residents, one address per ward.
 
 Public: when sign-in is configured this page stays open (PageSpec.public). It shows only what a
 panel makes public (dashboard.figures.public_ward): no member data, no counts of people, nothing marked

@@ -142,7 +142,7 @@ HEALTHY, STRUGGLING = 0, 1  # how a panel is run during a stretch of its life
 # population frame has no usable rows for a code class at all.
 _LONDON_ETHNIC = (20.7, 13.5, 5.7, 53.8, 6.3)
 _LONDON_AGE = (13.8, 22.5, 28.1, 21.0, 14.7)
-# Panels skew White and older than the people they represent: the finding issue #7 shows.
+# Panels skew White and older than the people they represent: the finding the diversity page shows.
 _ETHNIC_TILT = (1.0, 1.0, 1.0, 2.5, 1.0)
 _AGE_TILT = (0.4, 1.0, 1.0, 1.8, 2.5)
 # Within-group London mix, for the third of members recorded with a detailed ONS category.
@@ -928,7 +928,7 @@ def _emit_dwo(ctx: _Ctx, seed: int) -> None:
             rows.append((code, refs[ident], started, ended))
 
 
-# --- Community concerns (issue #11) ------------------------------------------------------------
+# --- Community concerns ------------------------------------------------------------
 
 _CONCERN_SOURCES = ("survey", "public meeting", "contact session", "online", "councillor", "partner agency")
 _CONCERN_SOURCE_CUM = _cum((20, 22, 30, 14, 8, 6))

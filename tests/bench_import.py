@@ -1,4 +1,4 @@
-"""Benchmark of the import path (issue #7): ``python -m tests.bench_import [--rows 100000 1000000]``.
+"""Benchmark of the import path: ``python -m tests.bench_import [--rows 100000 1000000]``.
 
 Not part of the test run. For each size it writes a valid meetings file (real 2022 ward codes,
 dates spread so the natural key (ward_code, held_on) never repeats) and times:

@@ -1,4 +1,4 @@
-"""Benchmark for the borough map (issue #4); not part of the test run.
+"""Benchmark for the borough map; not part of the test run.
 
     python tests/bench_map.py [--url sqlite:///path.sqlite] [--runs 20]
 

@@ -1,4 +1,4 @@
-"""Benchmark of the briefing pack (issue #8): ``python -m tests.bench_pack [DATABASE_URL]``.
+"""Benchmark of the briefing pack: ``python -m tests.bench_pack [DATABASE_URL]``.
 
 Not part of the test run. On the sample database (seeded in a temporary folder unless a URL is
 given) it times, for the borough with the most Met wards, a pack from a cold start (reading every

@@ -1,4 +1,4 @@
-"""Benchmark: page times in AppTest and in the browser, map payload, server memory (issue #9).
+"""Benchmark: page times in AppTest and in the browser, map payload, server memory.
 
 Not part of the test run. Usage:
 

@@ -2,7 +2,7 @@
 
 PostgreSQL tests run when TEST_POSTGRES_URL is set (``.ci/run`` sets it). Locally they skip
 when it is not; on CI (``CI`` set) a missing URL fails instead, so they can never silently
-stop running (STYLE.md habit 8). Each test gets a fresh PostgreSQL database of its own.
+stop running (ARCHITECTURE.md). Each test gets a fresh PostgreSQL database of its own.
 """
 
 from __future__ import annotations

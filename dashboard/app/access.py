@@ -1,4 +1,4 @@
-"""Who is using the app and what they may see and do: sign-in, roles and borough scope (issue #10).
+"""Who is using the app and what they may see and do: sign-in, roles and borough scope.
 
 Sign-in is Streamlit's own OpenID Connect (``st.login`` / ``st.user``), switched on by an
 ``[auth]`` section in ``.streamlit/secrets.toml``. It fails closed: a secrets file that cannot

@@ -1,4 +1,4 @@
-"""How polars' allocator (jemalloc) is set up in the server (issue #9). Imports nothing heavy:
+"""How polars' allocator (jemalloc) is set up in the server. Imports nothing heavy:
 streamlit_app.py calls it before polars loads, which is when jemalloc reads its settings.
 
 Left to itself jemalloc keeps freed memory for reuse; at --scale 10 that held about 40 MB of

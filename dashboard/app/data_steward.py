@@ -149,7 +149,7 @@ def _import(checked: list, datas: list[bytes], ready: list, user: Access) -> Non
 def review_concerns(user: Access) -> None:
     """Concerns residents sent, waiting for a board member to accept them (then they count) or
     reject them; their words are shown as text only. Only those who may change data review them,
-    for their own boroughs (issue #10)."""
+    for their own boroughs."""
     # Read fresh, not cached: a resident may send one at any moment, and this page is no hot path.
     pending = queries.submitted_concerns(state.engine(), boroughs=state.scope())
     if not user.can_import:

@@ -1,4 +1,4 @@
-"""Every page of the app, in menu order (STYLE.md: this list and pages/*.py must match)."""
+"""Every page of the app, in menu order (this list and pages/*.py must match: tests/app/test_pages.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ class PageSpec(NamedTuple):
     icon: str
     url_path: str
     default: bool = False  # the page at "/" (its url_path is not served)
-    # issue #10: a public page stays open when sign-in is required (the ward page,
-    # issue #11); an admin_only page is listed only for administrators.
+    # A public page stays open when sign-in is required (the ward page);
+    # an admin_only page is listed only for administrators.
     public: bool = False
     admin_only: bool = False
 

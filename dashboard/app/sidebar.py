@@ -1,4 +1,4 @@
-"""The shared filters: area and period, in the sidebar and in the URL (issues #3, #6).
+"""The shared filters: area and period, in the sidebar and in the URL.
 
 Each widget is bound to a URL query parameter (``bind="query-params"``), so a copied link
 reproduces the view and the choice survives a page switch or a reload.
@@ -19,7 +19,7 @@ ALL = ""  # the "no narrower choice" option of each area select
 
 
 def area_filter(wards: pl.DataFrame, *, scoped: bool = False) -> Area:
-    """The area chosen in the sidebar. ``scoped`` (issue #10): the user sees only some boroughs
+    """The area chosen in the sidebar. ``scoped``: the user sees only some boroughs
     (``wards`` holds only theirs), so there is no BCU or "All London" choice, only their boroughs.
     """
     if scoped:

@@ -1,8 +1,8 @@
-"""The only Streamlit caches, and where the app finds its database (STYLE.md habit 5).
+"""The only Streamlit caches, and where the app finds its database (ARCHITECTURE.md).
 
 Query results are cached with ``st.cache_resource`` rather than ``st.cache_data``: polars
 frames are immutable, so sharing one object is safe, and it skips a pickle round trip on every
-rerun (the warm rerun budget in issue #9 is 50 ms). ``clear()`` drops them after an import.
+rerun (the warm rerun budget is 50 ms). ``clear()`` drops them after an import.
 
 A page passes its Selection (area, period, the user's boroughs) whole to ``view(builder,
 selection, **options)``: the pure builder from dashboard.figures runs once per selection and
@@ -72,7 +72,6 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
-# --- issue #10: who is looking, and the boroughs they may see ---
 ACCESS_KEY = "_access"  # set by streamlit_app.py on every run; no widget has this key
 
 
@@ -115,7 +114,7 @@ def role_rules():
 
 
 def record(action: str, what: str, rows: int | None) -> None:
-    """Add an event to the audit trail as the current user (issue #10)."""
+    """Add an event to the audit trail as the current user."""
     audit.record(engine(), who(), action, what, rows)
 
 
@@ -164,7 +163,7 @@ def public_ward_promises(ward_code: str) -> pl.DataFrame:
     return _ward_promises(database_url(), ward_code, None)
 
 
-PUBLIC_TABLES = ("wards", "panels", "meetings")  # what the public ward page reads (issue #11)
+PUBLIC_TABLES = ("wards", "panels", "meetings")  # what the public ward page reads
 
 
 def public_table(name: str) -> pl.DataFrame:
@@ -241,7 +240,7 @@ def _work_out_status(url: str, as_of: dt.date, text: str, scope) -> pl.DataFrame
 def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str, scope) -> pl.DataFrame:
     # Each quarter's status is worked out here and only three columns kept, not through the
     # per-date cache: at --scale 10 caching 37 full status frames (with their reasons) cost
-    # about 60 MB of the server's memory for a chart that needs none of it (issue #9).
+    # about 60 MB of the server's memory for a chart that needs none of it.
     parts = [
         _work_out_status(url, q, text, scope).select(pl.lit(q, dtype=pl.Date).alias("quarter_end"), "ward_code", "status")
         for q in quarter_ends
@@ -382,7 +381,7 @@ _PACK_TABLES = ("panels", "meetings", "promises", "engagement", "confidence", "r
 
 @_view_of(briefing.build_pack, rules=True, max_entries=50, spinner="Preparing the briefing pack…")
 def _pack(src: Source, sel: Selection, *, produced_on: dt.date):
-    # Rows are read within the user's boroughs (issue #10); London comparisons are aggregates.
+    # Rows are read within the user's boroughs; London comparisons are aggregates.
     inputs = briefing.PackInputs(
         wards=src.table("wards"), tables={n: src.table(n) for n in _PACK_TABLES},
         figures=lambda area, period: src.view(overview.figures_for, Selection(area, period, None)),

@@ -68,7 +68,7 @@ def page(title: str, caption: str | None = None, *, filters: bool = False, rules
 
 
 def safe_csv(frame: pl.DataFrame) -> bytes:
-    """CSV bytes in which no text cell can run as a formula in a spreadsheet (issue #7).
+    """CSV bytes in which no text cell can run as a formula in a spreadsheet.
 
     Cells starting with = + - @ (or tab/carriage return) get a leading apostrophe, the usual
     defence (OWASP "CSV injection"); numbers are left alone.
@@ -90,7 +90,7 @@ def show_table(frame: pl.DataFrame, *, key: str) -> None:
     """A table on screen, sent to the browser as Arrow.
 
     Given a polars frame, st.dataframe imports pandas to find out what it was handed, which
-    costs the server about 40 MB of memory for good (issue #9); given Arrow it does not. (The
+    costs the server about 40 MB of memory for good; given Arrow it does not. (The
     map still loads pandas: st.pydeck_chart checks its version.)
     """
     st.dataframe(frame.to_arrow(), hide_index=True, key=key)
@@ -99,7 +99,7 @@ def show_table(frame: pl.DataFrame, *, key: str) -> None:
 def table_with_download(frame: pl.DataFrame, *, file_name: str, key: str, label: str = "Download these rows (CSV)") -> None:
     """The table on screen and its rows as a CSV download.
 
-    The CSV is made only when the button is clicked, which keeps a warm rerun inside issue #9's
+    The CSV is made only when the button is clicked, which keeps a warm rerun inside the
     50 ms budget.
     """
     show_table(frame, key=f"{key}_table")
@@ -117,18 +117,17 @@ def sources_footer() -> None:
             st.caption(f"Data last loaded on {uk_date(batches['imported_at'].max().date())}.")
 
 
-# --- issue #5 ---
 def table_with_protected_download(
     frame: pl.DataFrame, protect, *, file_name: str, key: str, label: str = "Download these rows (CSV)"
 ) -> None:
     """Exact counts on screen; the CSV goes through ``protect`` (a dashboard.figures.privacy rule) first.
 
-    Member-level figures leave the app only with small counts suppressed (issue #5).
+    Member-level figures leave the app only with small counts suppressed.
     """
     show_table(frame, key=f"{key}_table")
     # The file is made only when asked for (a callable is run on click), so protecting and
-    # writing it costs nothing on an ordinary rerun (issue #9's 50 ms budget).
-    # Each download of member-level figures goes in the audit trail (issue #10): the callback
+    # writing it costs nothing on an ordinary rerun (the 50 ms budget).
+    # Each download of member-level figures goes in the audit trail: the callback
     # runs when the button is clicked, before the file is sent.
     st.download_button(
         label,
@@ -143,13 +142,12 @@ def table_with_protected_download(
 
 
 def record_download(what: str, rows: int | None) -> None:
-    """Audit a download of member-level data as the current user (issue #10)."""
+    """Audit a download of member-level data as the current user."""
     from data_access import audit
 
     state.record(audit.DOWNLOAD, what, rows)
 
 
-# --- issue #7 ---
 def escape_md(text: str) -> str:
     """Text from a user (a file name) made safe inside st.markdown-based calls: no markup, no HTML."""
     return "".join("\\" + ch if ch in "\\`*_{}[]()<>#+-.!|~$=:" else ch for ch in str(text))

@@ -1,4 +1,4 @@
-"""One ward's panel in detail (issue #4): shared by Panel coverage and the Borough map.
+"""One ward's panel in detail: shared by Panel coverage and the Borough map.
 
 Streamlit output only; every figure comes from ``dashboard.figures.coverage``.
 """

@@ -1,4 +1,4 @@
-"""Areas a user can choose: London, a Met BCU, a borough, or one ward (issue #3).
+"""Areas a user can choose: London, a Met BCU, a borough, or one ward.
 
 Pure functions over the wards frame (columns ward_code, ward_name, borough_code, borough_name,
 bcu, police_force). The City of London's 25 wards are policed by City of London Police, not the

@@ -1,4 +1,4 @@
-"""Reporting periods: a calendar quarter, or the 12 months ending with one (issues #3, #6).
+"""Reporting periods: a calendar quarter, or the 12 months ending with one.
 
 Pure functions of dates. A period knows its previous period (same length, just before), so
 every headline figure can be set beside it.

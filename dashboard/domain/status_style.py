@@ -1,6 +1,6 @@
-"""How each panel status looks, in one place: word, letter, icon and colour (issue #4).
+"""How each panel status looks, in one place: word, letter, icon and colour.
 
-The map, the tables and the briefing pack (issue #8) all read this, so a status looks the same
+The map, the tables and the briefing pack all read this, so a status looks the same
 everywhere. Colours come from the Okabe-Ito palette, chosen to stay distinct for the common
 kinds of colour blindness; a status is never shown by colour alone, always with its word or
 letter too.

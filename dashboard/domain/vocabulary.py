@@ -1,4 +1,4 @@
-"""Allowed values of every coded column, kept in one place (issues #3, #7, #11).
+"""Allowed values of every coded column, kept in one place.
 
 The README's CSV contract, the import validation, the sample generator and the pages all read
 these lists, so a value is added here once and everywhere agrees.
@@ -64,7 +64,7 @@ PROMISE_ACHIEVED = "achieved"
 PROMISE_CLOSED_STATUSES = (PROMISE_ACHIEVED, "partly achieved", "not achieved", "withdrawn")
 PROMISE_STATUSES = (PROMISE_OPEN, *PROMISE_CLOSED_STATUSES)
 
-# One vocabulary for promise categories and (issue #11) community concerns.
+# One vocabulary for promise categories and community concerns.
 CATEGORIES = (
     "anti-social behaviour",
     "drugs",
@@ -80,7 +80,7 @@ CATEGORIES = (
     "hate crime",
 )
 
-# Community concerns (issue #11): where a concern was heard. "online" is also the source of
+# Community concerns: where a concern was heard. "online" is also the source of
 # concerns residents raise on the public ward page, which wait for a board member to accept them.
 CONCERN_SOURCES = ("survey", "public meeting", "contact session", "online", "councillor", "partner agency", "other")
 CONCERN_ONLINE = "online"

@@ -1,4 +1,4 @@
-"""Do the promises follow the concerns? (issue #11). Pure polars functions, no st.* and no SQL.
+"""Do the promises follow the concerns?. Pure polars functions, no st.* and no SQL.
 
 Ward panels are meant to choose their promises by examining what the community said. For each
 ward and period this module sets the concerns residents raised most beside the promises the
@@ -217,7 +217,7 @@ def display(table: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-# --- The Promises page's section and the briefing pack (issue #11) -----------------------------
+# --- The Promises page's section and the briefing pack -----------------------------
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The board briefing pack: what goes in it, as plain data (issue #8).
+"""The board briefing pack: what goes in it, as plain data.
 
 ``build_pack`` gathers, for one borough and period, a list of sections; each section states
 its finding in a sentence and carries the tables behind it (and optionally a chart or the ward
@@ -193,7 +193,7 @@ def confidence_section(borough: Area, period: Period, confidence: pl.DataFrame) 
 
 
 def diversity_section(borough: Area, period: Period, view) -> Section:
-    """Membership diversity gaps (issue #5), through disclosure control: the pack leaves the app."""
+    """Membership diversity gaps, through disclosure control: the pack leaves the app."""
     from dashboard.figures import diversity_view as dvv
 
     if view.panels.is_empty():
@@ -220,7 +220,7 @@ def diversity_section(borough: Area, period: Period, view) -> Section:
 
 
 def alignment_section(borough: Area, period: Period, view) -> Section:
-    """Do the promises follow the community's concerns? (issue #11): the finding, the borough's
+    """Do the promises follow the community's concerns?: the finding, the borough's
     figures and every ward's top concerns beside the promises set."""
     from dashboard.figures import alignment as al
 
@@ -290,7 +290,7 @@ def last_import(batches: pl.DataFrame) -> dt.date | None:
 
 
 def pack_sections(borough: Area, period: Period, inputs: PackInputs) -> tuple[Section, ...]:
-    """The pack's sections after the map, from the same views the pages draw (issues #4-#6, #11)."""
+    """The pack's sections after the map, from the same views the pages draw."""
     from dashboard.domain import periods
     from dashboard.domain import status_style as s
     from dashboard.figures import alignment, coverage, diversity_view, engagement_views
@@ -317,14 +317,14 @@ def pack_sections(borough: Area, period: Period, inputs: PackInputs) -> tuple[Se
             meetings_section(borough, period, meetings, minimum),
             promises_section(borough, period, promises, review_days),
             feedback_section(borough, period, promises),
-            # issue #11: whether the promises follow what the community said.
+            # Whether the promises follow what the community said.
             alignment_section(borough, period, view(alignment.alignment_view)),
             outcomes_section(borough, period, outcomes),
         ]
     return tuple(sections)
 
 
-# --- sections from the coverage (issue #4) and meetings/promises/outcomes (issue #6) pages ---
+# --- sections from the coverage and meetings/promises/outcomes pages ---
 # Each takes the same view object the page draws, so the pack and the page cannot disagree.
 
 def status_legend() -> list[tuple[str, str, str]]:
@@ -344,7 +344,7 @@ def lettered(status: str) -> str:
 
 def attention_section(borough: Area, period: Period, plans: pl.DataFrame) -> Section:
     """Wards with no panel or a panel not functioning, their reasons and remedy plans: plans past
-    due first, then wards with no plan, then plans not yet due (issue #8)."""
+    due first, then wards with no plan, then plans not yet due."""
     from dashboard.domain import status_style as s
     from dashboard.figures import coverage as cov
 

@@ -1,7 +1,7 @@
-"""Shared helpers for issue #6's pages: quarters as a column, and "now / before / London" tables.
+"""Shared helpers for the pages: quarters as a column, and "now / before / London" tables.
 
 Every figure on the Meetings, Promises and Engagement outcomes pages is set beside the previous
-period and London (issue #6); ``comparison`` builds that table once so the three pages agree.
+period and London; ``comparison`` builds that table once so the three pages agree.
 """
 
 from __future__ import annotations

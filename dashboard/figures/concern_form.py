@@ -1,4 +1,4 @@
-"""The resident's concern form on the public ward page: what it accepts, and how often (issue #11).
+"""The resident's concern form on the public ward page: what it accepts, and how often.
 
 Pure functions, no st.* and no SQL. A concern is a category from the shared vocabulary and a
 short free text; no name is asked for. Text is refused, with a message saying why, when it is

@@ -1,5 +1,5 @@
 """Panel coverage figures built on ward statuses: counts by area, attention list, remedy plans,
-trend, and one ward's detail (issue #4). Pure polars; no Streamlit, no database.
+trend, and one ward's detail. Pure polars; no Streamlit, no database.
 
 ``status`` below is the frame ``functioning.ward_status`` returns; ``wards`` is the wards frame
 (ward_code, ward_name, borough_code, borough_name, bcu, police_force). City of London wards

@@ -1,4 +1,4 @@
-"""Plotly figures for panel coverage (issue #4): graph_objects only (plotly.express is slow).
+"""Plotly figures for panel coverage: graph_objects only (plotly.express is slow).
 
 Status colours and words come from ``status_style``; every trace is named with the status word
 and its symbol, so the legend reads without colour.

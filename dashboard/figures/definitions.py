@@ -1,7 +1,7 @@
 """Definitions of every published figure, read from the functions' own docstrings.
 
 Keeping the definition in the docstring of the function that computes the figure means the
-About page cannot drift from the code (STYLE.md habit 11). Every public function of
+About page cannot drift from the code (ARCHITECTURE.md). Every public function of
 ``dashboard.figures.metrics`` is a published figure; other modules name theirs in ``FIGURES``.
 """
 
@@ -31,7 +31,7 @@ FIGURES = {
         "verdict": "Under-represented, or too few members to say",
         "sector_mix": "Sector mix and panel flags",
     },
-    # issue #11: do the promises follow what the community said?
+    # Do the promises follow what the community said?
     "dashboard.figures.alignment": {
         "accepted": "Concerns that count",
         "concern_window": "Concerns behind a period's promises",
@@ -52,7 +52,7 @@ def published(module: ModuleType = metrics) -> dict[str, str]:
     }
 
 
-# page -> module whose every public function is a figure of that page (issue #6).
+# page -> module whose every public function is a figure of that page.
 PAGE_MODULES = {
     "Meetings": "dashboard.figures.meetings",
     "Promises": "dashboard.figures.promises",
@@ -74,9 +74,6 @@ def all_definitions() -> dict[str, str]:
 
 
 DEFINITIONS = all_definitions()
-
-
-# --- issue #4 ---
 # Panel status and remedy plans are defined by the functioning rubric rather than metrics.py;
 # their definitions are added here so the About page lists them too.
 DEFINITIONS["Panel status"] = (

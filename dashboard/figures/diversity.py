@@ -1,4 +1,4 @@
-"""Membership and diversity: each panel's active members against its ward's Census 2021 profile (issue #5).
+"""Membership and diversity: each panel's active members against its ward's Census 2021 profile.
 
 Pure polars functions; no Streamlit, no SQL. The inputs are frames as ``data_access.queries``
 returns them (members, panels, ward_population) and an "as of" day.
@@ -83,7 +83,7 @@ ETHNIC = Dimension(
     member_column="ethnic_group",
     population_dimension="ethnic_group",
     categories=v.ETHNIC_GROUPS,
-    # Members may be recorded with a detailed ONS category: roll it up (issue #5).
+    # Members may be recorded with a detailed ONS category: roll it up.
     member_map={**{g: g for g in v.ETHNIC_GROUPS}, **v.ETHNIC_DETAILED},
     population_map={g: g for g in v.ETHNIC_GROUPS},
     base="all usual residents (Census 2021, as published)",
@@ -215,7 +215,7 @@ def verdict(actual: int, stated: int, ward_share: float | None, *, level: float 
 def ward_shares(population: pl.DataFrame, dim: Dimension) -> pl.DataFrame:
     """(ward_code, category, ward_count, ward_total, ward_share) from one Census table.
 
-    The total is the sum of this table's own compared categories for the ward (issue #5: noisy
+    The total is the sum of this table's own compared categories for the ward (noisy
     Census tables do not add up to one another). Example: age 0-15: 100, 16-24: 30, 25-34: 70
     -> adults 100, so 16-24 is 30% (the 0-15 band is not in the total).
     """

@@ -1,4 +1,4 @@
-"""Tables, exports and charts for the Membership and diversity page (issue #5). No st.* calls.
+"""Tables, exports and charts for the Membership and diversity page. No st.* calls.
 
 Each table comes in two forms: the screen's (exact counts; the data is restricted) and the
 export's, which has been through ``dashboard.figures.privacy`` so nothing that leaves the app shows a
@@ -198,7 +198,7 @@ def _group_words(dim: dv.Dimension, category: str) -> str:
 
 
 def _layout(title: str, height: int, x_title: str, **extra) -> dict:
-    # Figures are built from plain dicts: update_layout(**kwargs) costs ~3 ms a call (issue #9 budget).
+    # Figures are built from plain dicts: update_layout(**kwargs) costs ~3 ms a call (the warm rerun budget).
     return {
         "title": {"text": title},
         "height": height,
@@ -271,7 +271,7 @@ def rollup_chart(rollup: pl.DataFrame, title: str, *, top: int = 8) -> go.Figure
 
 
 class AreaView:
-    """Everything the page shows for one area on one day, ready to render (issue #5)."""
+    """Everything the page shows for one area on one day, ready to render."""
 
     def __init__(self, d: dv.Diversity, wards: pl.DataFrame, met_codes: list[str]):
         self.comparison = in_wards(d.comparison, met_codes)

@@ -1,4 +1,4 @@
-"""Plotly figures for the Meetings, Promises and Engagement outcomes pages (issue #6).
+"""Plotly figures for the Meetings, Promises and Engagement outcomes pages.
 
 plotly.graph_objects only (plotly.express costs ~36 ms a figure; the warm rerun budget is
 50 ms). Builders take ready frames and a title (the computed finding) and make no st.* calls.
@@ -25,7 +25,7 @@ def quarter_label(day: dt.date) -> str:
 
 def _figure(traces: list[dict], title: str, *, height: int = 420, **layout) -> go.Figure:
     """One go.Figure from plain dicts: a single validation pass, several times faster than
-    building a figure and then calling update_layout/update_yaxes (issue #6's speed budget)."""
+    building a figure and then calling update_layout/update_yaxes (the speed budget)."""
     base: dict = {
         "title": {"text": title, "x": 0, "xanchor": "left"},
         "height": height,

@@ -1,4 +1,4 @@
-"""Everything one of issue #6's pages shows for an area and period, computed in one go.
+"""Everything one of the pages shows for an area and period, computed in one go.
 
 ``dashboard.app.state`` caches these per filter choice, so a warm rerun only draws. Each view sets
 the area's figures beside the previous period and London, and carries the computed findings

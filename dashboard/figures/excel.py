@@ -1,4 +1,4 @@
-"""Render a briefing pack's tables as an Excel workbook with XlsxWriter (issue #8).
+"""Render a briefing pack's tables as an Excel workbook with XlsxWriter.
 
 One sheet per table, formatted header, frozen header row, real dates and numbers (not text),
 and no cell that can run as a formula: text is always written with ``write_string`` and the
@@ -88,7 +88,7 @@ def _write_frame(sheet, frame: pl.DataFrame, *, head, date, number, whole) -> No
             elif isinstance(value, list):
                 sheet.write_string(r, c, "; ".join(str(v) for v in value))
             elif NUMERIC.fullmatch(value):
-                # Disclosure control (issue #5) turns count columns into text so that "fewer than 5"
+                # Disclosure control turns count columns into text so that "fewer than 5"
                 # can stand among numbers; the numbers among them go back in as numbers.
                 sheet.write_number(r, c, float(value), whole if "." not in value else number)
             else:

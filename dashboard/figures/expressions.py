@@ -1,4 +1,4 @@
-"""Reusable polars expressions: each shared rule is named once (STYLE.md habit 2)."""
+"""Reusable polars expressions: each shared rule is named once (ARCHITECTURE.md)."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def in_wards(frame: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:
 
     When every row is kept (London, which every area's figures are set beside), this is the
     frame itself rather than a copy: frames are immutable, and a copy of the whole meetings table
-    for each London figure is about 15 MB at --scale 10 (issue #9).
+    for each London figure is about 15 MB at --scale 10.
     """
     keep = frame["ward_code"].is_in(list(ward_codes))
     return frame if keep.all() else frame.filter(keep)

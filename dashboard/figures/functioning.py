@@ -1,4 +1,4 @@
-"""Is each ward's panel functioning? One status per ward as of a date, with reasons (issue #4).
+"""Is each ward's panel functioning? One status per ward as of a date, with reasons.
 
 The rubric (thresholds, and which failures make a panel "Not functioning" rather than "At
 risk") is in ``dashboard/figures/functioning.toml``; ``parse_rules`` turns its text into a frozen

@@ -1,4 +1,4 @@
-"""The borough map: metrics a user can colour wards by, and the pydeck spec (issue #4). No st.*.
+"""The borough map: metrics a user can colour wards by, and the pydeck spec. No st.*.
 
 Adding a measure is one entry in ``METRICS`` (or ``register(name, MapMetric(...))`` from another
 module): a function from ``MapInputs`` to a frame of ward_code, value, label.
@@ -143,7 +143,7 @@ def _completion_metric(inputs: MapInputs) -> pl.DataFrame:
 
 
 def _diversity_metric(inputs: MapInputs) -> pl.DataFrame:
-    """The combined diversity gap of each ward's panel (issue #5); no open panel -> no data."""
+    """The combined diversity gap of each ward's panel; no open panel -> no data."""
     from dashboard.figures import diversity
 
     if inputs.diversity is not None:
@@ -199,7 +199,7 @@ METRICS: dict[str, MapMetric] = {
 
 
 def _alignment_metric(inputs: MapInputs) -> pl.DataFrame:
-    """issue #11: how far each ward's promises cover what its residents raised most (12 months)."""
+    """How far each ward's promises cover what its residents raised most (12 months)."""
     from dashboard.figures import alignment
 
     wards = inputs.table("wards").filter(pl.col("police_force") == "Metropolitan Police Service")
@@ -226,7 +226,7 @@ METRICS["Promises follow concerns"] = MapMetric(
 
 
 def register(name: str, metric: MapMetric) -> None:
-    """Add a measure to the map's choices (e.g. the diversity gap, issue #5)."""
+    """Add a measure to the map's choices (e.g. the diversity gap)."""
     METRICS[name] = metric
 
 
@@ -447,7 +447,7 @@ def map_view(metric_name: str, inputs: MapInputs, wards: pl.DataFrame, area: Are
 
 
 class PreparedDeck:
-    """What st.pydeck_chart needs from a Deck, with the JSON made beforehand (issue #4).
+    """What st.pydeck_chart needs from a Deck, with the JSON made beforehand.
 
     st.pydeck_chart calls ``to_json()`` on every rerun, and a London-wide Deck takes far longer
     to serialise than the 50 ms a warm rerun may take; the JSON string is cached instead.

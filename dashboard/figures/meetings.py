@@ -1,4 +1,4 @@
-"""Meetings and DWO continuity figures (issue #6): pure polars functions, no st.* and no SQL.
+"""Meetings and DWO continuity figures: pure polars functions, no st.* and no SQL.
 
 Each function takes frames as ``data_access.queries`` returns them, the Met wards in the chosen
 area (a wards frame or a list of codes) and a period or day, and returns a frame or a dict.
@@ -37,7 +37,7 @@ def heatmap(meetings: pl.DataFrame, met_wards: pl.DataFrame, first: dt.date, las
     )
     held = (
         in_wards(meetings, met_wards["ward_code"].to_list())
-        .lazy()  # lazy, so the filter gathers only the two columns used (issue #9: memory)
+        .lazy()  # lazy, so the filter gathers only the two columns used (memory)
         .filter(pl.col("held_on").is_between(quarter_start(quarters[0]), quarters[-1]))
         .group_by("ward_code", quarter_of("held_on").alias("quarter_end"))
         .agg(pl.len().alias("meetings"))
@@ -110,7 +110,7 @@ def longest_gap(meetings: pl.DataFrame, met_wards: pl.DataFrame, period: Period)
     """
     held = (
         in_wards(meetings, met_wards["ward_code"].to_list())
-        .lazy()  # lazy, so the filter gathers only the two columns used (issue #9: memory)
+        .lazy()  # lazy, so the filter gathers only the two columns used (memory)
         .select("ward_code", "held_on")
         .filter(pl.col("held_on") <= period.end)
         .unique()

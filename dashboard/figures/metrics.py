@@ -2,7 +2,7 @@
 
 Every function takes plain frames (as ``data_access.queries`` returns them), the wards in the
 chosen area and a period, and returns numbers; none reads a database or calls Streamlit. The
-Overview (issue #3) sets each figure beside the previous period and London.
+Overview sets each figure beside the previous period and London.
 """
 
 from __future__ import annotations

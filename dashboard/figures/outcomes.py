@@ -1,4 +1,4 @@
-"""Engagement outputs beside outcomes (issue #6). Pure polars functions, no st.* and no SQL.
+"""Engagement outputs beside outcomes. Pure polars functions, no st.* and no SQL.
 
 Outputs are what was done (activities, people reached); outcomes are what came of it (promises
 achieved, residents told, Public Attitude Survey measures). Survey figures are MOPAC's rolling

@@ -1,4 +1,4 @@
-"""Render a briefing pack as an A4 PDF with ReportLab (issue #8).
+"""Render a briefing pack as an A4 PDF with ReportLab.
 
 ReportLab is pure Python: it installs from PyPI with no Debian packages, and draws the charts
 and the ward map itself, so nothing is fetched or rendered by a browser. The pack reads in

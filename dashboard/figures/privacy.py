@@ -1,4 +1,4 @@
-"""Disclosure control for everything that leaves the app: CSV, Excel, PDF (issue #5).
+"""Disclosure control for everything that leaves the app: CSV, Excel, PDF.
 
 Member records are pseudonymous, but on a panel of 8 a count of 1 can still point at a person.
 So every file a user can download is passed through these functions first; the screen shows

@@ -1,4 +1,4 @@
-"""Promise figures (issue #6): status, completion, overdue, time to close, categories, origin,
+"""Promise figures: status, completion, overdue, time to close, categories, origin,
 recurrence and "you said, we did". Pure polars functions, no st.* and no SQL.
 """
 
@@ -86,7 +86,7 @@ def summary(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, *
     set_rows = wards.filter(between("set_on", period))
     closed = closed_in(promises, ward_codes, period)
     told = closed.filter(told_by(period.end))
-    # Lazy, so only the columns used are gathered, not every promise's every column (issue #9).
+    # Lazy, so only the columns used are gathered, not every promise's every column.
     open_rows = (
         wards.lazy().filter(pl.col("set_on") <= period.end).with_columns(status_on(period.end))
         .filter(pl.col("status_then") == v.PROMISE_OPEN).select("set_on").collect()
@@ -182,7 +182,7 @@ def recurrence(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *,
         .with_columns(pl.int_range(pl.len()).over("ward_code").alias("back"))  # 0 = latest round
     )
     # Only a category promised at the ward's latest round can be running there, so the runs are
-    # worked out for those categories alone (at --scale 10 all of them peaked 30 MB higher, issue #9).
+    # worked out for those categories alone (at --scale 10 all of them peaked 30 MB higher).
     latest = rows.join(ward_rounds.filter(pl.col("back") == 0), on=["ward_code", "set_on"], how="semi")
     cats = (
         rows.join(latest.select("ward_code", "category"), on=["ward_code", "category"], how="semi")

@@ -1,4 +1,4 @@
-"""What the public ward page shows a resident (issue #11). Pure polars, no st.* and no SQL.
+"""What the public ward page shows a resident. Pure polars, no st.* and no SQL.
 
 Only what a panel makes public: the ward's current promises, what came of past ones where the
 outcome was published ("you said, we did"), when the panel last met and next meets, and how to

@@ -21,7 +21,7 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    # render_as_batch lets SQLite alter tables by copy-and-move (STYLE.md habit 4).
+    # render_as_batch lets SQLite alter tables by copy-and-move (ARCHITECTURE.md).
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()

@@ -1,4 +1,4 @@
-"""Sign-in and roles as a user meets them, in AppTest (issue #10).
+"""Sign-in and roles as a user meets them, in AppTest.
 
 AppTest cannot sign in through a provider, so the signed-in user's claims come from the test
 hook (``WARD_PANEL_TEST_USER``, an environment variable of the server process) while their role
@@ -183,7 +183,7 @@ def test_a_steward_upload_with_a_camden_row_is_refused_and_their_own_is_audited(
 
 
 def test_with_sign_in_required_the_public_ward_page_stays_open_with_its_promises(app_env):
-    """issue #11: a resident who has not signed in (and never will) still sees the ward's page."""
+    """A resident who has not signed in (and never will) still sees the ward's page."""
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 40,
                           "client_id": "c", "client_secret": "s",

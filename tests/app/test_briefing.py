@@ -1,4 +1,4 @@
-"""The briefing pack through the app: same figures as the Overview, and a download (issue #8)."""
+"""The briefing pack through the app: same figures as the Overview, and a download."""
 
 import io
 from pathlib import Path
@@ -71,7 +71,7 @@ def test_london_wide_asks_for_a_borough(app_env):
 
 
 def test_pack_never_shows_a_member_count_below_five(app_env):
-    """Disclosure control (issue #5) applies to the pack: counts of 1 to 4 read 'fewer than 5'."""
+    """Disclosure control applies to the pack: counts of 1 to 4 read 'fewer than 5'."""
     import datetime as dt
 
     from dashboard.app import state
@@ -156,7 +156,7 @@ def test_pack_from_a_database_with_no_activity_at_all(tmp_path, monkeypatch):
 
 
 def test_pack_has_a_section_on_promises_and_concerns(app_env):
-    """issue #11: the pack says whether the borough's promises follow the community's concerns."""
+    """The pack says whether the borough's promises follow the community's concerns."""
     import datetime as dt
     import re
 

@@ -1,4 +1,4 @@
-"""Community concerns in the app (issue #11): the map measure, and the public ward page."""
+"""Community concerns in the app: the map measure, and the public ward page."""
 
 from __future__ import annotations
 

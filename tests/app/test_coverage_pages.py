@@ -1,4 +1,4 @@
-"""Panel coverage, remedy plans, coverage trend and the borough map, through AppTest (issue #4).
+"""Panel coverage, remedy plans, coverage trend and the borough map, through AppTest.
 
 Run against the seeded sample database. The checks tie numbers across pages and widgets
 (cards add up, the trend's last quarter equals the coverage page's figure, the map's spec holds

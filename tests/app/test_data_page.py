@@ -1,4 +1,4 @@
-"""The Data page in AppTest: upload, problem report, preview, import, history and undo (issue #7)."""
+"""The Data page in AppTest: upload, problem report, preview, import, history and undo."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def test_good_upload_previews_imports_and_undoes(own_db):
     at.button(key="undo").click().run()
     assert "4 rows removed" in at.success[0].value
     assert writes.existing(engine, "meetings").height == before
-    # Both are in the audit trail (issue #10), newest first; sign-in is off, so "open mode".
+    # Both are in the audit trail, newest first; sign-in is off, so "open mode".
     from data_access import audit
 
     log = audit.events(engine).select("who", "action", "rows").rows()

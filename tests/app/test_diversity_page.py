@@ -1,4 +1,4 @@
-"""The Membership and diversity page in AppTest, with area and date choices (issue #5)."""
+"""The Membership and diversity page in AppTest, with area and date choices."""
 
 from __future__ import annotations
 
@@ -33,8 +33,6 @@ def chart_titles(at: AppTest) -> list[str]:
 
 def metrics_of(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Meetings, Promises and Engagement outcomes pages in AppTest on the seeded sample (issue #6)."""
+"""Meetings, Promises and Engagement outcomes pages in AppTest on the seeded sample."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_promises_page_london_and_borough(app_env):
 
 
 def test_promises_page_sets_promises_beside_the_concerns(app_env):
-    """issue #11: a finding, a chart titled with its finding, the roll-up and every ward, with downloads."""
+    """A finding, a chart titled with its finding, the roll-up and every ward, with downloads."""
     at = open_page("pages/promises.py", span="year")
     finding = next(m.value for m in at.markdown if "of what residents raised most" in m.value)
     m = re.search(r"London: promises covered (\d+)% of what residents raised most; (\d+) of (\d+) wards' promises ignored "

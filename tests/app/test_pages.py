@@ -1,4 +1,4 @@
-"""Every page runs in AppTest against the seeded sample database (issue #3)."""
+"""Every page runs in AppTest against the seeded sample database."""
 
 from __future__ import annotations
 

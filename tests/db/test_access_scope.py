@@ -1,4 +1,4 @@
-"""Borough scope enforced in data_access, on SQLite and PostgreSQL (issue #10).
+"""Borough scope enforced in data_access, on SQLite and PostgreSQL.
 
 A Hackney user's reads return no row of another borough, and a Hackney steward's import or
 undo that reaches into Camden is refused whole, leaving the database exactly as it was.

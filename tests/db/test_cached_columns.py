@@ -1,4 +1,4 @@
-"""The dashboard's cache (issue #9: the server's memory at --scale 10): it leaves unused columns in
+"""The dashboard's cache (the server's memory at --scale 10): it leaves unused columns in
 the database, reads a ward's free text on demand (on SQLite and PostgreSQL), and holds repeated
 words as categories without changing any figure."""
 
@@ -71,8 +71,7 @@ def test_every_left_out_column_is_a_real_column_and_a_typo_is_refused(engine):
         queries.promises(engine, omit=("descripton",))
 
 
-# --- Categories (issue #9): the cache holds repeated words as categories; no figure may change ---
-
+# --- Categories: the cache holds repeated words as categories; no figure may change ---
 
 
 def _plain(value):

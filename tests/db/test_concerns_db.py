@@ -1,4 +1,4 @@
-"""Concerns on real databases (issue #11): imported rows count at once, a resident's concern from
+"""Concerns on real databases: imported rows count at once, a resident's concern from
 the public page waits for a board member, and an import never touches a resident's concern."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The diversity figures and their exports on the whole seeded sample (issue #5)."""
+"""The diversity figures and their exports on the whole seeded sample."""
 
 import datetime as dt
 

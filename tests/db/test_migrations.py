@@ -1,4 +1,4 @@
-"""Migrations run up from empty, and a database the app did not make is refused (issue #3)."""
+"""Migrations run up from empty, and a database the app did not make is refused."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The public ward page's content for EVERY ward of the sample database (issue #11): only public
+"""The public ward page's content for EVERY ward of the sample database: only public
 columns, all text, no member data, nothing marked internal, and the meetings sentences right."""
 
 from __future__ import annotations

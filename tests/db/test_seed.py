@@ -1,4 +1,4 @@
-"""Reference data and the deterministic sample, on real SQLite and PostgreSQL (issue #3)."""
+"""Reference data and the deterministic sample, on real SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -143,7 +143,6 @@ def test_a_concern_review_and_its_audit_event_commit_together(engine, monkeypatc
     assert queries.submitted_concerns(engine).height == 0
 
 
-
 def test_import_history_shows_a_scoped_user_only_their_boroughs_imports(engine):
     data = (PROMISES + promise_row("P-HACKNEY-2", BROWNSWOOD, "Hackney's next")).encode()
     writes.import_checked(engine, checked(engine, "hackney.csv", data, "promises"), [data], kind="upload")

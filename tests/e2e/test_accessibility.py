@@ -1,4 +1,4 @@
-"""axe-core on every page: no serious or critical violation caused by our content (issue #9).
+"""axe-core on every page: no serious or critical violation caused by our content.
 
 Violations that come from Streamlit's own widgets, not from anything this app renders, are
 listed in KNOWN_STREAMLIT with the reason, and in the README. Everything else fails the test.

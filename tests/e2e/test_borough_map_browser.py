@@ -1,4 +1,4 @@
-"""The borough map in chromium: tooltip on hover, detail on click, nothing fetched from outside (issue #4)."""
+"""The borough map in chromium: tooltip on hover, detail on click, nothing fetched from outside."""
 
 import re
 

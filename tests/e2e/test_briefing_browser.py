@@ -1,4 +1,4 @@
-"""Download the briefing pack in a real browser (issue #8)."""
+"""Download the briefing pack in a real browser."""
 
 import pytest
 from playwright.sync_api import expect

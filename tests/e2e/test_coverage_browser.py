@@ -1,4 +1,4 @@
-"""Panel coverage, remedy plans and trend pages in chromium: findings shown, nothing fetched outside (issue #4)."""
+"""Panel coverage, remedy plans and trend pages in chromium: findings shown, nothing fetched outside."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""The Data page in chromium: a real file input upload shows the problem report (issue #7).
+"""The Data page in chromium: a real file input upload shows the problem report.
 
 Only a file with problems is uploaded, so the shared seeded database is never written.
 """

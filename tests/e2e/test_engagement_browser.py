@@ -1,4 +1,4 @@
-"""The Meetings, Promises and Engagement outcomes pages draw their charts in chromium (issue #6)."""
+"""The Meetings, Promises and Engagement outcomes pages draw their charts in chromium."""
 
 import pytest
 from playwright.sync_api import expect

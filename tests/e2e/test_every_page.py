@@ -1,4 +1,4 @@
-"""Every page in the real browser: loads cleanly, asks nothing of the internet (issue #9)."""
+"""Every page in the real browser: loads cleanly, asks nothing of the internet."""
 
 import pytest
 from playwright.sync_api import expect

@@ -1,4 +1,4 @@
-"""The running app, in chromium: the Overview shows London's wards (issue #3)."""
+"""The running app, in chromium: the Overview shows London's wards."""
 
 import pytest
 from playwright.sync_api import expect

@@ -1,4 +1,4 @@
-"""Sign-in through a real OpenID Connect flow in chromium, with roles scoped to boroughs (issue #10).
+"""Sign-in through a real OpenID Connect flow in chromium, with roles scoped to boroughs.
 
 A local OpenID Connect provider (the oidc-provider-mock package) runs on 127.0.0.1 on a free
 port; the app runs with a temporary secrets file whose ``[auth]`` points at it, and a role

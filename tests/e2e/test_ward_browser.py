@@ -1,4 +1,4 @@
-"""The public ward page and its concern form in chromium (issue #11).
+"""The public ward page and its concern form in chromium.
 
 The form writes, so this test runs its own server on a copy of the seeded database: the shared
 one stays read-only for the other browser tests.

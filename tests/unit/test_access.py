@@ -1,4 +1,4 @@
-"""The role mapping: parsing, who gets which role and boroughs (issue #10). No Streamlit, no database."""
+"""The role mapping: parsing, who gets which role and boroughs. No Streamlit, no database."""
 
 from __future__ import annotations
 

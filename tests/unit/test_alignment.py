@@ -1,4 +1,4 @@
-"""Do the promises follow the concerns? Hand-computed on small frames (issue #11)."""
+"""Do the promises follow the concerns? Hand-computed on small frames."""
 
 from __future__ import annotations
 

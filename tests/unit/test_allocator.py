@@ -1,4 +1,4 @@
-"""The server's allocator settings (issue #9): freed memory handed back unless someone chose otherwise."""
+"""The server's allocator settings: freed memory handed back unless someone chose otherwise."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The pack renderers on a small hand-made pack: PDF text, workbook types, no formulas (issue #8)."""
+"""The pack renderers on a small hand-made pack: PDF text, workbook types, no formulas."""
 
 import datetime as dt
 import io

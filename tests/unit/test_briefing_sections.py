@@ -1,4 +1,4 @@
-"""The pack's sections from the coverage, meetings and promises views, on hand-made frames (issue #8)."""
+"""The pack's sections from the coverage, meetings and promises views, on hand-made frames."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""The public concern form's rules (issue #11): what is refused, with which message, and how often."""
+"""The public concern form's rules: what is refused, with which message, and how often."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Coverage counts, remedy plan states, trend counts and map values on hand-built frames (issue #4)."""
+"""Coverage counts, remedy plan states, trend counts and map values on hand-built frames."""
 
 from __future__ import annotations
 
@@ -146,6 +146,7 @@ def test_promise_completion_counts_closes_in_the_twelve_months_only():
     a1 = out.filter(pl.col("ward_code") == "A1").row(0, named=True)
     assert a1["label"] == "67% of 3 closed promises achieved"  # 31 Dec 2022 is outside the window
     assert a1["key"] == "3"  # 66.7% is in the third class, "55% to 69%"
+
 
 def test_status_metric_colours_letters_and_finding():
     out = maps.ward_values(maps.METRICS["Panel status"], inputs())

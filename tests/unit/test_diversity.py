@@ -1,4 +1,4 @@
-"""Membership against the ward's Census profile, on small frames with hand-checked answers (issue #5)."""
+"""Membership against the ward's Census profile, on small frames with hand-checked answers."""
 
 import datetime as dt
 

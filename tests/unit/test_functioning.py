@@ -1,4 +1,4 @@
-"""Panel status by hand-computed example: every rule, every boundary (issue #4).
+"""Panel status by hand-computed example: every rule, every boundary.
 
 Each test builds a ward or two by hand, states what a person applying the rubric would
 conclude, and checks ward_status agrees, reasons included.

@@ -332,7 +332,7 @@ def test_time_for_all_london(wards, population, capsys):
 
 
 def test_concerns_lie_behind_most_promises_but_some_wards_ignore_their_top_concern(frames, wards):
-    """issue #11: the sample shows both panels that follow their residents and ones that do not."""
+    """The sample shows both panels that follow their residents and ones that do not."""
     from dashboard.domain.periods import period_ending
     from dashboard.figures import alignment as al
 

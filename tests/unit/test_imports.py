@@ -1,4 +1,4 @@
-"""The CSV reader and validator on small hand-made files (issue #7). Pure: no database."""
+"""The CSV reader and validator on small hand-made files. Pure: no database."""
 
 from __future__ import annotations
 
@@ -220,7 +220,7 @@ def test_any_bytes_give_problems_not_exceptions(data):
 
 
 def test_problem_report_download_cannot_run_formulas(refs):
-    """A bad cell such as =HYPERLINK(...) is echoed in the report; its CSV defuses it (issue #7)."""
+    """A bad cell such as =HYPERLINK(...) is echoed in the report; its CSV defuses it."""
     from dashboard.app.ui import safe_csv
 
     result = im.check(meetings('E05014053,2023-05-05,"=1+2",3,yes,yes,yes,online,yes'), file="m.csv", refs=refs)
@@ -229,8 +229,6 @@ def test_problem_report_download_cannot_run_formulas(refs):
     written = safe_csv(report).decode("utf-8-sig")
     assert "'=1+2" in written and ",=1+2" not in written
 
-
-# --- issue #11: community concerns ------------------------------------------------------------
 
 CONCERNS_HEADER = "ward_code,raised_on,source,category,count,note"
 
@@ -266,7 +264,7 @@ def test_bad_concern_cells_are_named(refs, row, column, words):
 
 
 def test_concern_categories_are_the_promise_categories():
-    """One vocabulary for promises and concerns (issue #11): the same tuple, not a copy."""
+    """One vocabulary for promises and concerns: the same tuple, not a copy."""
     from dashboard.domain import vocabulary as v
 
     assert im.CHOICES[("concerns", "category")] is im.CHOICES[("promises", "category")] is v.CATEGORIES
@@ -290,7 +288,7 @@ def test_panels_public_contact_and_promises_internal_are_optional_columns(refs):
 
 
 def test_a_category_column_in_a_download_is_defused_like_text():
-    """The cache holds repeated words as categories (issue #9); a download of them is still guarded."""
+    """The cache holds repeated words as categories; a download of them is still guarded."""
     from dashboard.app.ui import safe_csv
 
     frame = pl.DataFrame({"category": ["=cmd|' /C calc'!A0", "drugs"], "n": [-1, 2]}).with_columns(pl.col("category").cast(pl.Categorical))

@@ -1,4 +1,4 @@
-"""Meetings and DWO continuity figures on small frames with hand-checked answers (issue #6)."""
+"""Meetings and DWO continuity figures on small frames with hand-checked answers."""
 
 import datetime as dt
 

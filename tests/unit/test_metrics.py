@@ -1,4 +1,4 @@
-"""Overview figures on small frames with hand-checked answers (issue #3)."""
+"""Overview figures on small frames with hand-checked answers."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""Engagement outputs and outcomes on small frames with hand-checked answers (issue #6)."""
+"""Engagement outputs and outcomes on small frames with hand-checked answers."""
 
 import datetime as dt
 

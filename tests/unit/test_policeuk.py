@@ -1,4 +1,4 @@
-"""police.uk parsers on the documented response shapes (issue #7). Pure: no network, no database."""
+"""police.uk parsers on the documented response shapes. Pure: no network, no database."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Disclosure control for downloads (issue #5): small counts hidden, and not recoverable.
+"""Disclosure control for downloads: small counts hidden, and not recoverable.
 
 The recovery tests play the attacker: given what a file shows (exact cells, zeros, "fewer than
 5", "withheld") and the total, they list every set of true values that fits, and check that each

@@ -1,4 +1,4 @@
-"""Promise figures on small frames with hand-checked answers (issue #6)."""
+"""Promise figures on small frames with hand-checked answers."""
 
 import datetime as dt
 

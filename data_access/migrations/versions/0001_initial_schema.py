@@ -1,4 +1,4 @@
-"""Initial schema: reference, activity and import tables (issue #3).
+"""Initial schema: reference, activity and import tables.
 
 Revision ID: 0001
 Revises: 

@@ -1,4 +1,4 @@
-"""Import changes: per batch, the natural key and previous values of each row, for undo (issue #7).
+"""Import changes: per batch, the natural key and previous values of each row, for undo.
 
 Revision ID: 0002
 Revises: 0001

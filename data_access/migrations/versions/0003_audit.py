@@ -1,4 +1,4 @@
-"""Audit trail: who imported, undid or downloaded member-level data, when, and how many rows (issue #10).
+"""Audit trail: who imported, undid or downloaded member-level data, when, and how many rows.
 
 Revision ID: 0003
 Revises: 0002

@@ -1,9 +1,9 @@
-"""Community concerns, a panel's public contact, promises kept internal (issue #11).
+"""Community concerns, a panel's public contact, promises kept internal.
 
 Revision ID: 0004
 Revises: 0002
 
-Follows 0003 (the audit trail, issue #10).
+Follows 0003 (the audit trail).
 """
 
 from alembic import op
