@@ -88,3 +88,15 @@ def test_unrecognised_file_lets_the_user_choose_the_table(own_db):
     report = table_with(at, "problem")
     assert report.iloc[0]["row"] == 1 and "which the meetings table needs" in report.iloc[0]["problem"]
     assert not at.exception
+
+
+def test_a_file_name_is_shown_as_plain_text_never_as_markdown(own_db):
+    """A file name is the user's text: one holding a link or an address must not become a live link."""
+    name = "[click here](http://evil.example) www.evil.example.csv"
+    at = data_page()
+    at.file_uploader(key="upload").set_value([(name, MEETINGS, "text/csv")]).run()
+    assert not at.exception
+    assert f"Table for {name}" in [t.value for t in at.text]  # st.text: never read as Markdown
+    box = next(s for s in at.selectbox if s.key.startswith("table_0"))
+    assert box.label == "Table for file 1" and box.value == "meetings"
+    assert not any("evil.example" in m.value for m in at.markdown)
