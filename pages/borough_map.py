@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.app import state, ui, ward_view
+from dashboard.app import state, ui, views, ward_view
 from dashboard.domain import areas
 from dashboard.domain.formatting import uk_date
 from dashboard.figures import coverage, maps
@@ -21,7 +21,7 @@ metric = maps.METRICS[metric_name]
 wards = state.table("wards")
 # A chosen ward is shown within its borough, outlined.
 shown = areas.borough_of(wards, area)
-spec, values, title = state.view(maps.map_view, sel.at(shown), metric=metric_name, highlight=area.code if area.level == "ward" else None)
+spec, values, title = views.view(maps.map_view, sel.at(shown), metric=metric_name, highlight=area.code if area.level == "ward" else None)
 st.subheader(title)
 st.caption(f"{metric.explain} As of {uk_date(as_of)}.")
 

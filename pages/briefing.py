@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.app import state, ui
+from dashboard.app import state, ui, views
 from dashboard.domain import areas
 from dashboard.figures import maps
 
@@ -28,8 +28,8 @@ if borough.level != "borough":
     borough = areas.resolve(wards, bcu=None, borough=borough_code, ward=None)
 for_borough = sel.at(borough)
 
-pack = state.briefing_pack(for_borough)
-pdf, xlsx = state.briefing_files(for_borough)
+pack = views.briefing_pack(for_borough)
+pdf, xlsx = views.briefing_files(for_borough)
 
 st.header(pack.title)
 if pack.is_sample:
@@ -58,7 +58,7 @@ for i, section in enumerate(pack.sections, start=1):
     if section.ward_map is not None:
         counts = pl.DataFrame({"status": list(section.ward_map.status.values())}).group_by("status").len().sort("status")
         ui.show_table(counts.rename({"len": "wards"}), key=f"pack_map_{i}")
-        spec, _, _ = state.view(maps.map_view, for_borough, metric="Panel status", highlight=None)
+        spec, _, _ = views.view(maps.map_view, for_borough, metric="Panel status", highlight=None)
         st.pydeck_chart(maps.PreparedDeck(spec, maps.tooltip("Panel status")), key=f"pack_deck_{i}", height=maps.MAP_HEIGHT)
         st.caption("Each ward is lettered by status: F functioning, AR at risk, NF not functioning, NP no panel. "
                    "The PDF draws the same map in print.")

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.app import state, ui, ward_view
+from dashboard.app import state, ui, views, ward_view
 from dashboard.domain import areas
 from dashboard.domain import status_style as s
 from dashboard.domain.formatting import pct, uk_date
@@ -18,7 +18,7 @@ sel = ui.page(
 area, as_of = sel.area, sel.as_of
 # The "Count by" choice is drawn beside its table, further down; its value is read first.
 level = st.session_state.get("coverage_level", "Borough") if area.level in ("london", "bcu") else "Borough"
-counts, table, attention = state.view(coverage.coverage_view, sel, count_by=level)
+counts, table, attention = views.view(coverage.coverage_view, sel, count_by=level)
 
 st.subheader(coverage.coverage_finding(area.name, counts))
 st.caption(f"Panel status on {uk_date(as_of)}, the last day of the chosen period. "

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.app import state, ui
+from dashboard.app import state, ui, views
 from dashboard.domain import areas
 from dashboard.domain.formatting import count, pct, uk_date
 from dashboard.figures import diversity as dv
@@ -22,8 +22,8 @@ st.warning(
 )
 area, period, day = sel.area, sel.period, sel.as_of
 wards = state.table("wards")
-d = state.diversity(sel)
-av = state.view(view.area_view, sel)  # this area's tables, cached per area and day
+d = views.diversity(sel)
+av = views.view(view.area_view, sel)  # this area's tables, cached per area and day
 comparison, panels = av.comparison, av.panels
 slug = f"{area.code or 'london'}_{day}"
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.app import state, ui
+from dashboard.app import state, ui, views
 from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
 from dashboard.figures import engagement_charts as charts
@@ -35,7 +35,7 @@ lo, hi = c1.select_slider(
 )
 minimum = c2.number_input("Minimum meetings a quarter", min_value=1, max_value=6, value=mt.DEFAULT_MINIMUM, key="mt_minimum")
 first, last = periods.parse_quarter_name(lo), periods.parse_quarter_name(hi)
-view = state.view(ev.meetings_view, sel, first=first, last=last, minimum=int(minimum))
+view = views.view(ev.meetings_view, sel, first=first, last=last, minimum=int(minimum))
 
 st.subheader(f"{area.name}: {period.label}")
 st.plotly_chart(charts.heatmap(view.heat, view.heat_title, per_ward=view.heat_by == "borough"), key="mt_heat")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.app import state, ui
+from dashboard.app import state, ui, views
 from dashboard.domain import periods
 from dashboard.domain import vocabulary as v
 from dashboard.figures import engagement_charts as charts
@@ -27,7 +27,7 @@ c1, c2 = st.columns(2)
 measure = c1.selectbox("Survey measure", v.PAS_MEASURES, format_func=v.PAS_MEASURE_LABELS.get, key="oc_measure")
 outcome = c2.selectbox("Outcome for the comparison", list(ev.OUTCOME_CHOICES), format_func=ev.OUTCOME_CHOICES.get, key="oc_outcome")
 first = periods.shift_quarters(period.end, -7)
-view = state.view(ev.outcomes_view, sel, measure=measure, outcome=outcome, first=first)
+view = views.view(ev.outcomes_view, sel, measure=measure, outcome=outcome, first=first)
 
 st.subheader(f"{area.name}: {period.label}")
 st.markdown(f"**{view.outputs_title}**")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.app import state, ui
+from dashboard.app import state, ui, views
 from dashboard.domain import areas
 from dashboard.domain.formatting import NO_CHANGE, uk_date
 from dashboard.figures import overview
@@ -15,7 +15,7 @@ sel = ui.page(
     filters=True,
 )
 area, period = sel.area, sel.period
-now, before, london = state.overview_figures(sel)
+now, before, london = views.overview_figures(sel)
 
 st.header(f"{area.name}: {period.label}")
 all_wards = areas.wards_in(state.table("wards"), area).height

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.app import state, ui
+from dashboard.app import state, ui, views
 from dashboard.domain import periods
 from dashboard.domain import vocabulary as v
 from dashboard.figures import alignment
@@ -29,7 +29,7 @@ review_days = st.number_input(
     help="Default one quarter (91 days) from the day the promise was set.",
 )
 first = periods.shift_quarters(period.end, -7)  # categories over the two years to the period's end
-view = state.view(ev.promises_view, sel, first=first, review_days=int(review_days))
+view = views.view(ev.promises_view, sel, first=first, review_days=int(review_days))
 
 st.subheader(f"{area.name}: {period.label}")
 st.markdown(f"**{view.summary_title}**")
@@ -71,7 +71,7 @@ ui.table_with_download(view.recurrence, file_name=f"recurring_promises_{period.e
 
 # Do the promises follow what the community said?
 st.subheader("Do the promises follow the concerns?")
-aligned = state.view(alignment.alignment_view, sel)
+aligned = views.view(alignment.alignment_view, sel)
 st.markdown(f"**{aligned.finding}**")
 st.caption(
     "Concerns are those accepted by the board from the period and the six months before it, weighted by how many people "

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from dashboard.app import state, ui
+from dashboard.app import state, ui, views
 from dashboard.domain import areas
 from dashboard.domain.formatting import uk_date
 from dashboard.figures import coverage
@@ -17,7 +17,7 @@ sel = ui.page(
 area, as_of = sel.area, sel.as_of
 wards = state.table("wards")
 in_area = areas.wards_in(wards, area)["ward_code"].implode()
-status = state.ward_status(sel).filter(pl.col("ward_code").is_in(in_area))
+status = views.ward_status(sel).filter(pl.col("ward_code").is_in(in_area))
 plans = coverage.remedy_table(status, wards, state.table("remedy_plans"), as_of=as_of)
 n = plans.height
 by_state = dict(plans["plan_state"].value_counts().iter_rows())

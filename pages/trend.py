@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard.app import state, ui
+from dashboard.app import ui, views
 from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
 from dashboard.figures import coverage, coverage_charts
@@ -15,7 +15,7 @@ sel = ui.page(
 )
 area = sel.area
 # The rubric looks back 12 months, so the trend starts once a full year of data is held.
-start, trend = state.coverage_trend(sel)
+start, trend = views.coverage_trend(sel)
 if trend is None:
     st.info(f"The trend starts once a full year of data is held, at the end of the quarter holding {uk_date(start)}. Choose a later quarter.")
     st.stop()

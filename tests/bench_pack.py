@@ -31,7 +31,7 @@ def main(argv: list[str]) -> int:
             sample_load.prepare(engine, sample=True)
             engine.dispose()
         os.environ["DATABASE_URL"] = url
-        from dashboard.app import state
+        from dashboard.app import state, views
         from dashboard.domain import areas, periods
 
         started = time.perf_counter()
@@ -43,9 +43,9 @@ def main(argv: list[str]) -> int:
         for label, end in (("cold start", last), ("tables already read", periods.shift_quarters(last, -4))):
             period = periods.period_ending(end, "quarter")
             t0 = time.perf_counter()
-            pack = state.briefing_pack(state.selection(period, borough=code))
+            pack = views.briefing_pack(views.selection(period, borough=code))
             t1 = time.perf_counter()
-            pdf, xlsx = state.briefing_files(state.selection(period, borough=code))
+            pdf, xlsx = views.briefing_files(views.selection(period, borough=code))
             t2 = time.perf_counter()
             print(f"{name} ({n} Met wards), {period.label}, {label}: pack {t1 - t0:.2f} s, PDF and workbook {t2 - t1:.2f} s, "
                   f"total {t2 - t0:.2f} s; PDF {len(pdf) / 1024:.0f} KB, workbook {len(xlsx) / 1024:.0f} KB, "

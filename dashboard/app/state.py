@@ -4,27 +4,22 @@ Query results are cached with ``st.cache_resource`` rather than ``st.cache_data`
 frames are immutable, so sharing one object is safe, and it skips a pickle round trip on every
 rerun (the warm rerun budget is 50 ms). ``clear()`` drops them after an import.
 
-A page passes its Selection (area, period, the user's boroughs) whole to ``view(builder,
-selection, **options)``: the pure builder from dashboard.figures runs once per selection and
-options, fed from the cached tables, and every view obeys one access rule (``_require``).
+State holds the engine, who is looking and the boroughs they may see, the cached tables (cut to
+those boroughs), the rubric and the ward statuses. What a page draws from them for its Selection
+is in ``dashboard.app.views``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
-from typing import NamedTuple
 
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard.domain import areas, periods
-from dashboard.domain.periods import Period
-from dashboard.domain.selection import Selection
-from dashboard.figures import alignment, briefing, coverage, diversity_view, engagement_views, functioning, maps, overview
 from dashboard.figures import diversity as _diversity_figures
+from dashboard.figures import functioning, maps
 from data_access import access_checks, audit, queries, reference
 from data_access import engine as eng
 from data_access import rubric as _rubric
@@ -257,193 +252,6 @@ def _diversity(url: str, day: dt.date, scope):
 def boundaries() -> maps.Boundaries:
     """Ward and borough boundaries for the maps, read from the reference GeoJSON once per process."""
     return maps.boundaries(reference.ward_geojson(), reference.borough_geojson())
-
-
-# --- Views: what a page draws for a Selection, worked out once by a pure builder and shared ---
-
-
-def selection(period: Period, *, bcu: str | None = None, borough: str | None = None, ward: str | None = None) -> Selection:
-    """The selection the sidebar makes (for scripts and tests): the area among the user's wards, with their boroughs."""
-    return Selection(areas.resolve(table("wards"), bcu=bcu, borough=borough, ward=ward), period, scope())
-
-
-def _require(sel: Selection) -> None:
-    """The one access rule: the selection is the current user's, and its area lies within their boroughs."""
-    if sel.scope != scope():
-        raise access_checks.OutOfScope("That view was asked for with boroughs other than those you may see.")
-    if sel.scope is not None:
-        require_area_codes(areas.borough_codes(_read("wards", database_url(), None), sel.area))
-
-
-class Source(NamedTuple):
-    """What a builder reads: one database's cached tables within a scope (None: London-wide)."""
-
-    url: str
-    scope: tuple[str, ...] | None
-    text: str  # the rubric's text; "" for a view that does not use it
-
-    def table(self, name: str) -> pl.DataFrame:
-        return _read(name, self.url, self.scope)
-
-    def status(self, as_of: dt.date) -> pl.DataFrame:
-        return _status(self.url, as_of, self.text, self.scope)
-
-    def diversity(self, day: dt.date):
-        return _diversity(self.url, day, self.scope)
-
-    def view(self, builder: Callable, sel: Selection, **options):
-        """Another view, from inside a builder (no access check: the outer view was checked)."""
-        return _cached(builder, self.url, sel, self.text, options)
-
-
-class _View(NamedTuple):
-    cached: Callable
-    london_wide: bool  # reads all of London (aggregates and the area's own rows): the key holds no scope
-    rules: bool  # uses the rubric: its text is in the key
-    by_day: bool  # depends on the period's last day only: one entry per day, whatever the span
-
-
-_VIEWS: dict[Callable, _View] = {}
-
-
-def _view_of(builder: Callable, *, london_wide=False, rules=False, by_day=False, max_entries=128, spinner: str | bool = False):
-    """Register how a pure builder is fed from a Source: ``feed(source, selection, **options)``."""
-
-    def register(feed: Callable) -> Callable:
-        def cached(url: str, sel: Selection, text: str, options: tuple):
-            return feed(Source(url, sel.scope, text), sel, **dict(options))
-
-        # Streamlit keys a cache by the function's name and source: each view gets its own name.
-        cached.__qualname__ = cached.__name__ = f"view_{builder.__module__}.{builder.__qualname__}"
-        _VIEWS[builder] = _View(_cached_result(ttl=600, show_spinner=spinner, max_entries=max_entries)(cached), london_wide, rules, by_day)
-        return feed
-
-    return register
-
-
-def view(builder: Callable, sel: Selection, **options):
-    """What ``builder`` makes of the selection, worked out once per selection and options, then shared.
-
-    An area outside the user's boroughs is refused (access_checks.OutOfScope). Views that read
-    London-wide (to set an area beside London) hold no member data and are shared by every user.
-    """
-    _require(sel)
-    return _cached(builder, database_url(), sel, rubric_text() if _VIEWS[builder].rules else "", options)
-
-
-def _cached(builder: Callable, url: str, sel: Selection, text: str, options: dict):
-    spec = _VIEWS[builder]
-    period = periods.period_ending(sel.as_of, "quarter") if spec.by_day else sel.period
-    key = Selection(sel.area, period, None if spec.london_wide else sel.scope)
-    return spec.cached(url, key, text if spec.rules else "", tuple(sorted(options.items())))
-
-
-@_view_of(overview.figures_for, london_wide=True, max_entries=500)
-def _overview(src: Source, sel: Selection):
-    return overview.figures_for(src.table("wards"), {n: src.table(n) for n in overview.OVERVIEW_TABLES}, sel.area, sel.period)
-
-
-# The Meetings, Promises and Engagement outcomes pages compare an area with London, so
-# they read London-wide: they hold no member data, and view() refuses an area outside the user's
-# boroughs, so a scoped user gets rows of their own area and London aggregates, nothing else.
-_ISSUE6 = ("wards", "meetings", "promises", "engagement", "confidence", "dwo_assignments")
-for _builder in (engagement_views.meetings_view, engagement_views.promises_view, engagement_views.outcomes_view):
-    _view_of(_builder, london_wide=True)(
-        lambda src, sel, _builder=_builder, **options: _builder({n: src.table(n) for n in _ISSUE6}, sel.area, sel.period, **options)
-    )
-
-
-@_view_of(alignment.alignment_view)  # every figure is of the area's own wards: read within the user's boroughs
-def _alignment(src: Source, sel: Selection):
-    return alignment.alignment_view(src.table("concerns"), src.table("promises"), src.table("wards"), sel.area, sel.period)
-
-
-@_view_of(diversity_view.area_view, by_day=True, max_entries=256)
-def _diversity_area(src: Source, sel: Selection):
-    return diversity_view.area_view(src.diversity(sel.as_of), src.table("wards"), sel.area)
-
-
-@_view_of(coverage.coverage_view, rules=True, by_day=True)
-def _coverage(src: Source, sel: Selection, *, count_by: str):
-    return coverage.coverage_view(src.status(sel.as_of), src.table("wards"), src.table("remedy_plans"), sel.area, as_of=sel.as_of,
-                                  count_by=count_by)
-
-
-@_view_of(maps.map_view, rules=True, by_day=True, max_entries=64)
-def _map(src: Source, sel: Selection, *, metric: str, highlight: str | None):
-    inputs = maps.MapInputs(as_of=sel.as_of, status=src.status(sel.as_of), table=src.table, diversity=src.diversity,
-                            min_meetings=_parsed_rules(src.text).min_meetings_12m)
-    return maps.map_view(metric, inputs, src.table("wards"), sel.area, highlight=highlight, shapes=boundaries())
-
-
-_PACK_TABLES = ("panels", "meetings", "promises", "engagement", "confidence", "remedy_plans", "members", "dwo_assignments", "ward_population")
-
-
-@_view_of(briefing.build_pack, rules=True, max_entries=50, spinner="Preparing the briefing pack…")
-def _pack(src: Source, sel: Selection, *, produced_on: dt.date):
-    # Rows are read within the user's boroughs; London comparisons are aggregates.
-    inputs = briefing.PackInputs(
-        wards=src.table("wards"), tables={n: src.table(n) for n in _PACK_TABLES},
-        figures=lambda area, period: src.view(overview.figures_for, Selection(area, period, None)),
-        ward_features=reference.ward_geojson()["features"], status=src.status(sel.as_of),
-        views=lambda builder, **options: src.view(builder, sel, **options),
-    )
-    return briefing.build_pack(sel.area.code, sel.period, inputs, produced_on=produced_on, is_sample=is_sample(),
-                               sources=reference.ATTRIBUTION, batches=_batches(src.url, sel.scope))
-
-
-# --- What the pages call with their Selection ---
-
-
-def overview_figures(sel: Selection):
-    """(this period's, the previous period's, London's) Overview figures: aggregates, never rows.
-    London's are what every user's area is set beside, whatever their boroughs."""
-    now = view(overview.figures_for, sel)
-    london = now if sel.area.is_london else _cached(overview.figures_for, database_url(), sel.at(areas.LONDON), "", {})
-    return now, view(overview.figures_for, sel.previous()), london
-
-
-def diversity(sel: Selection):
-    """London-wide (within the user's boroughs) membership-vs-Census figures on the selection's day."""
-    _require(sel)
-    return _diversity(database_url(), sel.as_of, sel.scope)
-
-
-def ward_status(sel: Selection) -> pl.DataFrame:
-    """Every ward's panel status (functioning.ward_status) on the selection's day, within the user's boroughs."""
-    _require(sel)
-    return _status(database_url(), sel.as_of, rubric_text(), sel.scope)
-
-
-def coverage_trend(sel: Selection) -> tuple[dt.date, pl.DataFrame | None]:
-    """(the day the trend starts, the area's counts quarter by quarter: None before a full year of data is held)."""
-    _require(sel)
-    first, _ = data_bounds()
-    start, quarter_ends = coverage.trend_quarters(first, sel.as_of)
-    if not quarter_ends:
-        return start, None
-    history = _history(database_url(), quarter_ends, rubric_text(), sel.scope)
-    return start, coverage.trend_counts(history, areas.wards_in(table("wards"), sel.area)["ward_code"].to_list())
-
-
-def briefing_pack(sel: Selection) -> briefing.Pack:
-    """The briefing pack for the selection's area, a borough, made once a day."""
-    return view(briefing.build_pack, sel, produced_on=dt.date.today())
-
-
-@_cached_result(ttl=600, show_spinner="Drawing the PDF and the workbook…", max_entries=20)
-def _pack_files(url: str, sel: Selection, text: str, produced_on: dt.date) -> tuple[bytes, bytes]:
-    from dashboard.figures.excel import render_xlsx
-    from dashboard.figures.pdf import render_pdf
-
-    pack = _cached(briefing.build_pack, url, sel, text, {"produced_on": produced_on})
-    return render_pdf(pack), render_xlsx(pack)
-
-
-def briefing_files(sel: Selection) -> tuple[bytes, bytes]:
-    """(PDF bytes, Excel bytes) of the pack, rendered once per borough, period and day."""
-    _require(sel)
-    return _pack_files(database_url(), sel, rubric_text(), dt.date.today())
 
 
 def audit_events() -> pl.DataFrame:

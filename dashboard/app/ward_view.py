@@ -8,7 +8,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.app import state, ui
+from dashboard.app import state, ui, views
 from dashboard.domain import status_style as s
 from dashboard.domain.formatting import uk_date
 from dashboard.domain.selection import Selection
@@ -24,7 +24,7 @@ def show(sel: Selection, ward_code: str, *, key: str) -> None:
         st.warning("That ward is not in the data.")
         return
     ward = found.row(0, named=True)
-    row = state.ward_status(sel).filter(pl.col("ward_code") == ward_code).row(0, named=True)
+    row = views.ward_status(sel).filter(pl.col("ward_code") == ward_code).row(0, named=True)
     st.subheader(f"{ward['ward_name']} ({ward['borough_name']}): {s.label(row['status'])}")
     st.caption(f"As of {uk_date(as_of)}. {s.STYLES[row['status']].meaning}.")
     if row["reasons"]:

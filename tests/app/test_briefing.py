@@ -35,10 +35,10 @@ def test_pack_figures_match_the_overview(app_env):
     assert {"Download the PDF", "Download the Excel workbook"} <= set(downloads)
     import datetime as dt
 
-    from dashboard.app import state
+    from dashboard.app import views
     from dashboard.domain import periods
 
-    pdf, xlsx = state.briefing_files(state.selection(periods.period_ending(dt.date(2023, 6, 30), "quarter"), borough="E09000008"))
+    pdf, xlsx = views.briefing_files(views.selection(periods.period_ending(dt.date(2023, 6, 30), "quarter"), borough="E09000008"))
     text = pdf_text(pdf)
     assert "Croydon" in text and "South BCU" in text and "April to June 2023" in text
     with_panel = shown["Wards with a panel"].split(" ")[0]  # "27 (96%)" -> "27"
@@ -57,10 +57,10 @@ def test_pack_for_a_borough_with_no_panel_data_says_so_plainly(app_env):
     assert any("no Public Attitude Survey figures" in f for f in findings), findings
     import datetime as dt
 
-    from dashboard.app import state
+    from dashboard.app import views
     from dashboard.domain import periods
 
-    pdf, _ = state.briefing_files(state.selection(periods.period_ending(dt.date(2023, 12, 31), "quarter"), borough="E09000001"))
+    pdf, _ = views.briefing_files(views.selection(periods.period_ending(dt.date(2023, 12, 31), "quarter"), borough="E09000001"))
     assert "City of London" in pdf_text(pdf)
 
 
@@ -74,10 +74,10 @@ def test_pack_never_shows_a_member_count_below_five(app_env):
     """Disclosure control applies to the pack: counts of 1 to 4 read 'fewer than 5'."""
     import datetime as dt
 
-    from dashboard.app import state
+    from dashboard.app import views
     from dashboard.domain import periods
 
-    _, xlsx = state.briefing_files(state.selection(periods.period_ending(dt.date(2023, 12, 31), "quarter"), borough="E09000008"))
+    _, xlsx = views.briefing_files(views.selection(periods.period_ending(dt.date(2023, 12, 31), "quarter"), borough="E09000008"))
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     seen_fewer = False
     for name in ("Panel diversity", "Groups under-represented"):
@@ -97,7 +97,7 @@ def test_pack_sections_carry_the_meetings_and_promises_pages_figures(app_env):
     import datetime as dt
     import re
 
-    from dashboard.app import state
+    from dashboard.app import views
     from dashboard.domain import periods
 
     meetings = run_page("pages/meetings.py", borough="E09000008", quarter="2023-Q2")
@@ -107,13 +107,13 @@ def test_pack_sections_carry_the_meetings_and_promises_pages_figures(app_env):
     overdue = int(re.search(r"Croydon: ([\d,]+) open promises", overdue_title).group(1).replace(",", ""))
 
     period = periods.period_ending(dt.date(2023, 6, 30), "quarter")
-    sections = {s.key: s for s in state.briefing_pack(state.selection(period, borough="E09000008")).sections}
+    sections = {s.key: s for s in views.briefing_pack(views.selection(period, borough="E09000008")).sections}
     assert sections["meetings"].finding == below_title + "."
     assert sections["promises"].finding.startswith(f"{overdue} open promises were past review on 30 June 2023")
     by_origin = sections["promises"].tables[0].frame
     assert by_origin["promises past review"].sum() == overdue
 
-    pdf, xlsx = state.briefing_files(state.selection(period, borough="E09000008"))
+    pdf, xlsx = views.briefing_files(views.selection(period, borough="E09000008"))
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     assert book["Promises past review"].max_row - 1 == overdue  # every row, though the PDF lists the first 30
     below_n = int(re.search(r": (\d+) of 28", below_title).group(1))
@@ -141,17 +141,17 @@ def test_pack_from_a_database_with_no_activity_at_all(tmp_path, monkeypatch):
     at = run_page("pages/briefing.py", borough="E09000008")
     assert "There is no activity data yet" in at.info[0].value  # the page says so, no traceback
 
-    from dashboard.app import state
+    from dashboard.app import views
     from dashboard.domain import periods
 
     period = periods.period_ending(dt.date(2025, 12, 31), "quarter")
-    findings = " ".join(s.finding for s in state.briefing_pack(state.selection(period, borough="E09000008")).sections)
+    findings = " ".join(s.finding for s in views.briefing_pack(views.selection(period, borough="E09000008")).sections)
     assert "0 of 28 wards (0%) had a panel" in findings
     assert "no promise was closed in the period" in findings
     assert "28 wards had no panel and 0 had a panel that was not functioning" in findings
     assert "No panel in Croydon had members recorded" in findings
     assert "no Public Attitude Survey figures for Croydon" in findings
-    pdf, _ = state.briefing_files(state.selection(period, borough="E09000008"))
+    pdf, _ = views.briefing_files(views.selection(period, borough="E09000008"))
     assert "Croydon" in pdf_text(pdf)
 
 
@@ -160,11 +160,11 @@ def test_pack_has_a_section_on_promises_and_concerns(app_env):
     import datetime as dt
     import re
 
-    from dashboard.app import state
+    from dashboard.app import views
     from dashboard.domain import periods
 
     period = periods.period_ending(dt.date(2023, 12, 31), "year")
-    pack = state.briefing_pack(state.selection(period, borough="E09000012"))  # Hackney
+    pack = views.briefing_pack(views.selection(period, borough="E09000012"))  # Hackney
     section = next(s for s in pack.sections if s.key == "alignment")
     assert re.fullmatch(r"Hackney: promises covered \d+% of what residents raised most; \d+ of \d+ wards' promises ignored "
                         r"their top concern, and [\d,]+ of [\d,]+ promises had no recorded concern behind them\.", section.finding)
@@ -172,8 +172,8 @@ def test_pack_has_a_section_on_promises_and_concerns(app_env):
     from dashboard.domain.selection import Selection
     from dashboard.figures import alignment
 
-    assert section.finding[:-1] == state.view(alignment.alignment_view, Selection(Area("borough", "Hackney", "E09000012"), period, None)).finding
-    pdf, xlsx = state.briefing_files(state.selection(period, borough="E09000012"))
+    assert section.finding[:-1] == views.view(alignment.alignment_view, Selection(Area("borough", "Hackney", "E09000012"), period, None)).finding
+    pdf, xlsx = views.briefing_files(views.selection(period, borough="E09000012"))
     assert "Promises and community concerns" in pdf_text(pdf)
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Alignment by ward"]
     assert sheet.max_row == 22  # header and Hackney's 21 wards

@@ -210,14 +210,14 @@ def test_diversity_gap_on_the_map_is_the_diversity_pages_own(app_env):
 
     import polars as pl
 
-    from dashboard.app import state
+    from dashboard.app import views
     from dashboard.domain import periods
     from dashboard.figures import diversity, maps
     from data_access import engine as eng
     from data_access import queries
 
     day = dt.date(2023, 12, 31)
-    _, shown, _ = state.view(maps.map_view, state.selection(periods.period_ending(day, "quarter"), borough="E09000012"),
+    _, shown, _ = views.view(maps.map_view, views.selection(periods.period_ending(day, "quarter"), borough="E09000012"),
                              metric="Diversity gap", highlight=None)
     engine = eng.make_engine(app_env)
     fresh = diversity.ward_gap(queries.members(engine), queries.panels(engine), queries.ward_population(engine), day)

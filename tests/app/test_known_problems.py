@@ -90,7 +90,7 @@ def test_a_database_problem_met_by_a_page_is_a_plain_message(app_env, through_th
 def test_one_access_rule_for_every_view(app_env, monkeypatch):
     """A user of Hackney gets Hackney's views and no other area's, London's included, and a
     selection must carry their own boroughs."""
-    from dashboard.app import state
+    from dashboard.app import state, views
     from dashboard.domain import areas, periods
     from dashboard.domain.selection import Selection
     from dashboard.figures import alignment, overview
@@ -102,11 +102,11 @@ def test_one_access_rule_for_every_view(app_env, monkeypatch):
     camden = areas.resolve(wards, bcu=None, borough="E09000007", ward=None)
     monkeypatch.setattr(state, "scope", lambda: ("E09000012",))
     mine = Selection(hackney, period, ("E09000012",))
-    assert state.view(alignment.alignment_view, mine).finding.startswith("Hackney")
-    now, _, london = state.overview_figures(mine)  # London's aggregates are what Hackney is set beside
+    assert views.view(alignment.alignment_view, mine).finding.startswith("Hackney")
+    now, _, london = views.overview_figures(mine)  # London's aggregates are what Hackney is set beside
     assert now.wards == 21 and london.wards == 679
     for refused in (mine.at(camden), mine.at(areas.LONDON), Selection(hackney, period, None)):
         with pytest.raises(OutOfScope):
-            state.view(overview.figures_for, refused)
+            views.view(overview.figures_for, refused)
         with pytest.raises(OutOfScope):
-            state.briefing_pack(refused)
+            views.briefing_pack(refused)

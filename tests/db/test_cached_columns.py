@@ -11,7 +11,7 @@ import math
 import polars as pl
 import pytest
 
-from dashboard.app import state
+from dashboard.app import state, views
 from dashboard.domain import areas, periods
 from dashboard.domain import vocabulary as voc
 from dashboard.domain.selection import Selection
@@ -110,17 +110,17 @@ def _every_figure(url: str) -> dict:
            "history": state._history(url, tuple(periods.quarter_ends(first, end)), text, None)}
     for area in (areas.LONDON, croydon):
         sel = Selection(area, period, None)
-        out[f"overview {area.name}"] = state.view(overview.figures_for, sel)
-        out[f"meetings {area.name}"] = state.view(ev.meetings_view, sel, first=first, last=end, minimum=1)
-        out[f"promises {area.name}"] = state.view(ev.promises_view, sel, first=first, review_days=91)
+        out[f"overview {area.name}"] = views.view(overview.figures_for, sel)
+        out[f"meetings {area.name}"] = views.view(ev.meetings_view, sel, first=first, last=end, minimum=1)
+        out[f"promises {area.name}"] = views.view(ev.promises_view, sel, first=first, review_days=91)
         for outcome in OUTCOME_CHOICES:
-            out[f"outcomes {area.name} {outcome}"] = state.view(ev.outcomes_view, sel, measure=voc.PAS_MEASURES[0], outcome=outcome, first=first)
-        out[f"alignment {area.name}"] = state.view(alignment.alignment_view, sel)
-        out[f"diversity {area.name}"] = state.view(diversity_view.area_view, sel)
-        out[f"coverage {area.name}"] = state.view(coverage.coverage_view, sel, count_by="Borough")
+            out[f"outcomes {area.name} {outcome}"] = views.view(ev.outcomes_view, sel, measure=voc.PAS_MEASURES[0], outcome=outcome, first=first)
+        out[f"alignment {area.name}"] = views.view(alignment.alignment_view, sel)
+        out[f"diversity {area.name}"] = views.view(diversity_view.area_view, sel)
+        out[f"coverage {area.name}"] = views.view(coverage.coverage_view, sel, count_by="Borough")
         for metric in maps.METRICS:
-            out[f"map {area.name} {metric}"] = state.view(maps.map_view, sel, metric=metric, highlight=None)
-    out["pack"] = state.view(briefing.build_pack, Selection(croydon, period, None), produced_on=dt.date(2026, 12, 1))
+            out[f"map {area.name} {metric}"] = views.view(maps.map_view, sel, metric=metric, highlight=None)
+    out["pack"] = views.view(briefing.build_pack, Selection(croydon, period, None), produced_on=dt.date(2026, 12, 1))
     return out
 
 
