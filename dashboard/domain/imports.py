@@ -8,7 +8,10 @@ The steps, each of which can stop the file with a plain message and nothing writ
 4. header: names normalised ("Ward Code" -> ward_code), the table recognised from it (or the
    user's choice), extra columns reported and ignored, missing required columns -> ONE message;
 5. cells parsed from text: dates ISO (2025-11-03) or UK (03/11/2025), yes/no/true/false/y/n/1/0,
-   whole numbers (numbers written as words get their own reason);
+   whole numbers (numbers written as words get their own reason), each held to the range both
+   databases store alike: dates within ``date_window`` (two-digit years refused), counts up to
+   ``COUNT_MAX``, text no longer than its column (the registry's ``Column.limit``, the models'
+   VARCHAR length) and free of NUL and other control characters;
 6. the typed frame validated by a dataframely schema (polars-native): required values, allowed
    values from ``dashboard.domain.vocabulary``, ranges, natural keys unique within the file, cross-field
    rules (an end date not before its start) and references (2022 ward codes, promise refs).
@@ -21,6 +24,7 @@ cell can run as a formula. Text cells are kept exactly as given (a description m
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -30,7 +34,23 @@ import dataframely as dy
 import polars as pl
 
 from dashboard.domain import vocabulary as v
-from dashboard.domain.contract import BOOL, BOROUGH, CHOICE, COUNT, DATE, INT, PCT, PROMISE_REF, TABLES, TEXT, WARD, CsvTable
+from dashboard.domain.contract import (
+    BOOL,
+    BOROUGH,
+    CHOICE,
+    COUNT,
+    COUNT_MAX,
+    DATE,
+    INT,
+    INT_MIN,
+    PCT,
+    PROMISE_REF,
+    TABLES,
+    TEXT,
+    WARD,
+    Column,
+    CsvTable,
+)
 
 DEFAULT_MAX_MB = 20
 MAX_MB_ENV = "WARD_PANEL_MAX_UPLOAD_MB"
@@ -201,11 +221,13 @@ def _looks_binary(data: bytes, text: str | None) -> str | None:
         return "This is an old-style Excel (.xls) file, not a CSV file. Save it as 'CSV UTF-8' and upload that."
     if head.startswith(b"%PDF"):
         return "This is a PDF file, not a CSV file."
-    if text is None or b"\x00" in head:
+    if text is None:
         return "This does not look like a CSV file (it contains binary data). Save the sheet as CSV and upload that."
+    # A stray NUL or control character in a cell is reported by row and column (parse_cells);
+    # many of them (one character in fifty) mean the file is not text at all.
     sample = text[:8192]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > max(2, len(sample) // 100):
+    if controls > max(8, len(sample) // 50):
         return "This does not look like a CSV file (it contains binary data). Save the sheet as CSV and upload that."
     return None
 
@@ -291,28 +313,76 @@ def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: 
 
 ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}$"
 UK_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
+TWO_DIGIT_YEAR = r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$"
 DATE_HINT = "write dates as 2025-11-03 or 03/11/2025"
 
+# The dates a file may hold: a window users can trust (a typo of 2203 for 2023 would otherwise open
+# every page on the year 2203) and both databases store alike (SQLite stores year -1 as text).
+EARLIEST_ENV, LATEST_ENV = "WARD_PANEL_EARLIEST_DATE", "WARD_PANEL_LATEST_DATE"
+DEFAULT_EARLIEST = dt.date(2000, 1, 1)
 
-FAILABLE = (DATE, BOOL, COUNT, INT, PCT)  # kinds whose text may not parse
+# Characters that are not text: NUL (PostgreSQL cannot store it) and the other C0 and C1 controls.
+# Free text may hold tabs and line breaks; codes may not.
+CONTROL_IN_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+CONTROL_IN_CODE = r"[\x00-\x1f\x7f-\x9f]"
 
 
-def _parse_column(name: str, kind: str, choices: tuple[str, ...] | None) -> tuple[pl.Expr, pl.Expr]:
+def _env_date(name: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(os.environ[name].strip())
+    except (KeyError, ValueError):
+        return default
+
+
+def date_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """(earliest, latest) date a cell may hold: WARD_PANEL_EARLIEST_DATE (default 2000-01-01) to
+    WARD_PANEL_LATEST_DATE (default a year after today)."""
+    today = today or dt.date.today()
+    try:
+        a_year_on = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        a_year_on = today.replace(year=today.year + 1, day=28)
+    earliest, latest = _env_date(EARLIEST_ENV, DEFAULT_EARLIEST), _env_date(LATEST_ENV, a_year_on)
+    return (earliest, latest) if earliest <= latest else (DEFAULT_EARLIEST, a_year_on)
+
+
+def integer_range(kind: str) -> tuple[int, int]:
+    """The whole numbers a count or integer column holds (a 32-bit INTEGER on both databases)."""
+    return (0 if kind == COUNT else INT_MIN, COUNT_MAX)
+
+
+def shown(value: str | None, most: int = 200) -> str | None:
+    """A cell as a report shows it: control characters written as \\x00, and long text cut short."""
+    if value is None:
+        return None
+    value = re.sub(CONTROL_IN_TEXT, lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value if len(value) <= most else value[:most] + "…"
+
+
+def _parse_column(col: Column, window: tuple[dt.date, dt.date]) -> tuple[pl.Expr, pl.Expr]:
     """(typed value, reason the text could not be read) for one text column.
 
-    The value expression runs on every row, so it is kept cheap (one parse per format); the
-    reason expression (regexes, number words) runs only on the rows whose value failed (issue #7
-    benchmark: a 1,000,000-row file).
+    The value expression runs on every row, so it is kept cheap (one parse per format, then the
+    declared range); the reason expression (regexes, number words) runs only on the rows whose
+    value failed (issue #7 benchmark: a 1,000,000-row file).
     """
+    name, kind, choices = col.name, col.kind, col.allowed
     raw = pl.col(name)
     s = raw.str.strip_chars()
     given = s.is_not_null() & (s != "")
     none = pl.lit(None, dtype=pl.String)
     if kind == DATE:
-        value = pl.coalesce(s.str.to_date("%Y-%m-%d", strict=False), s.str.to_date("%d/%m/%Y", strict=False))
+        earliest, latest = window
+        parsed = pl.coalesce(s.str.to_date("%Y-%m-%d", strict=False), s.str.to_date("%d/%m/%Y", strict=False))
+        # The window also stops what the parser reads as year -1, 23 or 10000 ("-001-01-01", "5/5/23").
+        value = pl.when(parsed.is_between(pl.lit(earliest), pl.lit(latest))).then(parsed)
         shaped = s.str.contains(ISO_DATE) | s.str.contains(UK_DATE)
-        reason = (pl.when(given & ~shaped).then(pl.lit(f"is not a date: {DATE_HINT}"))
-                  .when(given).then(pl.lit("is not a real date (no such day in the calendar)"))
+        reason = (pl.when(given & s.str.contains(TWO_DIGIT_YEAR))
+                  .then(pl.lit("has a two-digit year; write the year in four digits (05/05/2023 or 2023-05-05)"))
+                  .when(given & ~shaped).then(pl.lit(f"is not a date: {DATE_HINT}"))
+                  .when(given & parsed.is_null()).then(pl.lit("is not a real date (no such day in the calendar)"))
+                  .when(given).then(pl.lit(f"is outside the dates this dashboard accepts ({earliest.isoformat()} to "
+                                           f"{latest.isoformat()}); check the year"))
                   .otherwise(none))
         return value, reason
     if kind == BOOL:
@@ -320,50 +390,67 @@ def _parse_column(name: str, kind: str, choices: tuple[str, ...] | None) -> tupl
         value = s.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)
         return value, pl.when(given).then(pl.lit("should be yes or no")).otherwise(none)
     if kind in (COUNT, INT, PCT):
-        value = s.cast(pl.Int64 if kind != PCT else pl.Float64, strict=False)
+        parsed = s.cast(pl.Int64 if kind != PCT else pl.Float64, strict=False)
         if kind == PCT:  # "inf" and "nan" parse as floats but are not percentages
-            value = pl.when(value.is_finite()).then(value)
+            value = pl.when(parsed.is_finite()).then(parsed)
+            too_big = too_small = pl.lit(False)
+        else:  # below the smallest is left to the schema's "cannot be negative"
+            low, high = integer_range(kind)
+            value = pl.when((parsed <= high) & ((parsed >= low) if kind == INT else pl.lit(True))).then(parsed)
+            too_big = (parsed > high) | (parsed.is_null() & s.str.contains(r"^\+?\d+$"))
+            too_small = (parsed < low) if kind == INT else pl.lit(False)
         words = s.str.to_lowercase().str.replace_all(r"[\-,]", " ").str.split(" ").list.eval(
             pl.element().filter(pl.element() != "").is_in(list(NUMBER_WORDS))
         ).list.all()
         noun = "a whole number" if kind != PCT else "a number"
-        reason = (pl.when(given & words).then(pl.lit("is a number written in words; write it in figures (for example 12)"))
+        below = "cannot be negative" if kind == COUNT else f"is smaller than {INT_MIN:,}, the smallest number the database holds"
+        reason = (pl.when(given & too_big).then(pl.lit(f"is larger than {COUNT_MAX:,}, the largest number the database holds"))
+                  .when(given & (too_small | (s.str.contains(r"^-\d+$") & parsed.is_null()))).then(pl.lit(below))
+                  .when(given & words).then(pl.lit("is a number written in words; write it in figures (for example 12)"))
                   .when(given).then(pl.lit(f"is not {noun}"))
                   .otherwise(none))
         return value, reason
+    # Text kinds: no control characters, and no longer than the database's column.
+    text = raw if kind == TEXT else s  # free text is stored exactly as given; codes lose surrounding spaces
+    control = text.str.contains(CONTROL_IN_TEXT if kind == TEXT else CONTROL_IN_CODE)
+    too_long = text.str.len_chars() > col.limit if col.limit is not None else pl.lit(False)
+    fits = ~control & ~too_long
+    reason = (pl.when(given & control)
+              .then(pl.lit("contains a control character (shown as \\x..), which is not text; delete it"))
+              .when(given & too_long)
+              .then(pl.format(f"is {{}} characters long; {name} holds at most {col.limit or 0:,}", text.str.len_chars()))
+              .otherwise(none))
     if kind == CHOICE and choices:
         # Case and surrounding spaces do not matter; the stored value is the vocabulary's spelling.
         mapping = {c.lower(): c for c in choices}
         value = s.str.to_lowercase().replace_strict(mapping, default=s, return_dtype=pl.String)
-        return pl.when(given).then(value), none
-    if kind == TEXT:
-        # Stored exactly as given (issue #7), but a cell of only spaces counts as empty.
-        return pl.when(given).then(raw), none
-    return pl.when(given).then(s), none  # codes and references: surrounding spaces dropped
+        return pl.when(given & fits).then(value), reason
+    # Text is stored exactly as given (issue #7), but a cell of only spaces counts as empty.
+    return pl.when(given & fits).then(text), reason
 
 
 def parse_cells(frame: pl.DataFrame, table: str, *, file: str) -> tuple[pl.DataFrame, list[Problem]]:
-    """Typed frame (with ROW) and one problem per cell that could not be read."""
-    columns = TABLES[table].columns
-    parsed = {c: _parse_column(c, KINDS[table][c], CHOICES.get((table, c))) for c in columns}
-    failable = [c for c in columns if KINDS[table][c] in FAILABLE]
-    given = {c: pl.col(c).str.strip_chars().is_not_null() & (pl.col(c).str.strip_chars() != "") for c in failable}
+    """Typed frame (with ROW) and one problem per cell that could not be read or is out of range."""
+    spec = TABLES[table]
+    columns = spec.columns
+    window = date_window()
+    parsed = {c.name: _parse_column(c, window) for c in spec.fields}
+    given = {c: pl.col(c).str.strip_chars().is_not_null() & (pl.col(c).str.strip_chars() != "") for c in columns}
     typed = frame.select(
         ROW,
         *(parsed[c][0].cast(t).alias(c) for c, t in typed_schema(table).items()),
-        *((given[c] & parsed[c][0].is_null()).alias(f"{c}__bad") for c in failable),
+        *((given[c] & parsed[c][0].is_null()).alias(f"{c}__bad") for c in columns),
     )
     problems: list[Problem] = []
-    if failable:
-        bad_rows = typed.filter(pl.any_horizontal(pl.col(f"{c}__bad") for c in failable)).select(ROW)
-        if bad_rows.height:
-            bad = frame.join(bad_rows, on=ROW, how="semi")
-            why = bad.select(ROW, *(pl.col(c).alias(f"{c}__raw") for c in failable),
-                             *(parsed[c][1].alias(f"{c}__why") for c in failable))
-            for c in failable:
-                rows = why.join(typed.select(ROW, f"{c}__bad"), on=ROW).filter(pl.col(f"{c}__bad"))
-                problems += [Problem(file, r, c, val, reason) for r, val, reason
-                             in rows.select(ROW, f"{c}__raw", f"{c}__why").head(MAX_REPORTED).iter_rows()]
+    bad_rows = typed.filter(pl.any_horizontal(pl.col(f"{c}__bad") for c in columns)).select(ROW)
+    if bad_rows.height:
+        bad = frame.join(bad_rows, on=ROW, how="semi")
+        why = bad.select(ROW, *(pl.col(c).alias(f"{c}__raw") for c in columns),
+                         *(parsed[c][1].alias(f"{c}__why") for c in columns))
+        for c in columns:
+            rows = why.join(typed.select(ROW, f"{c}__bad"), on=ROW).filter(pl.col(f"{c}__bad"))
+            problems += [Problem(file, r, c, shown(val), reason) for r, val, reason
+                         in rows.select(ROW, f"{c}__raw", f"{c}__why").head(MAX_REPORTED).iter_rows()]
     return typed.select(ROW, *columns), problems
 
 

@@ -296,3 +296,103 @@ def test_a_category_column_in_a_download_is_defused_like_text():
     frame = pl.DataFrame({"category": ["=cmd|' /C calc'!A0", "drugs"], "n": [-1, 2]}).with_columns(pl.col("category").cast(pl.Categorical))
     written = safe_csv(frame).decode("utf-8-sig").splitlines()
     assert written == ["category,n", "'=cmd|' /C calc'!A0,-1", "drugs,2"]
+
+
+# --- Declared ranges: every value the checker passes fits both databases -----------------------
+
+PROMISES_HEADER = "promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on"
+
+
+def promise(ref: str = "P-9", description: str = "Patrols") -> bytes:
+    return f'{PROMISES_HEADER}\n{ref},E05014053,2023-03-02,burglary,panel,"{description}",open,,,\n'.encode()
+
+
+@pytest.mark.parametrize(
+    ("held_on", "words"),
+    [
+        ("-001-01-01", "is not a date"),  # SQLite stored year -1 and could read the table no more
+        ("5/5/23", "two-digit year; write the year in four digits"),
+        ("05-05-23", "two-digit year"),
+        ("0001-01-01", "outside the dates this dashboard accepts (2000-01-01 to"),
+        ("1899-12-31", "outside the dates"),
+        ("2203-05-05", "outside the dates"),
+        ("9999-12-31", "outside the dates"),
+        ("10000-01-01", "is not a date"),
+    ],
+)
+def test_dates_outside_the_window_or_with_two_digit_years_are_refused(refs, held_on, words):
+    p = only(im.check(meetings(f"E05014053,{held_on},8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs))
+    assert (p.file, p.row, p.column, p.value) == ("m.csv", 2, "held_on", held_on)
+    assert words in p.problem
+
+
+def test_the_date_window_is_a_year_ahead_by_default_and_set_by_the_environment(refs, monkeypatch):
+    monkeypatch.delenv(im.EARLIEST_ENV, raising=False)
+    monkeypatch.delenv(im.LATEST_ENV, raising=False)
+    assert im.date_window(dt.date(2025, 3, 1)) == (dt.date(2000, 1, 1), dt.date(2026, 3, 1))
+    assert im.date_window(dt.date(2024, 2, 29)) == (dt.date(2000, 1, 1), dt.date(2025, 2, 28))
+    a_year_on = im.date_window()[1]
+    assert im.check(meetings(f"E05014053,{a_year_on.isoformat()},8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs).ok
+    assert not im.check(meetings(f"E05014053,{(a_year_on + dt.timedelta(days=1)).isoformat()},8,3,yes,yes,yes,online,yes"),
+                        file="m.csv", refs=refs).ok
+    monkeypatch.setenv(im.EARLIEST_ENV, "1990-01-01")
+    monkeypatch.setenv(im.LATEST_ENV, "2030-12-31")
+    assert im.date_window() == (dt.date(1990, 1, 1), dt.date(2030, 12, 31))
+    assert im.check(meetings("E05014053,1995-05-05,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs).ok
+    p = only(im.check(meetings("E05014053,1989-12-31,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs))
+    assert "(1990-01-01 to 2030-12-31)" in p.problem
+    monkeypatch.setenv(im.EARLIEST_ENV, "not a date")  # a mistyped setting falls back to the default
+    assert im.date_window()[0] == dt.date(2000, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("attendees", "ok", "words"),
+    [
+        ("2147483647", True, ""),
+        ("2147483648", False, "larger than 2,147,483,647"),
+        ("9223372036854775808", False, "larger than 2,147,483,647"),  # beyond 64 bits
+        ("9" * 5000, False, "larger than 2,147,483,647"),
+        ("-9223372036854775809", False, "cannot be negative"),
+    ],
+)
+def test_counts_stay_within_what_the_database_holds(refs, attendees, ok, words):
+    public = "0"
+    result = im.check(meetings(f"E05014053,2023-05-05,{attendees},{public},yes,yes,yes,online,yes"), file="m.csv", refs=refs)
+    assert result.ok == ok, result.problems
+    if not ok:
+        p = only(result)
+        assert (p.row, p.column) == (2, "attendees") and words in p.problem
+
+
+def test_text_longer_than_its_column_is_refused_with_row_and_column(refs):
+    assert im.check(promise(ref="P" * 40), file="p.csv", refs=refs).ok
+    p = only(im.check(promise(ref="P" * 41), file="p.csv", refs=refs))
+    assert (p.row, p.column) == (2, "promise_ref") and "is 41 characters long; promise_ref holds at most 40" in p.problem
+    owner = "O" * 121
+    data = f"ward_code,problem,action,owner,agreed_on,due_on,completed_on\nE05014106,not functioning,x,{owner},2023-05-16,2023-11-05,\n"
+    p = only(im.check(data.encode(), file="r.csv", refs=refs))
+    assert (p.row, p.column) == (2, "owner") and "holds at most 120" in p.problem
+    # Characters, not bytes: 40 letters of two bytes each fit a VARCHAR(40).
+    assert im.check(promise(ref="\u00e9" * 40), file="p.csv", refs=refs).ok
+
+
+@pytest.mark.parametrize(
+    ("ref", "description", "column", "shown"),
+    [
+        ("P-9", "a\x00b", "description", "a\\x00b"),  # PostgreSQL cannot store a NUL
+        ("P-9", "bell\x07", "description", "bell\\x07"),
+        ("P-9", "next line\x85", "description", "next line\\x85"),  # a C1 control, Windows-1252 read as Latin-1
+        ("P-\x009", "x", "promise_ref", "P-\\x009"),
+        ("P-9\t1", "x", "promise_ref", "P-9\t1"),  # a tab inside a code
+    ],
+)
+def test_nul_and_control_characters_are_refused_with_row_and_column(refs, ref, description, column, shown):
+    p = only(im.check(promise(ref=ref, description=description), file="p.csv", refs=refs))
+    assert (p.file, p.row, p.column, p.value) == ("p.csv", 2, column, shown)
+    assert "control character" in p.problem
+
+
+def test_tabs_and_line_breaks_in_free_text_are_kept(refs):
+    result = im.check(promise(description="line one\r\nline two\tand a tab"), file="p.csv", refs=refs)
+    assert result.ok, result.problems
+    assert result.frame["description"][0] == "line one\r\nline two\tand a tab"
