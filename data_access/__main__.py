@@ -3,14 +3,18 @@
 --neighbourhood ID --kind priorities|events`` (issue #7).
 
 Works on the same database as the app (``--url``, else DATABASE_URL, else secrets.toml, else the
-embedded SQLite file). Problems print one plain message and exit with status 2; no traceback.
+embedded SQLite file). Problems print one plain message and exit with a non-zero status (1: the
+files or the undo were refused; 2: the command line or the database; 3: anything unexpected); never
+a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import stat
 import sys
 import time
+from pathlib import Path
 
 from data_access import audit, seed
 from data_access import engine as eng
@@ -72,27 +76,47 @@ def print_report(report, out=sys.stdout) -> None:
         print("  ".join(cell.ljust(w)[:w] for cell, w in zip(row[:4], widths)) + "  " + row[4], file=out)
 
 
+def read_file(path: str):
+    """(bytes, None), or (None, the problem in plain words): a folder, a missing or unreadable
+    file, a device, or one above the size limit (decided before reading it)."""
+    from dashboard.domain import imports as im
+
+    p = Path(path)
+    shown = p.name or path
+
+    def refused(reason: str):
+        return None, im.Problem(shown, None, None, None, reason)
+
+    try:
+        info = p.stat()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        return refused(f"The file {path!r} could not be opened ({getattr(exc, 'strerror', None) or exc}).")
+    if stat.S_ISDIR(info.st_mode):
+        return refused(f"{path!r} is a folder, not a file: name the CSV files inside it.")
+    if not stat.S_ISREG(info.st_mode):
+        return refused(f"{path!r} is not a regular file (a device or a pipe), so it was not read.")
+    if too_big := im.size_problem(shown, info.st_size):  # decided before reading the file
+        return None, too_big
+    try:
+        return p.read_bytes(), None
+    except OSError as exc:
+        return refused(f"The file {path!r} could not be read ({exc.strerror or exc}).")
+
+
 def run_import(engine, args) -> int:
     """Check every file; print the report; import only if no file has an error (issue #7)."""
-    from pathlib import Path
-
     from dashboard.domain import imports as im
     from data_access import writes
 
     paths = [args.file] if args.command == "import-policeuk" else args.files
     datas, names, problems = [], [], []
     for path in paths:
-        p = Path(path)
-        try:
-            size = p.stat().st_size
-        except OSError as exc:
-            problems.append(im.Problem(path, None, None, None, f"The file could not be opened ({exc.strerror})."))
+        data, problem = read_file(path)
+        if problem is not None:
+            problems.append(problem)
             continue
-        if too_big := im.size_problem(p.name, size):  # decided before reading the file
-            problems.append(too_big)
-            continue
-        datas.append(p.read_bytes())
-        names.append(p.name)
+        datas.append(data)
+        names.append(Path(path).name)
     if args.command == "import-policeuk":
         checked = [writes.check_policeuk(engine, d, file=n, kind=args.kind, neighbourhood=args.neighbourhood)
                    for n, d in zip(names, datas)]
@@ -124,7 +148,10 @@ def run_import(engine, args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage and what was wrong
+        return exc.code if isinstance(exc.code, int) else 2
     started = time.perf_counter()
     try:
         url = eng.resolve_url(args.url)
@@ -156,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseProblem as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # the promise of the command line: a message, never a traceback
+        reason = (str(exc).strip().splitlines() or [""])[0][:200]
+        print(f"Error: the {args.command} command stopped on something it did not expect ({type(exc).__name__}: {reason}). "
+              "An import or undo is one transaction, so nothing of it was written.", file=sys.stderr)
+        return 3
     print(f"Done in {time.perf_counter() - started:.1f} s.")
     return 0
 
