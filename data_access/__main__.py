@@ -1,5 +1,5 @@
 """Command line: ``python -m data_access init | seed [--scale N] | check`` (issue #3),
-``import FILE... [--table T] [--dry-run]``, ``undo TABLE`` and ``import-policeuk FILE
+``import FILE... [--table T] [--dry-run] [--encoding cp1252]``, ``undo TABLE`` and ``import-policeuk FILE
 --neighbourhood ID --kind priorities|events`` (issue #7).
 
 Works on the same database as the app (``--url``, else DATABASE_URL, else secrets.toml, else the
@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+", metavar="FILE")
     i.add_argument("--table", choices=list(TABLES), help="the table (default: recognised from each file's header)")
     i.add_argument("--dry-run", action="store_true", help="check and preview only; change nothing")
+    i.add_argument("--encoding", choices=("utf-8", "cp1252"), default="utf-8",
+                   help="the files' text: utf-8 (the default, with or without a byte-order mark) or cp1252 (Windows-1252, "
+                        "Excel's plain 'CSV'); a file that is not valid in it is refused")
     u = sub.add_parser("undo", help="undo the last import of a table")
     u.add_argument("table", choices=list(TABLES))
     q = sub.add_parser("import-policeuk", help="import a saved police.uk neighbourhood priorities or events response")
@@ -121,7 +124,8 @@ def run_import(engine, args) -> int:
         checked = [writes.check_policeuk(engine, d, file=n, kind=args.kind, neighbourhood=args.neighbourhood)
                    for n, d in zip(names, datas)]
     else:
-        checked = writes.check_files(engine, list(zip(names, datas)), [args.table] * len(names) if args.table else None)
+        checked = writes.check_files(engine, list(zip(names, datas)), [args.table] * len(names) if args.table else None,
+                                     encoding=args.encoding)
     problems += [p for c in checked for p in c.problems]
     failed = any(p.severity == im.ERROR for p in problems)
     if problems:

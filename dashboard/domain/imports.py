@@ -3,7 +3,8 @@
 The steps, each of which can stop the file with a plain message and nothing written:
 
 1. size (checked before anything is read), empty file, binary file renamed .csv;
-2. text: UTF-8 with or without a byte-order mark, else Windows-1252 (what Excel writes);
+2. text: UTF-8 with or without a byte-order mark, or Windows-1252 when the user says so; a file
+   that is not valid in its encoding is refused with the line, never read another way;
 3. separator sniffed from the header (comma, semicolon or tab), CRLF or LF line ends;
 4. header: names normalised ("Ward Code" -> ward_code), the table recognised from it (or the
    user's choice), extra columns reported and ignored, missing required columns -> ONE message;
@@ -190,29 +191,38 @@ def size_problem(file: str, size: int, limit: int | None = None) -> Problem | No
     return None
 
 
-def _decode(data: bytes) -> str | None:
-    """UTF-8 (with or without BOM), else Windows-1252 (Excel's 'CSV' on Windows); None if neither."""
+UTF8, CP1252 = "utf-8", "cp1252"
+ENCODINGS = {UTF8: "UTF-8", CP1252: "Windows-1252"}  # what a file may be read as; UTF-8 unless the user says otherwise
+BOM = b"\xef\xbb\xbf"
+
+
+def _decode(data: bytes, file: str, encoding: str) -> tuple[str | None, Problem | None]:
+    """The text of the file in ``encoding`` (a UTF-8 byte-order mark dropped), or the problem.
+
+    Strict: a byte that is not ``encoding`` refuses the file, with its line, rather than read it
+    another way ("Café" in a UTF-8 file with one stray byte must not become "CafÃ©").
+    """
+    start = len(BOM) if data.startswith(BOM) else 0
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
+        return data[start:].decode(encoding), None
+    except UnicodeDecodeError as exc:
+        at = start + exc.start
+        line = data.count(b"\n", 0, at) + 1
+        begin = data.rfind(b"\n", 0, at) + 1
+        snippet = data[max(begin, at - 30):at + 10].split(b"\n")[0].decode(encoding, errors="backslashreplace")
+        name = ENCODINGS.get(encoding, encoding)
+        if encoding == UTF8:
+            how = ("It may be Windows-1252 (what Excel saves as plain 'CSV'): in Excel choose File > Save As > "
+                   "'CSV UTF-8 (Comma delimited)' and import that, or import it as Windows-1252 explicitly "
+                   "(on the command line: --encoding cp1252).")
+        else:
+            how = "Import it as UTF-8 (the default) if that is what it is, or save it again as 'CSV UTF-8 (Comma delimited)'."
+        return None, Problem(file, line, None, shown(snippet),
+                             f"The file is not {name} text: line {line} has the byte 0x{data[at]:02X}, which {name} does not "
+                             f"use there, so nothing was read. {how}")
 
 
-def _is_utf8(data: bytes) -> bool:
-    if data.isascii():
-        return True
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _looks_binary(data: bytes, text: str | None) -> str | None:
+def _looks_binary(data: bytes) -> str | None:
     head = data[:8192]
     if head.startswith(b"PK\x03\x04"):
         return ("This is an Excel workbook (or another zip file), not a CSV file. In Excel choose "
@@ -221,13 +231,13 @@ def _looks_binary(data: bytes, text: str | None) -> str | None:
         return "This is an old-style Excel (.xls) file, not a CSV file. Save it as 'CSV UTF-8' and upload that."
     if head.startswith(b"%PDF"):
         return "This is a PDF file, not a CSV file."
-    if text is None:
-        return "This does not look like a CSV file (it contains binary data). Save the sheet as CSV and upload that."
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("This is UTF-16 text (Excel's 'Unicode Text'), not a CSV file this app reads. In Excel choose "
+                "File > Save As > 'CSV UTF-8 (Comma delimited)' and upload that.")
     # A stray NUL or control character in a cell is reported by row and column (parse_cells);
-    # many of them (one character in fifty) mean the file is not text at all.
-    sample = text[:8192]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > max(8, len(sample) // 50):
+    # many of them (one byte in fifty) mean the file is not text at all.
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    if controls > max(8, len(head) // 50):
         return "This does not look like a CSV file (it contains binary data). Save the sheet as CSV and upload that."
     return None
 
@@ -239,23 +249,24 @@ def _sniff_separator(text: str) -> str:
     return sep if counts[sep] else ","
 
 
-def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: int | None = None) -> tuple[str | None, pl.DataFrame, list[Problem]]:
+def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: int | None = None,
+                    encoding: str = UTF8) -> tuple[str | None, pl.DataFrame, list[Problem]]:
     """Steps 1-4: (table, all-text frame with contract columns and ROW, problems)."""
     empty = pl.DataFrame()
     if p := size_problem(file, len(data), limit):
         return table, empty, [p]
-    text = _decode(data)
-    if reason := _looks_binary(data, text):
+    if reason := _looks_binary(data):
         return table, empty, [Problem(file, None, None, None, reason)]
+    text, problem = _decode(data, file, encoding)
+    if problem is not None:
+        return table, empty, [problem]
     assert text is not None
     if not text.strip():
         return table, empty, [Problem(file, None, None, None,
                                       "The file is empty. Download a template from the Data page, fill it in and upload that.")]
     sep = _sniff_separator(text)
     # UTF-8 input goes to polars as it came (no re-encoding of a large file); Windows-1252 is re-encoded.
-    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if not _is_utf8(utf8):  # it was decoded as Windows-1252
-        utf8 = text.encode("utf-8")
+    utf8 = (data[len(BOM):] if data.startswith(BOM) else data) if encoding == UTF8 else text.encode(UTF8)
     try:
         raw = pl.read_csv(io.BytesIO(utf8), has_header=False, separator=sep, infer_schema_length=0,
                           quote_char="\"", raise_if_empty=False)
@@ -571,10 +582,15 @@ def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, ra
     return valid, problems
 
 
-def check(data: bytes, *, file: str, refs: References, table: str | None = None, limit: int | None = None) -> Checked:
-    """Read, parse and validate one file. Never raises: any surprise becomes a problem."""
+def check(data: bytes, *, file: str, refs: References, table: str | None = None, limit: int | None = None,
+          encoding: str = UTF8) -> Checked:
+    """Read, parse and validate one file. Never raises: any surprise becomes a problem.
+
+    ``encoding``: UTF-8 (with or without a byte-order mark) unless the user chose Windows-1252
+    (``CP1252``); a file that is not in it is refused, never read another way.
+    """
     try:
-        table, text_frame, problems = read_text_frame(data, file=file, table=table, limit=limit)
+        table, text_frame, problems = read_text_frame(data, file=file, table=table, limit=limit, encoding=encoding)
         if table is None or any(p.severity == ERROR for p in problems) or text_frame.height == 0:
             return Checked(file, table, pl.DataFrame(schema=typed_schema(table)) if table else pl.DataFrame(), problems)
         typed, cell_problems = parse_cells(text_frame, table, file=file)

@@ -72,12 +72,46 @@ def test_inputs_that_must_be_accepted(refs, data):
     assert (row["held_on"], row["attendees"], row["format"], row["dwo_present"]) == (dt.date(2023, 5, 5), 8, "online", True)
 
 
-def test_windows_1252_text_is_read(refs):
+def test_windows_1252_text_is_read_when_chosen(refs):
     line = "P-9,E05014053,2023-03-02,burglary,panel,Caf\u00e9 \u2018hotspot\u2019 patrols,open,,,"
     header = "promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on"
-    result = im.check(f"{header}\r\n{line}\r\n".encode("cp1252"), file="p.csv", refs=refs)
+    result = im.check(f"{header}\r\n{line}\r\n".encode("cp1252"), file="p.csv", refs=refs, encoding=im.CP1252)
     assert result.ok, result.problems
     assert result.frame["description"][0] == "Caf\u00e9 \u2018hotspot\u2019 patrols"
+
+
+WIN_LINE = "P-9,E05014053,2023-03-02,burglary,panel,Caf\u00e9 patrols,open,,,"
+PROMISE_HEADER = "promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on"
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        pytest.param(f"{PROMISE_HEADER}\r\n{WIN_LINE}\r\n".encode("cp1252"), 2, id="windows-1252"),
+        # UTF-8 but for one stray byte: it was read as Windows-1252, "Caf\u00c3\u00a9" ('CafÃ©') and all.
+        pytest.param(f"{PROMISE_HEADER}\nP-8,E05014053,2023-03-02,theft,panel,Caf\u00e9 \u2018x\u2019,open,,,\n".encode()
+                     + WIN_LINE.encode("cp1252") + b"\n", 3, id="utf8-with-one-bad-byte"),
+        # A byte-order mark and one Windows-1252 byte: it said "The file has no promise_ref column".
+        pytest.param(im.BOM + f"{PROMISE_HEADER}\n{WIN_LINE}\n".encode("cp1252"), 2, id="bom-then-windows-1252"),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_refused_with_its_line_never_read_another_way(refs, data, line):
+    p = only(im.check(data, file="p.csv", refs=refs))
+    assert (p.file, p.row) == ("p.csv", line)
+    assert f"The file is not UTF-8 text: line {line} has the byte 0xE9" in p.problem
+    assert "Windows-1252" in p.problem and "CSV UTF-8" in p.problem and "--encoding cp1252" in p.problem
+    assert "Caf\\xe9 patrols" in p.value  # the text around the byte, as the user can find it
+
+
+def test_a_byte_windows_1252_does_not_use_is_refused_when_it_is_chosen(refs):
+    data = f"{PROMISE_HEADER}\n{WIN_LINE}\n".encode("cp1252").replace(b"\xe9", b"\x81")
+    p = only(im.check(data, file="p.csv", refs=refs, encoding=im.CP1252))
+    assert p.row == 2 and "not Windows-1252 text: line 2 has the byte 0x81" in p.problem
+
+
+def test_utf16_is_named(refs):
+    p = only(im.check(meetings(GOOD).decode().encode("utf-16"), file="m.csv", refs=refs))
+    assert "UTF-16" in p.problem and "CSV UTF-8" in p.problem
 
 
 def test_formula_like_text_is_stored_as_given(refs):
