@@ -131,8 +131,10 @@ def run_import(engine, args) -> int:
     if problems:
         print_report(im.problem_frame(problems), out=sys.stderr if failed else sys.stdout)
     if failed:
-        n = sum(p.severity == im.ERROR for p in problems)
-        print(f"{n:,} problem{'s' if n != 1 else ''} found; nothing was imported. Fix the file and run again.", file=sys.stderr)
+        unlisted = sum(c.unlisted for c in checked)
+        n = sum(p.severity == im.ERROR for p in problems) + unlisted  # every problem, listed or not
+        listed = f" (the report lists the first {im.MAX_REPORTED:,} of each file)" if unlisted else ""
+        print(f"{n:,} problem{'s' if n != 1 else ''} found{listed}; nothing was imported. Fix the file and run again.", file=sys.stderr)
         return 1
     for c in checked:
         counts = im.diff_counts(writes.preview(engine, c.table, c.frame))

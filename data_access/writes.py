@@ -430,7 +430,7 @@ def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbo
     from dataclasses import replace
 
     moved = [replace(p, row=p.row - 1) if p.row and p.row > 1 else p for p in checked.problems]
-    return im.Checked(file, table, checked.frame, notes + moved)
+    return im.Checked(file, table, checked.frame, notes + moved, unlisted=checked.unlisted)
 
 
 def import_checked(engine: Engine, checked: list[im.Checked], datas: list[bytes], *, kind: str,

@@ -85,7 +85,8 @@ else:
     problems = too_big + [p for c in checked for p in c.problems]
     errors = [p for p in problems if p.severity == imports.ERROR]
     if problems:
-        st.subheader(f"{len(errors):,} problem{'s' if len(errors) != 1 else ''} to fix"
+        n_errors = len(errors) + sum(c.unlisted for c in checked)  # every problem, though the report lists the first
+        st.subheader(f"{n_errors:,} problem{'s' if n_errors != 1 else ''} to fix"
                      + (f", {len(problems) - len(errors):,} note{'s' if len(problems) - len(errors) != 1 else ''}"
                         if len(problems) > len(errors) else ""))
         st.caption("Rows are numbered as a spreadsheet shows them: the header is row 1. Notes do not stop an import.")

@@ -2,7 +2,8 @@
 
 The steps, each of which can stop the file with a plain message and nothing written:
 
-1. size (checked before anything is read), empty file, binary file renamed .csv;
+1. size (checked before anything is read), empty file, binary file renamed .csv, then, before the
+   CSV is parsed, a line longer than MAX_LINE_CHARS or a header of more than MAX_COLUMNS columns;
 2. text: UTF-8 with or without a byte-order mark, or Windows-1252 when the user says so; a file
    that is not valid in its encoding is refused with the line, never read another way;
 3. separator sniffed from the header (comma, semicolon or tab), CRLF or LF line ends;
@@ -58,7 +59,9 @@ MAX_MB_ENV = "WARD_PANEL_MAX_UPLOAD_MB"
 ERROR = "error"
 IGNORED = "ignored"  # a note that does not stop the import (an extra column)
 REPORT_COLUMNS = ("file", "row", "column", "value", "problem", "severity")
-MAX_REPORTED = 10_000  # one report row per cell is plenty; the count says how many more
+MAX_COLUMNS = 200  # columns in a header (the widest table has 11); checked before the CSV is parsed
+MAX_LINE_CHARS = 100_000  # characters in one line (a long description is a few thousand)
+MAX_REPORTED = 10_000  # problems listed per file; the count (Checked.error_count) is of every one
 
 NUMBER_WORDS = frozenset(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -109,7 +112,8 @@ class Checked:
     file: str
     table: str | None
     frame: pl.DataFrame
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # as listed: the first MAX_REPORTED errors, and the notes
+    unlisted: int = 0  # errors found beyond those listed
 
     @property
     def ok(self) -> bool:
@@ -118,6 +122,11 @@ class Checked:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def error_count(self) -> int:
+        """Every error found in the file, listed or not."""
+        return len(self.errors) + self.unlisted
 
 
 # --- Column kinds, allowed values and cross-field rules: worked out from the registry --------
@@ -249,6 +258,23 @@ def _sniff_separator(text: str) -> str:
     return sep if counts[sep] else ","
 
 
+def shape_problem(text: str, file: str) -> Problem | None:
+    """A line too long or a header of too many columns, found before the CSV is parsed (a 6 MB
+    file of one line and three million columns took 151 s of CPU to check)."""
+    line = next((n for n, chars in enumerate(map(len, text.split("\n")), start=1) if chars > MAX_LINE_CHARS), None)
+    if line is not None:
+        return Problem(file, line, None, None,
+                       f"Line {line} is longer than {MAX_LINE_CHARS:,} characters, which no row of these tables needs, so "
+                       "the file was not read. Check that it is a CSV file of one row a line.")
+    first = text.split("\n", 1)[0]
+    sep = _sniff_separator(first)
+    if (n := first.count(sep) + 1) > MAX_COLUMNS:
+        return Problem(file, 1, None, None,
+                       f"The header row has {n:,} columns; a file of these tables has at most {MAX_COLUMNS:,}, so the file "
+                       "was not read. Check that it is a CSV file of one of the tables.")
+    return None
+
+
 def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: int | None = None,
                     encoding: str = UTF8) -> tuple[str | None, pl.DataFrame, list[Problem]]:
     """Steps 1-4: (table, all-text frame with contract columns and ROW, problems)."""
@@ -264,6 +290,8 @@ def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: 
     if not text.strip():
         return table, empty, [Problem(file, None, None, None,
                                       "The file is empty. Download a template from the Data page, fill it in and upload that.")]
+    if p := shape_problem(text, file):
+        return table, empty, [p]
     sep = _sniff_separator(text)
     # UTF-8 input goes to polars as it came (no re-encoding of a large file); Windows-1252 is re-encoded.
     utf8 = (data[len(BOM):] if data.startswith(BOM) else data) if encoding == UTF8 else text.encode(UTF8)
@@ -440,8 +468,13 @@ def _parse_column(col: Column, window: tuple[dt.date, dt.date]) -> tuple[pl.Expr
     return pl.when(given & fits).then(text), reason
 
 
-def parse_cells(frame: pl.DataFrame, table: str, *, file: str) -> tuple[pl.DataFrame, list[Problem]]:
-    """Typed frame (with ROW) and one problem per cell that could not be read or is out of range."""
+def parse_cells(frame: pl.DataFrame, table: str, *, file: str) -> tuple[pl.DataFrame, list[Problem], pl.DataFrame, int]:
+    """(typed frame with ROW, the problems listed, which cells failed, how many failed in all).
+
+    One problem per cell that could not be read or is out of range; at most MAX_REPORTED are
+    listed per column, but the count is of every one. ``failed``: ROW and ``<column>__bad`` for
+    each row with a failed cell, so the schema does not report the same cell again (as empty).
+    """
     spec = TABLES[table]
     columns = spec.columns
     window = date_window()
@@ -453,16 +486,17 @@ def parse_cells(frame: pl.DataFrame, table: str, *, file: str) -> tuple[pl.DataF
         *((given[c] & parsed[c][0].is_null()).alias(f"{c}__bad") for c in columns),
     )
     problems: list[Problem] = []
-    bad_rows = typed.filter(pl.any_horizontal(pl.col(f"{c}__bad") for c in columns)).select(ROW)
-    if bad_rows.height:
-        bad = frame.join(bad_rows, on=ROW, how="semi")
+    failed = typed.filter(pl.any_horizontal(pl.col(f"{c}__bad") for c in columns)).select(ROW, *(f"{c}__bad" for c in columns))
+    total = int(failed.select(pl.sum_horizontal(pl.col(f"{c}__bad") for c in columns).sum()).item() or 0) if failed.height else 0
+    if failed.height:
+        bad = frame.join(failed.select(ROW), on=ROW, how="semi")
         why = bad.select(ROW, *(pl.col(c).alias(f"{c}__raw") for c in columns),
                          *(parsed[c][1].alias(f"{c}__why") for c in columns))
         for c in columns:
-            rows = why.join(typed.select(ROW, f"{c}__bad"), on=ROW).filter(pl.col(f"{c}__bad"))
+            rows = why.join(failed.select(ROW, f"{c}__bad"), on=ROW).filter(pl.col(f"{c}__bad"))
             problems += [Problem(file, r, c, shown(val), reason) for r, val, reason
                          in rows.select(ROW, f"{c}__raw", f"{c}__why").head(MAX_REPORTED).iter_rows()]
-    return typed.select(ROW, *columns), problems
+    return typed.select(ROW, *columns), problems, failed, total
 
 
 # --- Step 6: the dataframely schema -------------------------------------------------------------
@@ -542,11 +576,16 @@ def _ward_hint(value: str, refs: References) -> str:
 
 
 def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, raw: pl.DataFrame | None = None,
-             skip: set[tuple[int, str]] = frozenset()) -> tuple[pl.DataFrame, list[Problem]]:
-    """Valid rows and the problems of the others; ``skip`` holds (row, column) already reported."""
+             failed: pl.DataFrame | None = None) -> tuple[pl.DataFrame, list[Problem], int]:
+    """(valid rows, the problems of the others as listed, how many problems in all).
+
+    ``failed`` (parse_cells): cells already reported, not reported again. At most MAX_REPORTED
+    problems are listed per check; the count is of every one.
+    """
     schema = _schema(table, refs)
     valid, failure = schema.filter(typed, cast=False)
     problems: list[Problem] = []
+    total = 0
     if failure.counts():
         details = failure.details()
         rule_cols = [c for c in details.columns if "|" in c or c in RULES.get(table, {}) or c == "primary_key"]
@@ -563,10 +602,11 @@ def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, ra
             else:
                 column = rule.split("|")[0]
                 vals = rows.join(raw_values, on=ROW, how="left").select(ROW, pl.col(column).alias("v"))
+            if failed is not None and f"{column}__bad" in failed.columns:
+                vals = vals.join(failed.filter(pl.col(f"{column}__bad")).select(ROW), on=ROW, how="anti")
+            total += vals.height
             reason = _reason(table, rule)
             for r, val in vals.sort(ROW).head(MAX_REPORTED).iter_rows():
-                if (r, column) in skip:
-                    continue
                 why = reason
                 if rule.endswith("check__known") and KINDS[table][column] == WARD and val:
                     why = _ward_hint(val, refs)
@@ -575,11 +615,12 @@ def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, ra
     for ref in cites_promises(table):
         refs_known = list(refs.promise_refs)
         unknown = valid.filter(pl.col(ref).is_not_null() & ~pl.col(ref).is_in(refs_known))
+        total += unknown.height
         for r, val in unknown.select(ROW, ref).head(MAX_REPORTED).iter_rows():
             problems.append(Problem(file, r, ref, val,
                                     "names no promise in the database or in the promises file of this upload"))
         valid = valid.filter(~pl.col(ROW).is_in(unknown[ROW].to_list()))
-    return valid, problems
+    return valid, problems, total
 
 
 def check(data: bytes, *, file: str, refs: References, table: str | None = None, limit: int | None = None,
@@ -593,15 +634,18 @@ def check(data: bytes, *, file: str, refs: References, table: str | None = None,
         table, text_frame, problems = read_text_frame(data, file=file, table=table, limit=limit, encoding=encoding)
         if table is None or any(p.severity == ERROR for p in problems) or text_frame.height == 0:
             return Checked(file, table, pl.DataFrame(schema=typed_schema(table)) if table else pl.DataFrame(), problems)
-        typed, cell_problems = parse_cells(text_frame, table, file=file)
-        skip = {(p.row, p.column) for p in cell_problems}
-        valid, rule_problems = validate(typed, table, file=file, refs=refs, raw=text_frame, skip=skip)
+        typed, cell_problems, failed, cell_total = parse_cells(text_frame, table, file=file)
+        valid, rule_problems, rule_total = validate(typed, table, file=file, refs=refs, raw=text_frame, failed=failed)
         columns = TABLES[table].columns
-        problems = problems + sorted(cell_problems + rule_problems,
-                                     key=lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else 99))
+        # The first MAX_REPORTED problems by row are listed (each check listed its first ones, so
+        # these are the file's first); the count is of every one.
+        found = sorted(cell_problems + rule_problems,
+                       key=lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else 99))
+        listed = found[:MAX_REPORTED]
+        problems = problems + listed
         errors = any(p.severity == ERROR for p in problems)
         frame = typed.select(TABLES[table].columns) if not errors else pl.DataFrame(schema=typed_schema(table))
-        return Checked(file, table, frame, problems)
+        return Checked(file, table, frame, problems, unlisted=cell_total + rule_total - len(listed))
     except Exception as exc:  # the promise of this module: a problem, never a traceback (issue #7)
         return Checked(file, None, pl.DataFrame(), [Problem(file, None, None, None,
                                                             f"The file could not be checked ({type(exc).__name__}: {str(exc)[:200]}).")])

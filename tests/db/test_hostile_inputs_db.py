@@ -82,6 +82,8 @@ CSV_CORPUS = [
     ("nul-cells.csv", f"{MEETINGS_HEADER}\nE05014053\x00,2023-05-05,8\x00,3,yes,yes,yes,online\x00,yes\n".encode()),
     ("only-commas.csv", b"," * 150 + b"\n" + b"," * 150 + b"\n"),
     ("header-only-separators.csv", b";;;\t\t\t\n"),
+    ("one-line-3m-columns.csv", b"a," * 3_000_000),  # 151 s of CPU before the limits
+    ("wide-header.csv", (",".join(f"c{i}" for i in range(5_000)) + "\n").encode()),
 ]
 
 

@@ -96,6 +96,17 @@ def test_bad_input_is_named_and_database_untouched(ready_url, tmp_path, capsys, 
     assert snapshot(ready_url) == before
 
 
+def test_the_count_is_every_problem_though_the_report_lists_the_first(ready_url, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(im, "MAX_REPORTED", 5)
+    before = snapshot(ready_url)
+    lines = [f"E05014053,2023-01-{day:02d},ten,x,yes,yes,yes,online,yes" for day in range(1, 21)]  # 40 problems
+    rc, output = run(ready_url, tmp_path, "bad.csv", rows(*lines), capsys=capsys)
+    assert rc == 1
+    assert "40 problems found (the report lists the first 5 of each file); nothing was imported" in output
+    assert sum(line.startswith("bad.csv") for line in output.splitlines()) == 5
+    assert snapshot(ready_url) == before
+
+
 def test_file_above_the_size_limit_is_refused_unread(ready_url, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(im.MAX_MB_ENV, "0.0005")
     before = snapshot(ready_url)

@@ -430,3 +430,45 @@ def test_tabs_and_line_breaks_in_free_text_are_kept(refs):
     result = im.check(promise(description="line one\r\nline two\tand a tab"), file="p.csv", refs=refs)
     assert result.ok, result.problems
     assert result.frame["description"][0] == "line one\r\nline two\tand a tab"
+
+
+# --- Cost: limits checked before the CSV is parsed, and the true count of problems -------------
+
+
+def test_a_six_megabyte_line_is_refused_before_parsing(refs):
+    import time
+
+    started = time.process_time()
+    p = only(im.check(b"a," * 3_000_000, file="x.csv", refs=refs))  # one line, three million columns: 151 s before
+    assert time.process_time() - started < 2
+    assert (p.row, p.column) == (1, None) and f"longer than {im.MAX_LINE_CHARS:,} characters" in p.problem
+    p = only(im.check(meetings(GOOD, GOOD.replace("2023-05-05", "2023-05-06") + "," + "x" * im.MAX_LINE_CHARS), file="m.csv", refs=refs))
+    assert p.row == 3 and "Line 3 is longer" in p.problem
+
+
+def test_a_line_at_the_limit_is_read(refs):
+    description = "d" * (im.MAX_LINE_CHARS - 60)
+    line = f"P-9,E05014053,2023-03-02,burglary,panel,{description},open,,,"
+    assert len(line) <= im.MAX_LINE_CHARS
+    result = im.check(f"{PROMISE_HEADER}\n{line}\n".encode(), file="p.csv", refs=refs)
+    assert result.ok and result.frame["description"][0] == description
+
+
+def test_a_header_of_too_many_columns_is_refused_before_parsing(refs):
+    header = ",".join([HEADER, *(f"extra_{i}" for i in range(im.MAX_COLUMNS))])
+    p = only(im.check(meetings(GOOD, header=header), file="m.csv", refs=refs))
+    assert p.row == 1 and f"has {im.MAX_COLUMNS + 9:,} columns" in p.problem and f"at most {im.MAX_COLUMNS}" in p.problem
+    header = ",".join([HEADER, *(f"extra_{i}" for i in range(im.MAX_COLUMNS - 9))])  # 200: read, the extras noted
+    assert im.check(meetings(GOOD + "," * (im.MAX_COLUMNS - 9), header=header), file="m.csv", refs=refs).ok
+
+
+def test_the_count_is_every_problem_though_the_report_lists_the_first(refs, monkeypatch):
+    monkeypatch.setattr(im, "MAX_REPORTED", 100)
+    # 300 rows, each with an unknown ward, a count in words and one that is no number: 900 problems.
+    lines = [f"E05999999,{dt.date(2023, 1, 1) + dt.timedelta(days=i)},ten,x,yes,yes,yes,online,yes" for i in range(300)]
+    result = im.check(meetings(*lines), file="m.csv", refs=refs)
+    assert result.error_count == 900 and len(result.errors) == 100 and result.unlisted == 800
+    assert [p.row for p in result.errors] == sorted(p.row for p in result.errors) and result.errors[-1].row == 35
+    # A cell that could not be read is counted once, not again as "required but empty".
+    one = im.check(meetings("E05014053,2023-02-30,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs)
+    assert one.error_count == 1 and one.unlisted == 0
