@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.domain import imports as im
 from dashboard.domain.contract import TABLES
 from data_access import access_checks, audit, queries, reference
-from data_access.models import Base, ImportBatch, ImportChange, Promise, Ward
+from data_access.models import IMPORTED_CONCERNS, Base, ImportBatch, ImportChange, Promise, Ward
 from data_access.seed import checksum
 
 UNDOABLE_KINDS = ("upload", "cli")
@@ -68,7 +68,7 @@ def _table(name: str):
 
 # issue #11: a resident's concern from the public ward page (submitted_at set) is no imported
 # row: an import never matches, changes or undoes it, whatever its ward, day and category.
-IMPORTED_ONLY = {"concerns": "submitted_at IS NULL"}
+IMPORTED_ONLY = {"concerns": IMPORTED_CONCERNS}
 
 
 def _imported_only(table: str, t):
@@ -266,6 +266,25 @@ def boroughs_touched(conn: Connection, table: str, changes: pl.DataFrame) -> str
     return ",".join(sorted(codes)) or None
 
 
+WRITER_LOCK = 190_719  # the key of PostgreSQL's advisory lock that imports and undos take in turn
+
+
+def one_writer_at_a_time(conn: Connection) -> None:
+    """Imports and undos take turns, each to the end of its transaction, so each reads the table
+    (and the rows other tables cite) as the one before it left it: two imports of one file at
+    once store its rows once, and the second finds them unchanged.
+
+    PostgreSQL: a transaction-level advisory lock (readers are never held up). SQLite: a write that
+    changes nothing takes the database's write lock now rather than at the first insert, so the
+    other import waits for it (up to the driver's busy timeout) instead of reading what is about
+    to change.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+    else:
+        conn.execute(update(ImportBatch).where(text("1 = 0")).values(kind=ImportBatch.kind))
+
+
 def import_event(file_name: str, table: str, batch_id: int, new: int, changed: int, unchanged: int) -> str:
     """The audit trail's words for an import."""
     return f"{file_name} into {table} (batch {batch_id}): {new:,} new, {changed:,} changed, {unchanged:,} unchanged"
@@ -284,6 +303,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
     others = [c for c in spec.columns if c not in key]
     try:
         with engine.begin() as conn:
+            one_writer_at_a_time(conn)
             require_own_rows(conn, table, frame, boroughs, file=file_name)
             changes = im.diff(frame, existing(conn, table), table)
             counts = im.diff_counts(changes)
@@ -336,6 +356,7 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
     types = im.typed_schema(table)
     t = _table(table)
     with engine.begin() as conn:
+        one_writer_at_a_time(conn)
         batch = conn.execute(
             select(ImportBatch.id, ImportBatch.kind, ImportBatch.file_name)
             .where(ImportBatch.table_name == spec.db_table, ImportBatch.undone_at.is_(None))
