@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.domain import imports as im
@@ -392,6 +392,14 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
                 raise access_checks.OutOfScope(
                     f"The last import of {table} ({batch.file_name}) changed rows outside the boroughs you may "
                     f"change{where}, so it was not undone. Ask an administrator to undo it.")
+        if inserted.height and (cited := citing(conn, table, inserted)):
+            other, column, rows, example = cited[0]
+            noun = "promise" if inserted.height == 1 else "promises"
+            raise ImportRefused(
+                f"The last import of {table} ({batch.file_name}) added {noun} that {rows:,} row{'s' if rows != 1 else ''} of "
+                f"the {other} table still cite{'s' if rows == 1 else ''} ({column}, for example {example}), so it was not undone: "
+                f"{'that row' if rows == 1 else 'those rows'} would point at nothing. Undo the {other} import that cites "
+                "them first (or change those rows), then undo this one.")
         bind_key = {c: f"k_{c}" for c in key}
         scope = _imported_only(table, t)
         match = and_(*(t.c[c] == bindparam(bind_key[c]) for c in key), *(() if scope is None else (scope,)))
@@ -408,6 +416,32 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
         if who is not None:  # in the same transaction as the undo
             audit.write(conn, who, audit.UNDO, f"the last import of {table} ({batch.file_name})", inserted.height + restored.height)
     return inserted.height, restored.height, batch.file_name
+
+
+CITE_CHUNK = 5_000  # references per query (SQLite allows 32,766 parameters)
+
+
+def citing(conn: Connection, table: str, removed: pl.DataFrame) -> list[tuple[str, str, int, str]]:
+    """(table, column, rows, an example) for each table whose rows cite a row in ``removed``.
+
+    The registry says who cites what: a column of kind promise_ref (engagement's) names a promise.
+    """
+    if table != "promises":
+        return []
+    refs = removed["promise_ref"].drop_nulls().unique().sort().to_list()
+    found = []
+    for other in TABLES:
+        for column in im.cites_promises(other):
+            c = _table(other).c[column]
+            rows, example = 0, None
+            for start in range(0, len(refs), CITE_CHUNK):
+                chunk = refs[start:start + CITE_CHUNK]
+                n, first = conn.execute(select(func.count(), func.min(c)).where(c.in_(chunk))).one()
+                rows += n
+                example = example or first
+            if rows:
+                found.append((other, column, rows, example))
+    return found
 
 
 def _json_dtype(t: pl.DataType) -> pl.DataType:
@@ -500,8 +534,6 @@ def submit_concern(engine: Engine, *, ward_code: str, category: str, text_: str,
 
 def submissions_since(engine: Engine, *, since: dt.datetime, ward_code: str | None = None, client_key: str | None = None) -> int:
     """How many concerns the public form stored since ``since`` for a ward, or from a client key."""
-    from sqlalchemy import func
-
     from data_access.models import Concern
 
     stmt = select(func.count()).select_from(Concern).where(Concern.submitted_at.is_not(None), Concern.submitted_at >= since)
