@@ -1,16 +1,20 @@
 """Command line: ``python -m data_access init | seed [--scale N] | check`` (issue #3),
-``import FILE... [--table T] [--dry-run]``, ``undo TABLE`` and ``import-policeuk FILE
+``import FILE... [--table T] [--dry-run] [--encoding cp1252]``, ``undo TABLE`` and ``import-policeuk FILE
 --neighbourhood ID --kind priorities|events`` (issue #7).
 
 Works on the same database as the app (``--url``, else DATABASE_URL, else secrets.toml, else the
-embedded SQLite file). Problems print one plain message and exit with status 2; no traceback.
+embedded SQLite file). Problems print one plain message and exit with a non-zero status (1: the
+files or the undo were refused; 2: the command line or the database; 3: anything unexpected); never
+a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import stat
 import sys
 import time
+from pathlib import Path
 
 from data_access import audit, seed
 from data_access import engine as eng
@@ -35,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("files", nargs="+", metavar="FILE")
     i.add_argument("--table", choices=list(TABLES), help="the table (default: recognised from each file's header)")
     i.add_argument("--dry-run", action="store_true", help="check and preview only; change nothing")
+    i.add_argument("--encoding", choices=("utf-8", "cp1252"), default="utf-8",
+                   help="the files' text: utf-8 (the default, with or without a byte-order mark) or cp1252 (Windows-1252, "
+                        "Excel's plain 'CSV'); a file that is not valid in it is refused")
     u = sub.add_parser("undo", help="undo the last import of a table")
     u.add_argument("table", choices=list(TABLES))
     q = sub.add_parser("import-policeuk", help="import a saved police.uk neighbourhood priorities or events response")
@@ -72,39 +79,62 @@ def print_report(report, out=sys.stdout) -> None:
         print("  ".join(cell.ljust(w)[:w] for cell, w in zip(row[:4], widths)) + "  " + row[4], file=out)
 
 
+def read_file(path: str):
+    """(bytes, None), or (None, the problem in plain words): a folder, a missing or unreadable
+    file, a device, or one above the size limit (decided before reading it)."""
+    from dashboard.domain import imports as im
+
+    p = Path(path)
+    shown = p.name or path
+
+    def refused(reason: str):
+        return None, im.Problem(shown, None, None, None, reason)
+
+    try:
+        info = p.stat()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the name
+        return refused(f"The file {path!r} could not be opened ({getattr(exc, 'strerror', None) or exc}).")
+    if stat.S_ISDIR(info.st_mode):
+        return refused(f"{path!r} is a folder, not a file: name the CSV files inside it.")
+    if not stat.S_ISREG(info.st_mode):
+        return refused(f"{path!r} is not a regular file (a device or a pipe), so it was not read.")
+    if too_big := im.size_problem(shown, info.st_size):  # decided before reading the file
+        return None, too_big
+    try:
+        return p.read_bytes(), None
+    except OSError as exc:
+        return refused(f"The file {path!r} could not be read ({exc.strerror or exc}).")
+
+
 def run_import(engine, args) -> int:
     """Check every file; print the report; import only if no file has an error (issue #7)."""
-    from pathlib import Path
-
     from dashboard.domain import imports as im
     from data_access import writes
 
     paths = [args.file] if args.command == "import-policeuk" else args.files
     datas, names, problems = [], [], []
     for path in paths:
-        p = Path(path)
-        try:
-            size = p.stat().st_size
-        except OSError as exc:
-            problems.append(im.Problem(path, None, None, None, f"The file could not be opened ({exc.strerror})."))
+        data, problem = read_file(path)
+        if problem is not None:
+            problems.append(problem)
             continue
-        if too_big := im.size_problem(p.name, size):  # decided before reading the file
-            problems.append(too_big)
-            continue
-        datas.append(p.read_bytes())
-        names.append(p.name)
+        datas.append(data)
+        names.append(Path(path).name)
     if args.command == "import-policeuk":
         checked = [writes.check_policeuk(engine, d, file=n, kind=args.kind, neighbourhood=args.neighbourhood)
                    for n, d in zip(names, datas)]
     else:
-        checked = writes.check_files(engine, list(zip(names, datas)), [args.table] * len(names) if args.table else None)
+        checked = writes.check_files(engine, list(zip(names, datas)), [args.table] * len(names) if args.table else None,
+                                     encoding=args.encoding)
     problems += [p for c in checked for p in c.problems]
     failed = any(p.severity == im.ERROR for p in problems)
     if problems:
         print_report(im.problem_frame(problems), out=sys.stderr if failed else sys.stdout)
     if failed:
-        n = sum(p.severity == im.ERROR for p in problems)
-        print(f"{n:,} problem{'s' if n != 1 else ''} found; nothing was imported. Fix the file and run again.", file=sys.stderr)
+        unlisted = sum(c.unlisted for c in checked)
+        n = sum(p.severity == im.ERROR for p in problems) + unlisted  # every problem, listed or not
+        listed = f" (the report lists the first {im.MAX_REPORTED:,} of each file)" if unlisted else ""
+        print(f"{n:,} problem{'s' if n != 1 else ''} found{listed}; nothing was imported. Fix the file and run again.", file=sys.stderr)
         return 1
     for c in checked:
         counts = im.diff_counts(writes.preview(engine, c.table, c.frame))
@@ -124,7 +154,10 @@ def run_import(engine, args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage and what was wrong
+        return exc.code if isinstance(exc.code, int) else 2
     started = time.perf_counter()
     try:
         url = eng.resolve_url(args.url)
@@ -156,6 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseProblem as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # the promise of the command line: a message, never a traceback
+        reason = (str(exc).strip().splitlines() or [""])[0][:200]
+        print(f"Error: the {args.command} command stopped on something it did not expect ({type(exc).__name__}: {reason}). "
+              "An import or undo is one transaction, so nothing of it was written.", file=sys.stderr)
+        return 3
     print(f"Done in {time.perf_counter() - started:.1f} s.")
     return 0
 

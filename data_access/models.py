@@ -18,11 +18,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -37,6 +39,10 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+# The concerns an import wrote (a resident's concern from the public ward page has submitted_at set).
+IMPORTED_CONCERNS = "submitted_at IS NULL"
 
 
 def _ward_fk() -> Mapped[str]:
@@ -170,7 +176,8 @@ class Concern(Base):
     stored with source ``online``, ``submitted_at`` set and status ``pending``; it counts in no
     figure until a board member accepts it. The CSV's natural key (ward, day, source, category)
     is unique among imported rows only (``submitted_at`` is NULL): two residents may raise the
-    same category on the same day.
+    same category on the same day. A partial unique index holds it so (the same on SQLite and
+    PostgreSQL), so two imports of one file at once cannot store its rows twice.
     """
 
     __tablename__ = "concern"
@@ -189,6 +196,8 @@ class Concern(Base):
     __table_args__ = (
         CheckConstraint("count >= 1", name="count_positive"),
         CheckConstraint("status IN ('accepted', 'pending', 'rejected')", name="status_known"),
+        Index("uq_concern_imported_key", "ward_code", "raised_on", "source", "category", unique=True,
+              sqlite_where=text(IMPORTED_CONCERNS), postgresql_where=text(IMPORTED_CONCERNS)),
     )
 
 

@@ -19,13 +19,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.domain import imports as im
 from dashboard.domain.contract import TABLES
 from data_access import access_checks, audit, queries, reference
-from data_access.models import Base, ImportBatch, ImportChange, Promise, Ward
+from data_access.models import IMPORTED_CONCERNS, Base, ImportBatch, ImportChange, Promise, Ward
 from data_access.seed import checksum
 
 UNDOABLE_KINDS = ("upload", "cli")
@@ -68,7 +68,7 @@ def _table(name: str):
 
 # issue #11: a resident's concern from the public ward page (submitted_at set) is no imported
 # row: an import never matches, changes or undoes it, whatever its ward, day and category.
-IMPORTED_ONLY = {"concerns": "submitted_at IS NULL"}
+IMPORTED_ONLY = {"concerns": IMPORTED_CONCERNS}
 
 
 def _imported_only(table: str, t):
@@ -266,6 +266,25 @@ def boroughs_touched(conn: Connection, table: str, changes: pl.DataFrame) -> str
     return ",".join(sorted(codes)) or None
 
 
+WRITER_LOCK = 190_719  # the key of PostgreSQL's advisory lock that imports and undos take in turn
+
+
+def one_writer_at_a_time(conn: Connection) -> None:
+    """Imports and undos take turns, each to the end of its transaction, so each reads the table
+    (and the rows other tables cite) as the one before it left it: two imports of one file at
+    once store its rows once, and the second finds them unchanged.
+
+    PostgreSQL: a transaction-level advisory lock (readers are never held up). SQLite: a write that
+    changes nothing takes the database's write lock now rather than at the first insert, so the
+    other import waits for it (up to the driver's busy timeout) instead of reading what is about
+    to change.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITER_LOCK})
+    else:
+        conn.execute(update(ImportBatch).where(text("1 = 0")).values(kind=ImportBatch.kind))
+
+
 def import_event(file_name: str, table: str, batch_id: int, new: int, changed: int, unchanged: int) -> str:
     """The audit trail's words for an import."""
     return f"{file_name} into {table} (batch {batch_id}): {new:,} new, {changed:,} changed, {unchanged:,} unchanged"
@@ -284,6 +303,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
     others = [c for c in spec.columns if c not in key]
     try:
         with engine.begin() as conn:
+            one_writer_at_a_time(conn)
             require_own_rows(conn, table, frame, boroughs, file=file_name)
             changes = im.diff(frame, existing(conn, table), table)
             counts = im.diff_counts(changes)
@@ -336,6 +356,7 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
     types = im.typed_schema(table)
     t = _table(table)
     with engine.begin() as conn:
+        one_writer_at_a_time(conn)
         batch = conn.execute(
             select(ImportBatch.id, ImportBatch.kind, ImportBatch.file_name)
             .where(ImportBatch.table_name == spec.db_table, ImportBatch.undone_at.is_(None))
@@ -371,6 +392,14 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
                 raise access_checks.OutOfScope(
                     f"The last import of {table} ({batch.file_name}) changed rows outside the boroughs you may "
                     f"change{where}, so it was not undone. Ask an administrator to undo it.")
+        if inserted.height and (cited := citing(conn, table, inserted)):
+            other, column, rows, example = cited[0]
+            noun = "promise" if inserted.height == 1 else "promises"
+            raise ImportRefused(
+                f"The last import of {table} ({batch.file_name}) added {noun} that {rows:,} row{'s' if rows != 1 else ''} of "
+                f"the {other} table still cite{'s' if rows == 1 else ''} ({column}, for example {example}), so it was not undone: "
+                f"{'that row' if rows == 1 else 'those rows'} would point at nothing. Undo the {other} import that cites "
+                "them first (or change those rows), then undo this one.")
         bind_key = {c: f"k_{c}" for c in key}
         scope = _imported_only(table, t)
         match = and_(*(t.c[c] == bindparam(bind_key[c]) for c in key), *(() if scope is None else (scope,)))
@@ -389,6 +418,32 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
     return inserted.height, restored.height, batch.file_name
 
 
+CITE_CHUNK = 5_000  # references per query (SQLite allows 32,766 parameters)
+
+
+def citing(conn: Connection, table: str, removed: pl.DataFrame) -> list[tuple[str, str, int, str]]:
+    """(table, column, rows, an example) for each table whose rows cite a row in ``removed``.
+
+    The registry says who cites what: a column of kind promise_ref (engagement's) names a promise.
+    """
+    if table != "promises":
+        return []
+    refs = removed["promise_ref"].drop_nulls().unique().sort().to_list()
+    found = []
+    for other in TABLES:
+        for column in im.cites_promises(other):
+            c = _table(other).c[column]
+            rows, example = 0, None
+            for start in range(0, len(refs), CITE_CHUNK):
+                chunk = refs[start:start + CITE_CHUNK]
+                n, first = conn.execute(select(func.count(), func.min(c)).where(c.in_(chunk))).one()
+                rows += n
+                example = example or first
+            if rows:
+                found.append((other, column, rows, example))
+    return found
+
+
 def _json_dtype(t: pl.DataType) -> pl.DataType:
     return pl.String if t == pl.Date else t
 
@@ -402,16 +457,17 @@ def _typed(columns: list[str], types: dict[str, pl.DataType]) -> list[pl.Expr]:
 
 
 def check_files(engine: Engine, files: list[tuple[str, bytes]], tables: list[str | None] | None = None,
-                *, boroughs: Sequence[str] | None = None) -> list[im.Checked]:
+                *, boroughs: Sequence[str] | None = None, encoding: str = im.UTF8) -> list[im.Checked]:
     """Check each (name, bytes); an engagement file may cite promises from a promises file beside it
-    (and, with ``boroughs``, only the promises of those boroughs in the database)."""
+    (and, with ``boroughs``, only the promises of those boroughs in the database). ``encoding``:
+    the files' text (imports.check), UTF-8 unless the user chose Windows-1252."""
     tables = tables or [None] * len(files)
     refs = references(engine, boroughs=boroughs)
-    checked = [im.check(data, file=name, refs=refs, table=t) for (name, data), t in zip(files, tables)]
+    checked = [im.check(data, file=name, refs=refs, table=t, encoding=encoding) for (name, data), t in zip(files, tables)]
     extra = frozenset(r for c in checked if c.ok and c.table == "promises" for r in c.frame["promise_ref"].to_list())
     if extra:
         more = im.References(refs.wards, refs.lookup, refs.promise_refs | extra, refs.borough_codes)
-        checked = [im.check(data, file=name, refs=more, table=t) if c.table and im.cites_promises(c.table) else c
+        checked = [im.check(data, file=name, refs=more, table=t, encoding=encoding) if c.table and im.cites_promises(c.table) else c
                    for (name, data), t, c in zip(files, tables, checked)]
     return checked
 
@@ -429,7 +485,7 @@ def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbo
     from dataclasses import replace
 
     moved = [replace(p, row=p.row - 1) if p.row and p.row > 1 else p for p in checked.problems]
-    return im.Checked(file, table, checked.frame, notes + moved)
+    return im.Checked(file, table, checked.frame, notes + moved, unlisted=checked.unlisted)
 
 
 def import_checked(engine: Engine, checked: list[im.Checked], datas: list[bytes], *, kind: str,
@@ -478,8 +534,6 @@ def submit_concern(engine: Engine, *, ward_code: str, category: str, text_: str,
 
 def submissions_since(engine: Engine, *, since: dt.datetime, ward_code: str | None = None, client_key: str | None = None) -> int:
     """How many concerns the public form stored since ``since`` for a ward, or from a client key."""
-    from sqlalchemy import func
-
     from data_access.models import Concern
 
     stmt = select(func.count()).select_from(Concern).where(Concern.submitted_at.is_not(None), Concern.submitted_at >= since)

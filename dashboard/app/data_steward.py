@@ -70,7 +70,8 @@ def upload_check_import(user: Access) -> None:
     errors = [p for p in problems if p.severity == imports.ERROR]
     if problems:
         notes = len(problems) - len(errors)
-        st.subheader(f"{len(errors):,} problem{'s' if len(errors) != 1 else ''} to fix"
+        n_errors = len(errors) + sum(c.unlisted for c in checked)  # every problem, though the report lists the first
+        st.subheader(f"{n_errors:,} problem{'s' if n_errors != 1 else ''} to fix"
                      + (f", {notes:,} note{'s' if notes != 1 else ''}" if notes else ""))
         st.caption("Rows are numbered as a spreadsheet shows them: the header is row 1. Notes do not stop an import.")
         ui.table_with_download(imports.problem_frame(problems), file_name="import_problems.csv", key="problems",

@@ -30,6 +30,12 @@ DATE, BOOL, COUNT, INT, PCT, TEXT, CODE, CHOICE, WARD, BOROUGH, PROMISE_REF = (
 )
 DATETIME = "datetime"  # only for columns the database keeps and no CSV carries
 
+# --- What the database can hold, the same on SQLite and PostgreSQL (checked before any write) ---
+GSS_CODE_CHARS = 9  # an ONS code: E05014053, E09000002, E12000007
+CODE_CHARS = 40  # a reference: member_ref, promise_ref, officer_ref
+COUNT_MAX = 2**31 - 1  # a 32-bit INTEGER column, the largest count either database stores
+INT_MIN = -(2**31)
+
 # What the dashboard's cache does with a column (the server's memory at --scale 10).
 KEEP = "keep"
 LEAVE_OUT = "leave out"  # left in the database: no figure uses it (free text is the largest part)
@@ -47,6 +53,17 @@ class Column:
     allowed: tuple[str, ...] = ()  # a choice column's values, from dashboard.domain.vocabulary
     optional: bool = False  # may be missing from a file and empty in a row
     cache: str = KEEP
+    max_chars: int | None = None  # a text column's longest value, when not its kind's (models: VARCHAR(n))
+
+    @property
+    def limit(self) -> int | None:
+        """The most characters a value may have: the model's VARCHAR length; None for unbounded text.
+
+        A choice column is held to its allowed values instead (each fits its column).
+        """
+        if self.max_chars is not None:
+            return self.max_chars
+        return {WARD: GSS_CODE_CHARS, BOROUGH: GSS_CODE_CHARS, CODE: CODE_CHARS, PROMISE_REF: CODE_CHARS}.get(self.kind)
 
 
 @dataclass(frozen=True)
@@ -218,7 +235,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("status", CHOICE, v.CONCERN_STATUSES, cache=CATEGORY),  # accepted unless sent from the public page
                 Column("submitted_at", DATETIME, optional=True, cache=LEAVE_OUT),  # the public form only
                 Column("reviewed_at", DATETIME, optional=True, cache=LEAVE_OUT),
-                Column("client_key", CODE, optional=True, cache=LEAVE_OUT),  # the public form's per-client limit
+                Column("client_key", CODE, optional=True, cache=LEAVE_OUT, max_chars=64),  # the public form's per-client limit
             ),
             sample=True,
         ),
@@ -240,7 +257,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("ward_code", WARD),
                 Column("problem", CHOICE, v.REMEDY_PROBLEMS),
                 Column("action", TEXT),
-                Column("owner", TEXT),
+                Column("owner", TEXT, max_chars=120),
                 Column("agreed_on", DATE),
                 Column("due_on", DATE),
                 Column("completed_on", DATE, optional=True),
@@ -269,9 +286,9 @@ TABLES: dict[str, CsvTable] = {
             (
                 Column("ward_code", WARD),
                 Column("dimension", CODE, cache=CATEGORY),
-                Column("category", TEXT, cache=CATEGORY),
+                Column("category", TEXT, cache=CATEGORY, max_chars=80),
                 Column("count", COUNT),
-                Column("source", TEXT, cache=LEAVE_OUT),
+                Column("source", TEXT, cache=LEAVE_OUT, max_chars=200),
             ),
             natural_key=("ward_code", "dimension", "category"),
         ),

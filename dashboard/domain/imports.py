@@ -2,13 +2,18 @@
 
 The steps, each of which can stop the file with a plain message and nothing written:
 
-1. size (checked before anything is read), empty file, binary file renamed .csv;
-2. text: UTF-8 with or without a byte-order mark, else Windows-1252 (what Excel writes);
+1. size (checked before anything is read), empty file, binary file renamed .csv, then, before the
+   CSV is parsed, a line longer than MAX_LINE_CHARS or a header of more than MAX_COLUMNS columns;
+2. text: UTF-8 with or without a byte-order mark, or Windows-1252 when the user says so; a file
+   that is not valid in its encoding is refused with the line, never read another way;
 3. separator sniffed from the header (comma, semicolon or tab), CRLF or LF line ends;
 4. header: names normalised ("Ward Code" -> ward_code), the table recognised from it (or the
    user's choice), extra columns reported and ignored, missing required columns -> ONE message;
 5. cells parsed from text: dates ISO (2025-11-03) or UK (03/11/2025), yes/no/true/false/y/n/1/0,
-   whole numbers (numbers written as words get their own reason);
+   whole numbers (numbers written as words get their own reason), each held to the range both
+   databases store alike: dates within ``date_window`` (two-digit years refused), counts up to
+   ``COUNT_MAX``, text no longer than its column (the registry's ``Column.limit``, the models'
+   VARCHAR length) and free of NUL and other control characters;
 6. the typed frame validated by a dataframely schema (polars-native): required values, allowed
    values from ``dashboard.domain.vocabulary``, ranges, natural keys unique within the file, cross-field
    rules (an end date not before its start) and references (2022 ward codes, promise refs).
@@ -21,6 +26,7 @@ cell can run as a formula. Text cells are kept exactly as given (a description m
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -30,14 +36,32 @@ import dataframely as dy
 import polars as pl
 
 from dashboard.domain import vocabulary as v
-from dashboard.domain.contract import BOOL, BOROUGH, CHOICE, COUNT, DATE, INT, PCT, PROMISE_REF, TABLES, TEXT, WARD, CsvTable
+from dashboard.domain.contract import (
+    BOOL,
+    BOROUGH,
+    CHOICE,
+    COUNT,
+    COUNT_MAX,
+    DATE,
+    INT,
+    INT_MIN,
+    PCT,
+    PROMISE_REF,
+    TABLES,
+    TEXT,
+    WARD,
+    Column,
+    CsvTable,
+)
 
 DEFAULT_MAX_MB = 20
 MAX_MB_ENV = "WARD_PANEL_MAX_UPLOAD_MB"
 ERROR = "error"
 IGNORED = "ignored"  # a note that does not stop the import (an extra column)
 REPORT_COLUMNS = ("file", "row", "column", "value", "problem", "severity")
-MAX_REPORTED = 10_000  # one report row per cell is plenty; the count says how many more
+MAX_COLUMNS = 200  # columns in a header (the widest table has 11); checked before the CSV is parsed
+MAX_LINE_CHARS = 100_000  # characters in one line (a long description is a few thousand)
+MAX_REPORTED = 10_000  # problems listed per file; the count (Checked.error_count) is of every one
 
 NUMBER_WORDS = frozenset(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -88,7 +112,8 @@ class Checked:
     file: str
     table: str | None
     frame: pl.DataFrame
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # as listed: the first MAX_REPORTED errors, and the notes
+    unlisted: int = 0  # errors found beyond those listed
 
     @property
     def ok(self) -> bool:
@@ -97,6 +122,11 @@ class Checked:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def error_count(self) -> int:
+        """Every error found in the file, listed or not."""
+        return len(self.errors) + self.unlisted
 
 
 # --- Column kinds, allowed values and cross-field rules: worked out from the registry --------
@@ -170,29 +200,38 @@ def size_problem(file: str, size: int, limit: int | None = None) -> Problem | No
     return None
 
 
-def _decode(data: bytes) -> str | None:
-    """UTF-8 (with or without BOM), else Windows-1252 (Excel's 'CSV' on Windows); None if neither."""
+UTF8, CP1252 = "utf-8", "cp1252"
+ENCODINGS = {UTF8: "UTF-8", CP1252: "Windows-1252"}  # what a file may be read as; UTF-8 unless the user says otherwise
+BOM = b"\xef\xbb\xbf"
+
+
+def _decode(data: bytes, file: str, encoding: str) -> tuple[str | None, Problem | None]:
+    """The text of the file in ``encoding`` (a UTF-8 byte-order mark dropped), or the problem.
+
+    Strict: a byte that is not ``encoding`` refuses the file, with its line, rather than read it
+    another way ("Café" in a UTF-8 file with one stray byte must not become "CafÃ©").
+    """
+    start = len(BOM) if data.startswith(BOM) else 0
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
+        return data[start:].decode(encoding), None
+    except UnicodeDecodeError as exc:
+        at = start + exc.start
+        line = data.count(b"\n", 0, at) + 1
+        begin = data.rfind(b"\n", 0, at) + 1
+        snippet = data[max(begin, at - 30):at + 10].split(b"\n")[0].decode(encoding, errors="backslashreplace")
+        name = ENCODINGS.get(encoding, encoding)
+        if encoding == UTF8:
+            how = ("It may be Windows-1252 (what Excel saves as plain 'CSV'): in Excel choose File > Save As > "
+                   "'CSV UTF-8 (Comma delimited)' and import that, or import it as Windows-1252 explicitly "
+                   "(on the command line: --encoding cp1252).")
+        else:
+            how = "Import it as UTF-8 (the default) if that is what it is, or save it again as 'CSV UTF-8 (Comma delimited)'."
+        return None, Problem(file, line, None, shown(snippet),
+                             f"The file is not {name} text: line {line} has the byte 0x{data[at]:02X}, which {name} does not "
+                             f"use there, so nothing was read. {how}")
 
 
-def _is_utf8(data: bytes) -> bool:
-    if data.isascii():
-        return True
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _looks_binary(data: bytes, text: str | None) -> str | None:
+def _looks_binary(data: bytes) -> str | None:
     head = data[:8192]
     if head.startswith(b"PK\x03\x04"):
         return ("This is an Excel workbook (or another zip file), not a CSV file. In Excel choose "
@@ -201,11 +240,13 @@ def _looks_binary(data: bytes, text: str | None) -> str | None:
         return "This is an old-style Excel (.xls) file, not a CSV file. Save it as 'CSV UTF-8' and upload that."
     if head.startswith(b"%PDF"):
         return "This is a PDF file, not a CSV file."
-    if text is None or b"\x00" in head:
-        return "This does not look like a CSV file (it contains binary data). Save the sheet as CSV and upload that."
-    sample = text[:8192]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > max(2, len(sample) // 100):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ("This is UTF-16 text (Excel's 'Unicode Text'), not a CSV file this app reads. In Excel choose "
+                "File > Save As > 'CSV UTF-8 (Comma delimited)' and upload that.")
+    # A stray NUL or control character in a cell is reported by row and column (parse_cells);
+    # many of them (one byte in fifty) mean the file is not text at all.
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 13))
+    if controls > max(8, len(head) // 50):
         return "This does not look like a CSV file (it contains binary data). Save the sheet as CSV and upload that."
     return None
 
@@ -217,23 +258,43 @@ def _sniff_separator(text: str) -> str:
     return sep if counts[sep] else ","
 
 
-def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: int | None = None) -> tuple[str | None, pl.DataFrame, list[Problem]]:
+def shape_problem(text: str, file: str) -> Problem | None:
+    """A line too long or a header of too many columns, found before the CSV is parsed (a 6 MB
+    file of one line and three million columns took 151 s of CPU to check)."""
+    line = next((n for n, chars in enumerate(map(len, text.split("\n")), start=1) if chars > MAX_LINE_CHARS), None)
+    if line is not None:
+        return Problem(file, line, None, None,
+                       f"Line {line} is longer than {MAX_LINE_CHARS:,} characters, which no row of these tables needs, so "
+                       "the file was not read. Check that it is a CSV file of one row a line.")
+    first = text.split("\n", 1)[0]
+    sep = _sniff_separator(first)
+    if (n := first.count(sep) + 1) > MAX_COLUMNS:
+        return Problem(file, 1, None, None,
+                       f"The header row has {n:,} columns; a file of these tables has at most {MAX_COLUMNS:,}, so the file "
+                       "was not read. Check that it is a CSV file of one of the tables.")
+    return None
+
+
+def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: int | None = None,
+                    encoding: str = UTF8) -> tuple[str | None, pl.DataFrame, list[Problem]]:
     """Steps 1-4: (table, all-text frame with contract columns and ROW, problems)."""
     empty = pl.DataFrame()
     if p := size_problem(file, len(data), limit):
         return table, empty, [p]
-    text = _decode(data)
-    if reason := _looks_binary(data, text):
+    if reason := _looks_binary(data):
         return table, empty, [Problem(file, None, None, None, reason)]
+    text, problem = _decode(data, file, encoding)
+    if problem is not None:
+        return table, empty, [problem]
     assert text is not None
     if not text.strip():
         return table, empty, [Problem(file, None, None, None,
                                       "The file is empty. Download a template from the Data page, fill it in and upload that.")]
+    if p := shape_problem(text, file):
+        return table, empty, [p]
     sep = _sniff_separator(text)
     # UTF-8 input goes to polars as it came (no re-encoding of a large file); Windows-1252 is re-encoded.
-    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    if not _is_utf8(utf8):  # it was decoded as Windows-1252
-        utf8 = text.encode("utf-8")
+    utf8 = (data[len(BOM):] if data.startswith(BOM) else data) if encoding == UTF8 else text.encode(UTF8)
     try:
         raw = pl.read_csv(io.BytesIO(utf8), has_header=False, separator=sep, infer_schema_length=0,
                           quote_char="\"", raise_if_empty=False)
@@ -291,28 +352,76 @@ def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: 
 
 ISO_DATE = r"^\d{4}-\d{1,2}-\d{1,2}$"
 UK_DATE = r"^\d{1,2}/\d{1,2}/\d{4}$"
+TWO_DIGIT_YEAR = r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}$"
 DATE_HINT = "write dates as 2025-11-03 or 03/11/2025"
 
+# The dates a file may hold: a window users can trust (a typo of 2203 for 2023 would otherwise open
+# every page on the year 2203) and both databases store alike (SQLite stores year -1 as text).
+EARLIEST_ENV, LATEST_ENV = "WARD_PANEL_EARLIEST_DATE", "WARD_PANEL_LATEST_DATE"
+DEFAULT_EARLIEST = dt.date(2000, 1, 1)
 
-FAILABLE = (DATE, BOOL, COUNT, INT, PCT)  # kinds whose text may not parse
+# Characters that are not text: NUL (PostgreSQL cannot store it) and the other C0 and C1 controls.
+# Free text may hold tabs and line breaks; codes may not.
+CONTROL_IN_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+CONTROL_IN_CODE = r"[\x00-\x1f\x7f-\x9f]"
 
 
-def _parse_column(name: str, kind: str, choices: tuple[str, ...] | None) -> tuple[pl.Expr, pl.Expr]:
+def _env_date(name: str, default: dt.date) -> dt.date:
+    try:
+        return dt.date.fromisoformat(os.environ[name].strip())
+    except (KeyError, ValueError):
+        return default
+
+
+def date_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """(earliest, latest) date a cell may hold: WARD_PANEL_EARLIEST_DATE (default 2000-01-01) to
+    WARD_PANEL_LATEST_DATE (default a year after today)."""
+    today = today or dt.date.today()
+    try:
+        a_year_on = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        a_year_on = today.replace(year=today.year + 1, day=28)
+    earliest, latest = _env_date(EARLIEST_ENV, DEFAULT_EARLIEST), _env_date(LATEST_ENV, a_year_on)
+    return (earliest, latest) if earliest <= latest else (DEFAULT_EARLIEST, a_year_on)
+
+
+def integer_range(kind: str) -> tuple[int, int]:
+    """The whole numbers a count or integer column holds (a 32-bit INTEGER on both databases)."""
+    return (0 if kind == COUNT else INT_MIN, COUNT_MAX)
+
+
+def shown(value: str | None, most: int = 200) -> str | None:
+    """A cell as a report shows it: control characters written as \\x00, and long text cut short."""
+    if value is None:
+        return None
+    value = re.sub(CONTROL_IN_TEXT, lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value if len(value) <= most else value[:most] + "…"
+
+
+def _parse_column(col: Column, window: tuple[dt.date, dt.date]) -> tuple[pl.Expr, pl.Expr]:
     """(typed value, reason the text could not be read) for one text column.
 
-    The value expression runs on every row, so it is kept cheap (one parse per format); the
-    reason expression (regexes, number words) runs only on the rows whose value failed (issue #7
-    benchmark: a 1,000,000-row file).
+    The value expression runs on every row, so it is kept cheap (one parse per format, then the
+    declared range); the reason expression (regexes, number words) runs only on the rows whose
+    value failed (issue #7 benchmark: a 1,000,000-row file).
     """
+    name, kind, choices = col.name, col.kind, col.allowed
     raw = pl.col(name)
     s = raw.str.strip_chars()
     given = s.is_not_null() & (s != "")
     none = pl.lit(None, dtype=pl.String)
     if kind == DATE:
-        value = pl.coalesce(s.str.to_date("%Y-%m-%d", strict=False), s.str.to_date("%d/%m/%Y", strict=False))
+        earliest, latest = window
+        parsed = pl.coalesce(s.str.to_date("%Y-%m-%d", strict=False), s.str.to_date("%d/%m/%Y", strict=False))
+        # The window also stops what the parser reads as year -1, 23 or 10000 ("-001-01-01", "5/5/23").
+        value = pl.when(parsed.is_between(pl.lit(earliest), pl.lit(latest))).then(parsed)
         shaped = s.str.contains(ISO_DATE) | s.str.contains(UK_DATE)
-        reason = (pl.when(given & ~shaped).then(pl.lit(f"is not a date: {DATE_HINT}"))
-                  .when(given).then(pl.lit("is not a real date (no such day in the calendar)"))
+        reason = (pl.when(given & s.str.contains(TWO_DIGIT_YEAR))
+                  .then(pl.lit("has a two-digit year; write the year in four digits (05/05/2023 or 2023-05-05)"))
+                  .when(given & ~shaped).then(pl.lit(f"is not a date: {DATE_HINT}"))
+                  .when(given & parsed.is_null()).then(pl.lit("is not a real date (no such day in the calendar)"))
+                  .when(given).then(pl.lit(f"is outside the dates this dashboard accepts ({earliest.isoformat()} to "
+                                           f"{latest.isoformat()}); check the year"))
                   .otherwise(none))
         return value, reason
     if kind == BOOL:
@@ -320,51 +429,74 @@ def _parse_column(name: str, kind: str, choices: tuple[str, ...] | None) -> tupl
         value = s.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)
         return value, pl.when(given).then(pl.lit("should be yes or no")).otherwise(none)
     if kind in (COUNT, INT, PCT):
-        value = s.cast(pl.Int64 if kind != PCT else pl.Float64, strict=False)
+        parsed = s.cast(pl.Int64 if kind != PCT else pl.Float64, strict=False)
         if kind == PCT:  # "inf" and "nan" parse as floats but are not percentages
-            value = pl.when(value.is_finite()).then(value)
+            value = pl.when(parsed.is_finite()).then(parsed)
+            too_big = too_small = pl.lit(False)
+        else:  # below the smallest is left to the schema's "cannot be negative"
+            low, high = integer_range(kind)
+            value = pl.when((parsed <= high) & ((parsed >= low) if kind == INT else pl.lit(True))).then(parsed)
+            too_big = (parsed > high) | (parsed.is_null() & s.str.contains(r"^\+?\d+$"))
+            too_small = (parsed < low) if kind == INT else pl.lit(False)
         words = s.str.to_lowercase().str.replace_all(r"[\-,]", " ").str.split(" ").list.eval(
             pl.element().filter(pl.element() != "").is_in(list(NUMBER_WORDS))
         ).list.all()
         noun = "a whole number" if kind != PCT else "a number"
-        reason = (pl.when(given & words).then(pl.lit("is a number written in words; write it in figures (for example 12)"))
+        below = "cannot be negative" if kind == COUNT else f"is smaller than {INT_MIN:,}, the smallest number the database holds"
+        reason = (pl.when(given & too_big).then(pl.lit(f"is larger than {COUNT_MAX:,}, the largest number the database holds"))
+                  .when(given & (too_small | (s.str.contains(r"^-\d+$") & parsed.is_null()))).then(pl.lit(below))
+                  .when(given & words).then(pl.lit("is a number written in words; write it in figures (for example 12)"))
                   .when(given).then(pl.lit(f"is not {noun}"))
                   .otherwise(none))
         return value, reason
+    # Text kinds: no control characters, and no longer than the database's column.
+    text = raw if kind == TEXT else s  # free text is stored exactly as given; codes lose surrounding spaces
+    control = text.str.contains(CONTROL_IN_TEXT if kind == TEXT else CONTROL_IN_CODE)
+    too_long = text.str.len_chars() > col.limit if col.limit is not None else pl.lit(False)
+    fits = ~control & ~too_long
+    reason = (pl.when(given & control)
+              .then(pl.lit("contains a control character (shown as \\x..), which is not text; delete it"))
+              .when(given & too_long)
+              .then(pl.format(f"is {{}} characters long; {name} holds at most {col.limit or 0:,}", text.str.len_chars()))
+              .otherwise(none))
     if kind == CHOICE and choices:
         # Case and surrounding spaces do not matter; the stored value is the vocabulary's spelling.
         mapping = {c.lower(): c for c in choices}
         value = s.str.to_lowercase().replace_strict(mapping, default=s, return_dtype=pl.String)
-        return pl.when(given).then(value), none
-    if kind == TEXT:
-        # Stored exactly as given (issue #7), but a cell of only spaces counts as empty.
-        return pl.when(given).then(raw), none
-    return pl.when(given).then(s), none  # codes and references: surrounding spaces dropped
+        return pl.when(given & fits).then(value), reason
+    # Text is stored exactly as given (issue #7), but a cell of only spaces counts as empty.
+    return pl.when(given & fits).then(text), reason
 
 
-def parse_cells(frame: pl.DataFrame, table: str, *, file: str) -> tuple[pl.DataFrame, list[Problem]]:
-    """Typed frame (with ROW) and one problem per cell that could not be read."""
-    columns = TABLES[table].columns
-    parsed = {c: _parse_column(c, KINDS[table][c], CHOICES.get((table, c))) for c in columns}
-    failable = [c for c in columns if KINDS[table][c] in FAILABLE]
-    given = {c: pl.col(c).str.strip_chars().is_not_null() & (pl.col(c).str.strip_chars() != "") for c in failable}
+def parse_cells(frame: pl.DataFrame, table: str, *, file: str) -> tuple[pl.DataFrame, list[Problem], pl.DataFrame, int]:
+    """(typed frame with ROW, the problems listed, which cells failed, how many failed in all).
+
+    One problem per cell that could not be read or is out of range; at most MAX_REPORTED are
+    listed per column, but the count is of every one. ``failed``: ROW and ``<column>__bad`` for
+    each row with a failed cell, so the schema does not report the same cell again (as empty).
+    """
+    spec = TABLES[table]
+    columns = spec.columns
+    window = date_window()
+    parsed = {c.name: _parse_column(c, window) for c in spec.fields}
+    given = {c: pl.col(c).str.strip_chars().is_not_null() & (pl.col(c).str.strip_chars() != "") for c in columns}
     typed = frame.select(
         ROW,
         *(parsed[c][0].cast(t).alias(c) for c, t in typed_schema(table).items()),
-        *((given[c] & parsed[c][0].is_null()).alias(f"{c}__bad") for c in failable),
+        *((given[c] & parsed[c][0].is_null()).alias(f"{c}__bad") for c in columns),
     )
     problems: list[Problem] = []
-    if failable:
-        bad_rows = typed.filter(pl.any_horizontal(pl.col(f"{c}__bad") for c in failable)).select(ROW)
-        if bad_rows.height:
-            bad = frame.join(bad_rows, on=ROW, how="semi")
-            why = bad.select(ROW, *(pl.col(c).alias(f"{c}__raw") for c in failable),
-                             *(parsed[c][1].alias(f"{c}__why") for c in failable))
-            for c in failable:
-                rows = why.join(typed.select(ROW, f"{c}__bad"), on=ROW).filter(pl.col(f"{c}__bad"))
-                problems += [Problem(file, r, c, val, reason) for r, val, reason
-                             in rows.select(ROW, f"{c}__raw", f"{c}__why").head(MAX_REPORTED).iter_rows()]
-    return typed.select(ROW, *columns), problems
+    failed = typed.filter(pl.any_horizontal(pl.col(f"{c}__bad") for c in columns)).select(ROW, *(f"{c}__bad" for c in columns))
+    total = int(failed.select(pl.sum_horizontal(pl.col(f"{c}__bad") for c in columns).sum()).item() or 0) if failed.height else 0
+    if failed.height:
+        bad = frame.join(failed.select(ROW), on=ROW, how="semi")
+        why = bad.select(ROW, *(pl.col(c).alias(f"{c}__raw") for c in columns),
+                         *(parsed[c][1].alias(f"{c}__why") for c in columns))
+        for c in columns:
+            rows = why.join(failed.select(ROW, f"{c}__bad"), on=ROW).filter(pl.col(f"{c}__bad"))
+            problems += [Problem(file, r, c, shown(val), reason) for r, val, reason
+                         in rows.select(ROW, f"{c}__raw", f"{c}__why").head(MAX_REPORTED).iter_rows()]
+    return typed.select(ROW, *columns), problems, failed, total
 
 
 # --- Step 6: the dataframely schema -------------------------------------------------------------
@@ -444,11 +576,16 @@ def _ward_hint(value: str, refs: References) -> str:
 
 
 def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, raw: pl.DataFrame | None = None,
-             skip: set[tuple[int, str]] = frozenset()) -> tuple[pl.DataFrame, list[Problem]]:
-    """Valid rows and the problems of the others; ``skip`` holds (row, column) already reported."""
+             failed: pl.DataFrame | None = None) -> tuple[pl.DataFrame, list[Problem], int]:
+    """(valid rows, the problems of the others as listed, how many problems in all).
+
+    ``failed`` (parse_cells): cells already reported, not reported again. At most MAX_REPORTED
+    problems are listed per check; the count is of every one.
+    """
     schema = _schema(table, refs)
     valid, failure = schema.filter(typed, cast=False)
     problems: list[Problem] = []
+    total = 0
     if failure.counts():
         details = failure.details()
         rule_cols = [c for c in details.columns if "|" in c or c in RULES.get(table, {}) or c == "primary_key"]
@@ -465,10 +602,11 @@ def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, ra
             else:
                 column = rule.split("|")[0]
                 vals = rows.join(raw_values, on=ROW, how="left").select(ROW, pl.col(column).alias("v"))
+            if failed is not None and f"{column}__bad" in failed.columns:
+                vals = vals.join(failed.filter(pl.col(f"{column}__bad")).select(ROW), on=ROW, how="anti")
+            total += vals.height
             reason = _reason(table, rule)
             for r, val in vals.sort(ROW).head(MAX_REPORTED).iter_rows():
-                if (r, column) in skip:
-                    continue
                 why = reason
                 if rule.endswith("check__known") and KINDS[table][column] == WARD and val:
                     why = _ward_hint(val, refs)
@@ -477,28 +615,37 @@ def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, ra
     for ref in cites_promises(table):
         refs_known = list(refs.promise_refs)
         unknown = valid.filter(pl.col(ref).is_not_null() & ~pl.col(ref).is_in(refs_known))
+        total += unknown.height
         for r, val in unknown.select(ROW, ref).head(MAX_REPORTED).iter_rows():
             problems.append(Problem(file, r, ref, val,
                                     "names no promise in the database or in the promises file of this upload"))
         valid = valid.filter(~pl.col(ROW).is_in(unknown[ROW].to_list()))
-    return valid, problems
+    return valid, problems, total
 
 
-def check(data: bytes, *, file: str, refs: References, table: str | None = None, limit: int | None = None) -> Checked:
-    """Read, parse and validate one file. Never raises: any surprise becomes a problem."""
+def check(data: bytes, *, file: str, refs: References, table: str | None = None, limit: int | None = None,
+          encoding: str = UTF8) -> Checked:
+    """Read, parse and validate one file. Never raises: any surprise becomes a problem.
+
+    ``encoding``: UTF-8 (with or without a byte-order mark) unless the user chose Windows-1252
+    (``CP1252``); a file that is not in it is refused, never read another way.
+    """
     try:
-        table, text_frame, problems = read_text_frame(data, file=file, table=table, limit=limit)
+        table, text_frame, problems = read_text_frame(data, file=file, table=table, limit=limit, encoding=encoding)
         if table is None or any(p.severity == ERROR for p in problems) or text_frame.height == 0:
             return Checked(file, table, pl.DataFrame(schema=typed_schema(table)) if table else pl.DataFrame(), problems)
-        typed, cell_problems = parse_cells(text_frame, table, file=file)
-        skip = {(p.row, p.column) for p in cell_problems}
-        valid, rule_problems = validate(typed, table, file=file, refs=refs, raw=text_frame, skip=skip)
+        typed, cell_problems, failed, cell_total = parse_cells(text_frame, table, file=file)
+        valid, rule_problems, rule_total = validate(typed, table, file=file, refs=refs, raw=text_frame, failed=failed)
         columns = TABLES[table].columns
-        problems = problems + sorted(cell_problems + rule_problems,
-                                     key=lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else 99))
+        # The first MAX_REPORTED problems by row are listed (each check listed its first ones, so
+        # these are the file's first); the count is of every one.
+        found = sorted(cell_problems + rule_problems,
+                       key=lambda p: (p.row or 0, columns.index(p.column) if p.column in columns else 99))
+        listed = found[:MAX_REPORTED]
+        problems = problems + listed
         errors = any(p.severity == ERROR for p in problems)
         frame = typed.select(TABLES[table].columns) if not errors else pl.DataFrame(schema=typed_schema(table))
-        return Checked(file, table, frame, problems)
+        return Checked(file, table, frame, problems, unlisted=cell_total + rule_total - len(listed))
     except Exception as exc:  # the promise of this module: a problem, never a traceback (issue #7)
         return Checked(file, None, pl.DataFrame(), [Problem(file, None, None, None,
                                                             f"The file could not be checked ({type(exc).__name__}: {str(exc)[:200]}).")])

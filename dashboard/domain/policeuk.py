@@ -90,16 +90,35 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def plain_text(html: str | None) -> str:
+def as_text(value) -> str | None:
+    """A JSON value where text (a date, a title) is expected, as text the checks can refuse.
+
+    Text stays as it is; a number or true/false is written out (a date of 20230901 is then "not a
+    date"); a list or an object is named, never shown (it may be nested thousands deep).
+    """
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        try:
+            return str(value)
+        except ValueError:  # more digits than Python writes out
+            return "(a number too long to read)"
+    return "(a list)" if isinstance(value, list) else "(an object)"
+
+
+def plain_text(html) -> str:
     """'<p>Speeding on <b>Abbey Road</b> &amp; nearby</p>' -> 'Speeding on Abbey Road & nearby'."""
+    html = as_text(html)
     if not html:
         return ""
     parser = _Text()
     try:
-        parser.feed(str(html))
+        parser.feed(html)
         parser.close()
     except Exception:  # html.parser is lenient; this is belt and braces for odd input
-        return re.sub(r"\s+", " ", str(html)).strip()
+        return re.sub(r"\s+", " ", html).strip()
     return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
 
 
@@ -138,8 +157,16 @@ def ward_for(neighbourhood: str, refs: References) -> tuple[str | None, str | No
 def _load(data: bytes, file: str) -> tuple[list | None, list[Problem]]:
     try:
         items = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, [Problem(file, None, None, None, f"This is not a police.uk JSON response: it is not UTF-8 text (line {line}).")]
+    except RecursionError:
+        return None, [Problem(file, None, None, None, "This is not a police.uk JSON response: its lists or objects are nested "
+                                                      "too deeply to read.")]
+    except json.JSONDecodeError as exc:
         return None, [Problem(file, None, None, None, f"This is not a police.uk JSON response ({str(exc)[:120]}).")]
+    except ValueError:  # Python reads no number of more than 4,300 digits
+        return None, [Problem(file, None, None, None, "This is not a police.uk JSON response: it holds a number too long to read.")]
     if not isinstance(items, list):
         return None, [Problem(file, None, None, None, "A police.uk priorities or events response is a list; this file is not.")]
     return items, []
@@ -150,13 +177,32 @@ def _frame(table: str, rows: list[dict] = ()) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema={c: pl.String for c in TABLES[table].columns})
 
 
+# The fields of each kind of item that police.uk gives as text (dates included), or leaves out.
+TEXT_FIELDS = {
+    "priority": ("issue", "issue-date", "action", "action-date"),
+    "event": ("title", "description", "address", "type", "start_date", "end_date"),
+}
+
+
+def _json_type(value) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return "a list" if isinstance(value, list) else "an object"
+
+
 def _importable(items: list, problems: list[Problem], *, file: str, what: str, neighbourhood: str, unmatched: str | None):
     """(item number, item) for each item that can become a row; every other item gets its problem
-    (not an object; or a neighbourhood not matched to a ward, reported for every item)."""
+    (not an object; a field police.uk gives as text that is a number, list or object; or a
+    neighbourhood not matched to a ward, reported for every item)."""
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
             problems.append(Problem(file, n, None, None, f"is not {'an' if what[0] in 'aeiou' else 'a'} {what} object; "
                                     "this item was not imported."))
+        elif wrong := next((f for f in TEXT_FIELDS[what] if item.get(f) is not None and not isinstance(item[f], str)), None):
+            problems.append(Problem(file, n, wrong, as_text(item[wrong]),
+                                    f"is {_json_type(item[wrong])} where police.uk gives text; this item was not imported."))
         elif unmatched:
             problems.append(Problem(file, n, "neighbourhood", neighbourhood, unmatched, IGNORED))
         else:
@@ -186,7 +232,7 @@ def parse_priorities(data: bytes, *, neighbourhood: str, refs: References, file:
             description += f" Action{f' ({action_on})' if action_on else ''}: {action}"
         digest = hashlib.sha1(issue.encode()).hexdigest()[:6]
         ref = f"PUK-{ward}-{set_on or 'undated'}-{digest}"[:40]
-        rows.append({"promise_ref": ref, "ward_code": ward, "set_on": set_on or item.get("issue-date"), "category": category,
+        rows.append({"promise_ref": ref, "ward_code": ward, "set_on": set_on or as_text(item.get("issue-date")), "category": category,
                      "origin": "panel", "description": description, "status": "open", "closed_on": None, "outcome": None,
                      "feedback_published_on": None})
     return _frame("promises", rows), problems
@@ -203,7 +249,7 @@ def parse_events(data: bytes, *, neighbourhood: str, refs: References, file: str
         title = plain_text(item.get("title"))
         kind = _first_match(f"{plain_text(item.get('type'))} {title}", EVENT_WORDS) or "community event"
         held_on = local_date(item.get("start_date"))
-        rows.append({"ward_code": ward, "held_on": held_on or item.get("start_date"), "kind": kind,
+        rows.append({"ward_code": ward, "held_on": held_on or as_text(item.get("start_date")), "kind": kind,
                      "people_reached": "0", "young_people_reached": "0", "promise_ref": None})
     if rows:
         problems.append(Problem(file, None, "people_reached", None,
@@ -214,7 +260,11 @@ def parse_events(data: bytes, *, neighbourhood: str, refs: References, file: str
 
 
 def parse(data: bytes, *, kind: str, neighbourhood: str, refs: References, file: str) -> tuple[str, pl.DataFrame, list[Problem]]:
-    """(contract table, text rows, problems) for a saved response of ``kind`` priorities | events."""
-    if kind == "priorities":
-        return ("promises", *parse_priorities(data, neighbourhood=neighbourhood, refs=refs, file=file))
-    return ("engagement", *parse_events(data, neighbourhood=neighbourhood, refs=refs, file=file))
+    """(contract table, text rows, problems) for a saved response of ``kind`` priorities | events. Never raises."""
+    table = "promises" if kind == "priorities" else "engagement"
+    reader = parse_priorities if kind == "priorities" else parse_events
+    try:
+        return (table, *reader(data, neighbourhood=neighbourhood, refs=refs, file=file))
+    except Exception as exc:  # like imports.check: a problem, never a traceback
+        return table, _frame(table), [Problem(file, None, None, None,
+                                              f"The file could not be read as a police.uk response ({type(exc).__name__}: {str(exc)[:200]}).")]

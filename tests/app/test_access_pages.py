@@ -159,8 +159,8 @@ def test_a_steward_upload_with_a_camden_row_is_refused_and_their_own_is_audited(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
     roles("steward@hackney.example.org")
     data = (b"ward_code,held_on,attendees,public_attendees,dwo_present,promises_reviewed,minutes_published,format\n"
-            b"E05009367,2030-01-10,12,3,yes,yes,yes,online\n"   # Brownswood, Hackney
-            b"E05013652,2030-01-11,9,2,yes,no,yes,in person\n")  # Belsize, Camden
+            b"E05009367,2024-01-10,12,3,yes,yes,yes,online\n"   # Brownswood, Hackney
+            b"E05013652,2024-01-11,9,2,yes,no,yes,in person\n")  # Belsize, Camden
     engine = eng.make_engine(f"sqlite:///{copy}")
     before = writes.existing(engine, "meetings").height
     at = start("pages/data.py")

@@ -53,7 +53,7 @@ def test_bad_upload_shows_every_problem_and_no_import_button(own_db):
 def test_good_upload_previews_imports_and_undoes(own_db):
     engine = eng.make_engine(own_db)
     before = writes.existing(engine, "meetings").height
-    data = MEETINGS.replace(b"2023-", b"2030-")  # dates the sample does not have: 4 new meetings
+    data = MEETINGS.replace(b"2023-", b"2024-")  # dates the sample (2014 to 2023) does not have: 4 new meetings
     at = data_page()
     at.file_uploader(key="upload").set_value([("meetings.csv", data, "text/csv")]).run()
     preview = table_with(at, "unchanged")

@@ -96,6 +96,17 @@ def test_bad_input_is_named_and_database_untouched(ready_url, tmp_path, capsys, 
     assert snapshot(ready_url) == before
 
 
+def test_the_count_is_every_problem_though_the_report_lists_the_first(ready_url, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(im, "MAX_REPORTED", 5)
+    before = snapshot(ready_url)
+    lines = [f"E05014053,2023-01-{day:02d},ten,x,yes,yes,yes,online,yes" for day in range(1, 21)]  # 40 problems
+    rc, output = run(ready_url, tmp_path, "bad.csv", rows(*lines), capsys=capsys)
+    assert rc == 1
+    assert "40 problems found (the report lists the first 5 of each file); nothing was imported" in output
+    assert sum(line.startswith("bad.csv") for line in output.splitlines()) == 5
+    assert snapshot(ready_url) == before
+
+
 def test_file_above_the_size_limit_is_refused_unread(ready_url, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv(im.MAX_MB_ENV, "0.0005")
     before = snapshot(ready_url)
@@ -122,6 +133,20 @@ def test_excel_shapes_import(tmp_path, capsys, data):
         got = conn.execute(text("SELECT ward_code, held_on, attendees, format, dwo_present FROM meeting")).all()
     engine.dispose()
     assert [tuple(r) for r in got] == [("E05014053", "2023-05-05", 8, "online", 1)]
+
+
+def test_windows_1252_is_refused_unless_chosen(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    header = (TEMPLATES / "promises.csv").read_text(encoding="utf-8").splitlines()[0]
+    data = f"{header}\r\nP-9,E05014053,2023-03-02,burglary,panel,Caf\u00e9 patrols,open,,,,\r\n".encode("cp1252")
+    rc, output = run(url, tmp_path, "p.csv", data, capsys=capsys)
+    assert rc == 1 and "not UTF-8 text: line 2" in output and "--encoding cp1252" in output and "nothing was imported" in output
+    rc, output = run(url, tmp_path, "p.csv", data, "--encoding", "cp1252", capsys=capsys)
+    assert rc == 0, output
+    engine = eng.make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT description FROM promise")).scalar_one() == "Caf\u00e9 patrols"
+    engine.dispose()
 
 
 def test_dry_run_changes_nothing(ready_url, tmp_path, capsys):
@@ -271,13 +296,14 @@ def mutate(data: str, ops) -> str:
 def test_mutated_files_import_fully_or_change_nothing(ready_url, tmp_path, capsys, ops, encoding):
     text_data = mutate(MEETINGS.decode(), ops)
     data = text_data.encode(encoding, errors="replace")
+    chosen = im.CP1252 if encoding == "cp1252" else im.UTF8  # Windows-1252 is read only when the user says so
     before = snapshot(ready_url, WRITABLE)
-    rc, output = run(ready_url, tmp_path, "m.csv", data, capsys=capsys)
+    rc, output = run(ready_url, tmp_path, "m.csv", data, "--encoding", chosen, capsys=capsys)
     if rc != 0:
         assert snapshot(ready_url, WRITABLE) == before, output
         return
     engine = eng.make_engine(ready_url)
-    checked = writes.check_files(engine, [("m.csv", data)])[0]
+    checked = writes.check_files(engine, [("m.csv", data)], encoding=chosen)[0]
     stored = writes.existing(engine, "meetings")
     # Every checked row is in the database exactly as read.
     assert checked.frame.join(stored, on=list(checked.frame.columns), how="anti", nulls_equal=True).height == 0

@@ -90,3 +90,37 @@ def test_url_comes_from_secrets_when_no_environment(tmp_path, monkeypatch):
     assert eng.resolve_url() == "sqlite:///from-secrets.sqlite"
     monkeypatch.setenv("DATABASE_URL", "sqlite:///from-env.sqlite")
     assert eng.resolve_url() == "sqlite:///from-env.sqlite"
+
+
+def test_the_concerns_key_migration_names_duplicates_and_changes_nothing(any_url):
+    """0006 makes an imported concern's natural key unique; rows already stored twice stop it, named."""
+    from alembic import command
+
+    engine = eng.make_engine(any_url)
+    with engine.begin() as conn:
+        command.upgrade(eng._alembic_config(conn), "0005")
+    concern = ("INSERT INTO concern (ward_code, raised_on, source, category, count, status, submitted_at) "
+               "VALUES ('E05014053', '2023-05-16', :source, 'theft', 2, 'accepted', :at)")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO borough (code, name, police_force) VALUES ('E09000002', 'Barking and Dagenham', 'Met')"))
+        conn.execute(text("INSERT INTO ward (code, name, borough_code) VALUES ('E05014053', 'Abbey', 'E09000002')"))
+        for source, at in (("survey", None), ("survey", None), ("online", "2023-05-16 10:00:00"), ("online", "2023-05-16 11:00:00")):
+            conn.execute(text(concern), {"source": source, "at": at})
+    with pytest.raises(eng.DatabaseProblem) as refused:
+        eng.upgrade(engine)
+    message = str(refused.value)
+    assert "2 imported concerns share their ward, day, source and category" in message
+    assert "E05014053 2023-05-16 survey / theft: 2 rows" in message and "Nothing was changed" in message
+    assert "online" not in message  # two residents' concerns of one day are not duplicates
+    assert eng.current_revision(engine) == "0005"
+    assert "uq_concern_imported_key" not in {ix["name"] for ix in inspect(engine).get_indexes("concern")}
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM concern WHERE id = (SELECT MAX(id) FROM concern WHERE source = 'survey')"))
+    eng.upgrade(engine)
+    assert eng.current_revision(engine) == eng.head_revision()
+    with pytest.raises(DBAPIError):  # an imported concern twice is refused by the database itself
+        with engine.begin() as conn:
+            conn.execute(text(concern), {"source": "survey", "at": None})
+    with engine.begin() as conn:  # a third resident's concern of that day is not
+        conn.execute(text(concern), {"source": "online", "at": "2023-05-16 12:00:00"})
+    engine.dispose()

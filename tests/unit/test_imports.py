@@ -72,12 +72,46 @@ def test_inputs_that_must_be_accepted(refs, data):
     assert (row["held_on"], row["attendees"], row["format"], row["dwo_present"]) == (dt.date(2023, 5, 5), 8, "online", True)
 
 
-def test_windows_1252_text_is_read(refs):
+def test_windows_1252_text_is_read_when_chosen(refs):
     line = "P-9,E05014053,2023-03-02,burglary,panel,Caf\u00e9 \u2018hotspot\u2019 patrols,open,,,"
     header = "promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on"
-    result = im.check(f"{header}\r\n{line}\r\n".encode("cp1252"), file="p.csv", refs=refs)
+    result = im.check(f"{header}\r\n{line}\r\n".encode("cp1252"), file="p.csv", refs=refs, encoding=im.CP1252)
     assert result.ok, result.problems
     assert result.frame["description"][0] == "Caf\u00e9 \u2018hotspot\u2019 patrols"
+
+
+WIN_LINE = "P-9,E05014053,2023-03-02,burglary,panel,Caf\u00e9 patrols,open,,,"
+PROMISE_HEADER = "promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on"
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        pytest.param(f"{PROMISE_HEADER}\r\n{WIN_LINE}\r\n".encode("cp1252"), 2, id="windows-1252"),
+        # UTF-8 but for one stray byte: it was read as Windows-1252, "Caf\u00c3\u00a9" ('CafÃ©') and all.
+        pytest.param(f"{PROMISE_HEADER}\nP-8,E05014053,2023-03-02,theft,panel,Caf\u00e9 \u2018x\u2019,open,,,\n".encode()
+                     + WIN_LINE.encode("cp1252") + b"\n", 3, id="utf8-with-one-bad-byte"),
+        # A byte-order mark and one Windows-1252 byte: it said "The file has no promise_ref column".
+        pytest.param(im.BOM + f"{PROMISE_HEADER}\n{WIN_LINE}\n".encode("cp1252"), 2, id="bom-then-windows-1252"),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_refused_with_its_line_never_read_another_way(refs, data, line):
+    p = only(im.check(data, file="p.csv", refs=refs))
+    assert (p.file, p.row) == ("p.csv", line)
+    assert f"The file is not UTF-8 text: line {line} has the byte 0xE9" in p.problem
+    assert "Windows-1252" in p.problem and "CSV UTF-8" in p.problem and "--encoding cp1252" in p.problem
+    assert "Caf\\xe9 patrols" in p.value  # the text around the byte, as the user can find it
+
+
+def test_a_byte_windows_1252_does_not_use_is_refused_when_it_is_chosen(refs):
+    data = f"{PROMISE_HEADER}\n{WIN_LINE}\n".encode("cp1252").replace(b"\xe9", b"\x81")
+    p = only(im.check(data, file="p.csv", refs=refs, encoding=im.CP1252))
+    assert p.row == 2 and "not Windows-1252 text: line 2 has the byte 0x81" in p.problem
+
+
+def test_utf16_is_named(refs):
+    p = only(im.check(meetings(GOOD).decode().encode("utf-16"), file="m.csv", refs=refs))
+    assert "UTF-16" in p.problem and "CSV UTF-8" in p.problem
 
 
 def test_formula_like_text_is_stored_as_given(refs):
@@ -294,3 +328,145 @@ def test_a_category_column_in_a_download_is_defused_like_text():
     frame = pl.DataFrame({"category": ["=cmd|' /C calc'!A0", "drugs"], "n": [-1, 2]}).with_columns(pl.col("category").cast(pl.Categorical))
     written = safe_csv(frame).decode("utf-8-sig").splitlines()
     assert written == ["category,n", "'=cmd|' /C calc'!A0,-1", "drugs,2"]
+
+
+# --- Declared ranges: every value the checker passes fits both databases -----------------------
+
+PROMISES_HEADER = "promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on"
+
+
+def promise(ref: str = "P-9", description: str = "Patrols") -> bytes:
+    return f'{PROMISES_HEADER}\n{ref},E05014053,2023-03-02,burglary,panel,"{description}",open,,,\n'.encode()
+
+
+@pytest.mark.parametrize(
+    ("held_on", "words"),
+    [
+        ("-001-01-01", "is not a date"),  # SQLite stored year -1 and could read the table no more
+        ("5/5/23", "two-digit year; write the year in four digits"),
+        ("05-05-23", "two-digit year"),
+        ("0001-01-01", "outside the dates this dashboard accepts (2000-01-01 to"),
+        ("1899-12-31", "outside the dates"),
+        ("2203-05-05", "outside the dates"),
+        ("9999-12-31", "outside the dates"),
+        ("10000-01-01", "is not a date"),
+    ],
+)
+def test_dates_outside_the_window_or_with_two_digit_years_are_refused(refs, held_on, words):
+    p = only(im.check(meetings(f"E05014053,{held_on},8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs))
+    assert (p.file, p.row, p.column, p.value) == ("m.csv", 2, "held_on", held_on)
+    assert words in p.problem
+
+
+def test_the_date_window_is_a_year_ahead_by_default_and_set_by_the_environment(refs, monkeypatch):
+    monkeypatch.delenv(im.EARLIEST_ENV, raising=False)
+    monkeypatch.delenv(im.LATEST_ENV, raising=False)
+    assert im.date_window(dt.date(2025, 3, 1)) == (dt.date(2000, 1, 1), dt.date(2026, 3, 1))
+    assert im.date_window(dt.date(2024, 2, 29)) == (dt.date(2000, 1, 1), dt.date(2025, 2, 28))
+    a_year_on = im.date_window()[1]
+    assert im.check(meetings(f"E05014053,{a_year_on.isoformat()},8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs).ok
+    assert not im.check(meetings(f"E05014053,{(a_year_on + dt.timedelta(days=1)).isoformat()},8,3,yes,yes,yes,online,yes"),
+                        file="m.csv", refs=refs).ok
+    monkeypatch.setenv(im.EARLIEST_ENV, "1990-01-01")
+    monkeypatch.setenv(im.LATEST_ENV, "2030-12-31")
+    assert im.date_window() == (dt.date(1990, 1, 1), dt.date(2030, 12, 31))
+    assert im.check(meetings("E05014053,1995-05-05,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs).ok
+    p = only(im.check(meetings("E05014053,1989-12-31,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs))
+    assert "(1990-01-01 to 2030-12-31)" in p.problem
+    monkeypatch.setenv(im.EARLIEST_ENV, "not a date")  # a mistyped setting falls back to the default
+    assert im.date_window()[0] == dt.date(2000, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("attendees", "ok", "words"),
+    [
+        ("2147483647", True, ""),
+        ("2147483648", False, "larger than 2,147,483,647"),
+        ("9223372036854775808", False, "larger than 2,147,483,647"),  # beyond 64 bits
+        ("9" * 5000, False, "larger than 2,147,483,647"),
+        ("-9223372036854775809", False, "cannot be negative"),
+    ],
+)
+def test_counts_stay_within_what_the_database_holds(refs, attendees, ok, words):
+    public = "0"
+    result = im.check(meetings(f"E05014053,2023-05-05,{attendees},{public},yes,yes,yes,online,yes"), file="m.csv", refs=refs)
+    assert result.ok == ok, result.problems
+    if not ok:
+        p = only(result)
+        assert (p.row, p.column) == (2, "attendees") and words in p.problem
+
+
+def test_text_longer_than_its_column_is_refused_with_row_and_column(refs):
+    assert im.check(promise(ref="P" * 40), file="p.csv", refs=refs).ok
+    p = only(im.check(promise(ref="P" * 41), file="p.csv", refs=refs))
+    assert (p.row, p.column) == (2, "promise_ref") and "is 41 characters long; promise_ref holds at most 40" in p.problem
+    owner = "O" * 121
+    data = f"ward_code,problem,action,owner,agreed_on,due_on,completed_on\nE05014106,not functioning,x,{owner},2023-05-16,2023-11-05,\n"
+    p = only(im.check(data.encode(), file="r.csv", refs=refs))
+    assert (p.row, p.column) == (2, "owner") and "holds at most 120" in p.problem
+    # Characters, not bytes: 40 letters of two bytes each fit a VARCHAR(40).
+    assert im.check(promise(ref="\u00e9" * 40), file="p.csv", refs=refs).ok
+
+
+@pytest.mark.parametrize(
+    ("ref", "description", "column", "shown"),
+    [
+        ("P-9", "a\x00b", "description", "a\\x00b"),  # PostgreSQL cannot store a NUL
+        ("P-9", "bell\x07", "description", "bell\\x07"),
+        ("P-9", "next line\x85", "description", "next line\\x85"),  # a C1 control, Windows-1252 read as Latin-1
+        ("P-\x009", "x", "promise_ref", "P-\\x009"),
+        ("P-9\t1", "x", "promise_ref", "P-9\t1"),  # a tab inside a code
+    ],
+)
+def test_nul_and_control_characters_are_refused_with_row_and_column(refs, ref, description, column, shown):
+    p = only(im.check(promise(ref=ref, description=description), file="p.csv", refs=refs))
+    assert (p.file, p.row, p.column, p.value) == ("p.csv", 2, column, shown)
+    assert "control character" in p.problem
+
+
+def test_tabs_and_line_breaks_in_free_text_are_kept(refs):
+    result = im.check(promise(description="line one\r\nline two\tand a tab"), file="p.csv", refs=refs)
+    assert result.ok, result.problems
+    assert result.frame["description"][0] == "line one\r\nline two\tand a tab"
+
+
+# --- Cost: limits checked before the CSV is parsed, and the true count of problems -------------
+
+
+def test_a_six_megabyte_line_is_refused_before_parsing(refs):
+    import time
+
+    started = time.process_time()
+    p = only(im.check(b"a," * 3_000_000, file="x.csv", refs=refs))  # one line, three million columns: 151 s before
+    assert time.process_time() - started < 2
+    assert (p.row, p.column) == (1, None) and f"longer than {im.MAX_LINE_CHARS:,} characters" in p.problem
+    p = only(im.check(meetings(GOOD, GOOD.replace("2023-05-05", "2023-05-06") + "," + "x" * im.MAX_LINE_CHARS), file="m.csv", refs=refs))
+    assert p.row == 3 and "Line 3 is longer" in p.problem
+
+
+def test_a_line_at_the_limit_is_read(refs):
+    description = "d" * (im.MAX_LINE_CHARS - 60)
+    line = f"P-9,E05014053,2023-03-02,burglary,panel,{description},open,,,"
+    assert len(line) <= im.MAX_LINE_CHARS
+    result = im.check(f"{PROMISE_HEADER}\n{line}\n".encode(), file="p.csv", refs=refs)
+    assert result.ok and result.frame["description"][0] == description
+
+
+def test_a_header_of_too_many_columns_is_refused_before_parsing(refs):
+    header = ",".join([HEADER, *(f"extra_{i}" for i in range(im.MAX_COLUMNS))])
+    p = only(im.check(meetings(GOOD, header=header), file="m.csv", refs=refs))
+    assert p.row == 1 and f"has {im.MAX_COLUMNS + 9:,} columns" in p.problem and f"at most {im.MAX_COLUMNS}" in p.problem
+    header = ",".join([HEADER, *(f"extra_{i}" for i in range(im.MAX_COLUMNS - 9))])  # 200: read, the extras noted
+    assert im.check(meetings(GOOD + "," * (im.MAX_COLUMNS - 9), header=header), file="m.csv", refs=refs).ok
+
+
+def test_the_count_is_every_problem_though_the_report_lists_the_first(refs, monkeypatch):
+    monkeypatch.setattr(im, "MAX_REPORTED", 100)
+    # 300 rows, each with an unknown ward, a count in words and one that is no number: 900 problems.
+    lines = [f"E05999999,{dt.date(2023, 1, 1) + dt.timedelta(days=i)},ten,x,yes,yes,yes,online,yes" for i in range(300)]
+    result = im.check(meetings(*lines), file="m.csv", refs=refs)
+    assert result.error_count == 900 and len(result.errors) == 100 and result.unlisted == 800
+    assert [p.row for p in result.errors] == sorted(p.row for p in result.errors) and result.errors[-1].row == 35
+    # A cell that could not be read is counted once, not again as "required but empty".
+    one = im.check(meetings("E05014053,2023-02-30,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs)
+    assert one.error_count == 1 and one.unlisted == 0
