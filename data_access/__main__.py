@@ -1,6 +1,6 @@
-"""Command line: ``python -m data_access init | seed [--scale N] | check`` (issue #3),
+"""Command line: ``python -m data_access init | seed [--scale N] | check``,
 ``import FILE... [--table T] [--dry-run] [--encoding cp1252]``, ``undo TABLE`` and ``import-policeuk FILE
---neighbourhood ID --kind priorities|events`` (issue #7).
+--neighbourhood ID --kind priorities|events``.
 
 Works on the same database as the app (``--url``, else DATABASE_URL, else secrets.toml, else the
 embedded SQLite file). Problems print one plain message and exit with a non-zero status (1: the
@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=sample_load.SEED, help=f"random seed (default {sample_load.SEED})")
     s.add_argument("--replace", action="store_true", help="delete ALL activity data first")
     sub.add_parser("check", help="report the schema version, row counts and reference checks")
-    # issue #7: the same checks as the Data page, from the command line.
+    # The same checks as the Data page, from the command line.
     from dashboard.domain.contract import TABLES
 
     i = sub.add_parser("import", help="check and import CSV files (all rows of a file or none)")
@@ -68,7 +68,7 @@ def check(engine) -> list[str]:
 
 
 def print_report(report, out=sys.stdout) -> None:
-    """The error report as a plain text table (issue #7): file, row, column, value, problem."""
+    """The error report as a plain text table: file, row, column, value, problem."""
     rows = [("file", "row", "column", "value", "problem")]
     for r in report.iter_rows(named=True):
         note = "" if r["severity"] == "error" else "(note) "
@@ -107,7 +107,7 @@ def read_file(path: str):
 
 
 def run_import(engine, args) -> int:
-    """Check every file; print the report; import only if no file has an error (issue #7)."""
+    """Check every file; print the report; import only if no file has an error."""
     from dashboard.domain import imports as im
     from data_access import writes
 

@@ -1,4 +1,4 @@
-"""The database schema: SQLAlchemy 2 typed models, one per table (issue #3).
+"""The database schema: SQLAlchemy 2 typed models, one per table.
 
 Every table a user maintains has a *natural key* (a unique constraint on the columns a person
 would use to say "this row"): imports upsert on it and the sample generator never repeats it.
@@ -94,7 +94,7 @@ class Panel(Base):
     meetings_open_to_public: Mapped[bool] = mapped_column(Boolean)
     terms_of_reference_agreed: Mapped[bool] = mapped_column(Boolean)
     last_membership_review_on: Mapped[dt.date | None] = mapped_column(Date)
-    # issue #11: how residents get involved, as the board enters it; shown on the public ward page.
+    # How residents get involved, as the board enters it; shown on the public ward page.
     public_contact: Mapped[str | None] = mapped_column(Text)
     __table_args__ = (UniqueConstraint("ward_code", "established_on"),)
 
@@ -149,7 +149,7 @@ class Promise(Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     outcome: Mapped[str | None] = mapped_column(Text)
     feedback_published_on: Mapped[dt.date | None] = mapped_column(Date)  # "you said, we did"
-    internal: Mapped[bool | None] = mapped_column(Boolean)  # issue #11: a board keeps it off the public page
+    internal: Mapped[bool | None] = mapped_column(Boolean)  # A board keeps it off the public page
 
 
 class EngagementActivity(Base):
@@ -170,7 +170,7 @@ class EngagementActivity(Base):
 
 
 class Concern(Base):
-    """What the community said: a concern heard, by source and category (issue #11).
+    """What the community said: a concern heard, by source and category.
 
     Imported rows are ``accepted`` at once. A resident's concern from the public ward page is
     stored with source ``online``, ``submitted_at`` set and status ``pending``; it counts in no
@@ -257,9 +257,8 @@ class ImportBatch(Base):
     boroughs: Mapped[str | None] = mapped_column(Text)
 
 
-# --- issue #7 ---
 class ImportChange(Base):
-    """What one import did to one row, so the import can be undone exactly (issue #7).
+    """What one import did to one row, so the import can be undone exactly.
 
     ``natural_key`` is the row's natural key as JSON; ``previous`` the row's other values before
     the import (JSON), or NULL when the import inserted the row (undo deletes it).
@@ -272,7 +271,6 @@ class ImportChange(Base):
     previous: Mapped[str | None] = mapped_column(Text)
 
 
-# --- issue #10 ---
 class AuditEvent(Base):
     """Who did what, when, to how many rows: imports, undos and downloads of member-level data."""
 

@@ -1,4 +1,4 @@
-"""Writes for imports: preview, one-transaction upsert, import history and undo (issue #7).
+"""Writes for imports: preview, one-transaction upsert, import history and undo.
 
 ``preview`` compares checked rows with the database on the table's natural key. ``upsert`` writes
 them in ONE transaction (all rows or none), records an ``import_batch`` row and, per row, what
@@ -66,7 +66,7 @@ def _table(name: str):
     return Base.metadata.tables[TABLES[name].db_table]
 
 
-# issue #11: a resident's concern from the public ward page (submitted_at set) is no imported
+# A resident's concern from the public ward page (submitted_at set) is no imported
 # row: an import never matches, changes or undoes it, whatever its ward, day and category.
 IMPORTED_ONLY = {"concerns": IMPORTED_CONCERNS}
 
@@ -230,7 +230,7 @@ def _change_records(frame: pl.DataFrame) -> pl.DataFrame:
     """Rows' JSON keys ``k`` and previous values ``p`` -> records of up to CHANGE_CHUNK rows each.
 
     ``natural_key`` is a JSON list of key objects; ``previous`` the aligned JSON list of old values,
-    or NULL when the rows were inserted (undo deletes them). Every row's key is kept (issue #7).
+    or NULL when the rows were inserted (undo deletes them). Every row's key is kept.
     """
     if frame.height == 0:
         return pl.DataFrame(schema={"natural_key": pl.String, "previous": pl.String})
@@ -347,7 +347,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
 def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = None) -> tuple[int, int, str]:
     """Undo the newest import of ``table``: (rows deleted, rows restored, file name). One transaction.
 
-    ``boroughs`` (issue #10): the boroughs the user may change (None: all London); an undo that
+    ``boroughs``: the boroughs the user may change (None: all London); an undo that
     would touch a row outside them is refused whole (access_checks.OutOfScope).
     """
     spec = TABLES[table]
@@ -492,7 +492,7 @@ def import_checked(engine: Engine, checked: list[im.Checked], datas: list[bytes]
                    boroughs=None, who: str | None = None) -> list[BatchResult]:
     """Upsert files that passed, promises before engagement; each file is one transaction.
 
-    ``boroughs`` (issue #10): the boroughs the user may change (None: all London). Every file is
+    ``boroughs``: the boroughs the user may change (None: all London). Every file is
     checked first; one row outside them refuses the whole import (access_checks.OutOfScope).
     """
     check_scope(engine, checked, boroughs)
@@ -510,9 +510,6 @@ TEMPLATES_DIR = reference.REFERENCE_DIR.parent / "templates"
 def template(table: str) -> bytes:
     """The example CSV for a table (sample_data/templates), as users download it."""
     return (TEMPLATES_DIR / f"{table}.csv").read_bytes()
-
-
-# --- issue #11: concerns residents raise on the public ward page -------------------------------
 
 
 def submit_concern(engine: Engine, *, ward_code: str, category: str, text_: str, now: dt.datetime,

@@ -1,4 +1,4 @@
-"""The CSV contract: one file per table users maintain, each described once here (issue #3).
+"""The CSV contract: one file per table users maintain, each described once here.
 
 These column names are what boards and MOPAC build spreadsheets on: columns may be added,
 never renamed. A column that is not ``optional`` must be present in an upload; the others may
@@ -212,7 +212,7 @@ TABLES: dict[str, CsvTable] = {
                         "young_people_reached is more than people_reached (young people are counted within it)"),),
             sample=True,
         ),
-        # issue #11: what the community said. Rows imported here count at once (status accepted);
+        # What the community said. Rows imported here count at once (status accepted);
         # concerns residents send from the public ward page wait for a board member.
         CsvTable(
             "concerns", "concern",

@@ -1,4 +1,4 @@
-"""Read and check a user's CSV file: bytes in, (frame, problems) out; never raises (issue #7).
+"""Read and check a user's CSV file: bytes in, (frame, problems) out; never raises.
 
 The steps, each of which can stop the file with a plain message and nothing written:
 
@@ -403,7 +403,7 @@ def _parse_column(col: Column, window: tuple[dt.date, dt.date]) -> tuple[pl.Expr
 
     The value expression runs on every row, so it is kept cheap (one parse per format, then the
     declared range); the reason expression (regexes, number words) runs only on the rows whose
-    value failed (issue #7 benchmark: a 1,000,000-row file).
+    value failed (the import benchmark: a 1,000,000-row file).
     """
     name, kind, choices = col.name, col.kind, col.allowed
     raw = pl.col(name)
@@ -464,7 +464,7 @@ def _parse_column(col: Column, window: tuple[dt.date, dt.date]) -> tuple[pl.Expr
         mapping = {c.lower(): c for c in choices}
         value = s.str.to_lowercase().replace_strict(mapping, default=s, return_dtype=pl.String)
         return pl.when(given & fits).then(value), reason
-    # Text is stored exactly as given (issue #7), but a cell of only spaces counts as empty.
+    # Text is stored exactly as given, but a cell of only spaces counts as empty.
     return pl.when(given & fits).then(text), reason
 
 
@@ -646,7 +646,7 @@ def check(data: bytes, *, file: str, refs: References, table: str | None = None,
         errors = any(p.severity == ERROR for p in problems)
         frame = typed.select(TABLES[table].columns) if not errors else pl.DataFrame(schema=typed_schema(table))
         return Checked(file, table, frame, problems, unlisted=cell_total + rule_total - len(listed))
-    except Exception as exc:  # the promise of this module: a problem, never a traceback (issue #7)
+    except Exception as exc:  # the promise of this module: a problem, never a traceback
         return Checked(file, None, pl.DataFrame(), [Problem(file, None, None, None,
                                                             f"The file could not be checked ({type(exc).__name__}: {str(exc)[:200]}).")])
 

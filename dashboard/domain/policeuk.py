@@ -1,4 +1,4 @@
-"""Saved police.uk neighbourhood responses -> rows of our CSV contract (issue #7). Pure: no network.
+"""Saved police.uk neighbourhood responses -> rows of our CSV contract. Pure: no network.
 
 Two documented endpoints of the police.uk API (https://data.police.uk/docs/), for the
 Metropolitan Police (force id ``metropolitan``):

@@ -1,4 +1,4 @@
-"""Imports against real databases: nothing half-done, exact undo, the command line (issue #7).
+"""Imports against real databases: nothing half-done, exact undo, the command line.
 
 Each bad-input test runs the real command (``python -m data_access import``) on a real SQLite
 file and compares the content of every table before and after: it must not change at all.
@@ -154,8 +154,6 @@ def test_dry_run_changes_nothing(ready_url, tmp_path, capsys):
     rc, output = run(ready_url, tmp_path, "meetings.csv", MEETINGS, "--dry-run", capsys=capsys)
     assert rc == 0 and "4 new, 0 changed, 0 unchanged" in output and "Dry run" in output
     assert snapshot(ready_url) == before
-
-
 
 
 def test_preview_upsert_and_undo_restore_exactly(any_url, monkeypatch):
