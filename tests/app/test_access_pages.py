@@ -261,3 +261,36 @@ def test_an_unverified_email_gets_no_role(roles):
     at = start()
     assert not at.exception and shows_no_data(at)
     assert any("not marked verified" in e.value for e in at.error)
+
+
+def test_a_hackney_steward_cannot_rewrite_a_camden_promise_from_the_data_page(roles, seeded_sqlite_url, tmp_path, monkeypatch):
+    """The Data page refuses a file that reuses another borough's promise reference, before the
+    Import button and without a preview (whose "changed" would say the reference exists)."""
+    import shutil
+
+    from sqlalchemy import text as sql
+
+    from data_access import engine as eng
+
+    copy = tmp_path / "own.sqlite"
+    shutil.copy(seeded_sqlite_url.removeprefix("sqlite:///"), copy)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    engine = eng.make_engine(f"sqlite:///{copy}")
+    with engine.connect() as conn:
+        ref, words = conn.execute(sql(
+            "SELECT p.promise_ref, p.description FROM promise p JOIN ward w ON w.code = p.ward_code "
+            "WHERE w.borough_code = 'E09000007' ORDER BY p.promise_ref LIMIT 1")).one()
+    roles("steward@hackney.example.org")
+    at = start("pages/data.py")
+    header = "promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on,internal\n"
+    data = (header + f"{ref},E05009367,2023-06-01,drugs,panel,Hijacked,open,,,,no\n").encode()
+    at.file_uploader(key="upload").set_value([("promises.csv", data, "text/csv")]).run()
+    assert not at.exception
+    refusal = " ".join(e.value for e in at.error)
+    assert "row 2" in refusal and "may not change" in refusal and "nothing in this file was imported" in refusal
+    assert words not in refusal
+    assert not [b for b in at.button if b.key == "import"]
+    assert not any("unchanged" in d.value.columns for d in at.dataframe)  # no preview for a refused file
+    with engine.connect() as conn:
+        assert conn.execute(sql("SELECT description FROM promise WHERE promise_ref = :r"), {"r": ref}).scalar_one() == words
+    engine.dispose()
