@@ -277,6 +277,11 @@ def _secrets() -> tuple[str | None, dict | None]:
     from streamlit import config
 
     present = [str(Path(p).expanduser()) for p in config.get_option("secrets.files") if Path(p).expanduser().exists()]
+    if not present and not getattr(st.secrets, "_secrets", None):
+        # No secrets file and none given in code (AppTest gives them so): nothing is configured.
+        # Asking st.secrets here would make it look for the files again on every run, which cost
+        # a running server 0.5 to 1 s a page.
+        return None, None
     try:
         st.secrets.load_if_toml_exists()
         if "auth" not in st.secrets:
