@@ -90,7 +90,8 @@ def existing(conn_or_engine, table: str) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def require_own_rows(conn_or_engine, table: str, frame: pl.DataFrame, boroughs: Sequence[str] | None, *, file: str) -> None:
+def require_own_rows(conn_or_engine, table: str, frame: pl.DataFrame, boroughs: Sequence[str] | None, *, file: str,
+                     current: pl.DataFrame | None = None) -> None:
     """Raise OutOfScope when a row of ``frame`` would change a row now in a borough outside ``boroughs``.
 
     The incoming row's own ward is checked by access_checks.require_within; this checks the row it
@@ -105,7 +106,8 @@ def require_own_rows(conn_or_engine, table: str, frame: pl.DataFrame, boroughs: 
     if place is None or place in spec.natural_key:
         return  # the key holds the place: a matched row is in the incoming row's own borough
     key = list(spec.natural_key)
-    now = existing(conn_or_engine, table).select(*key, pl.col(place).alias("__old_place"))
+    rows = existing(conn_or_engine, table) if current is None else current  # the upsert passes the rows it has read
+    now = rows.select(*key, pl.col(place).alias("__old_place"))
     numbered = frame.with_row_index("__row", offset=2).select("__row", *key)
     matched = numbered.join(now, on=key, how="inner")
     if matched.height == 0:
@@ -304,8 +306,9 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
     try:
         with engine.begin() as conn:
             one_writer_at_a_time(conn)
-            require_own_rows(conn, table, frame, boroughs, file=file_name)
-            changes = im.diff(frame, existing(conn, table), table)
+            current = existing(conn, table)
+            require_own_rows(conn, table, frame, boroughs, file=file_name, current=current)
+            changes = im.diff(frame, current, table)
             counts = im.diff_counts(changes)
             batch_id = conn.execute(
                 insert(ImportBatch).values(
