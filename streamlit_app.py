@@ -1,4 +1,4 @@
-"""Ward Panel Monitor: entry point (``streamlit run streamlit_app.py``).
+"""Ward Panel Monitor: the script every page runs inside (served by ``streamlit run serve.py``).
 
 Sets up the page, makes sure the database is ready (the first start creates, migrates and seeds
 the embedded SQLite file), finds out who is using the app and what they may see,
@@ -17,6 +17,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard.app import access, state  # noqa: E402
 from dashboard.app.navigation import PAGES  # noqa: E402
+from dashboard.app.serving import serving_problem  # noqa: E402
 from dashboard.app.ui import ENTRY_RAN  # noqa: E402
 from dashboard.figures.functioning import RulesProblem  # noqa: E402
 from data_access.access_checks import OutOfScope  # noqa: E402
@@ -24,6 +25,13 @@ from data_access.engine import DatabaseProblem, is_embedded  # noqa: E402
 
 # A local icon: a :material/: page icon makes the browser fetch it from Google.
 st.set_page_config(page_title="Ward Panel Monitor", page_icon="static/favicon.png", layout="wide")
+
+# Fail closed: started without serve.py, Streamlit's metrics address answers anyone.
+if (why_not := serving_problem(os.environ)) is not None:
+    logging.getLogger("ward_panel_monitor").error("No data served: %s", why_not)
+    st.title("Ward Panel Monitor")
+    st.error(why_not)
+    st.stop()
 
 try:
     state.engine()

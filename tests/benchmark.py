@@ -124,7 +124,7 @@ def browser_table(url: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         blank = Path(tmp) / "blank.py"
         blank.write_text(BLANK)
-        app = _serve("streamlit_app.py", url, 8791)
+        app = _serve("serve.py", url, 8791)
         blank_proc = _serve(str(blank), url, 8792)
         rows: dict[str, dict] = {}
         try:

@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # sign-in is configured or open mode is chosen. Tests choose open mode explicitly (servers they
 # start inherit it); the tests of sign-in and of failing closed set or remove it themselves.
 os.environ.setdefault("WARD_PANEL_OPEN", "1")
+# AppTest runs the script with no web server, so there is no metrics address to close; servers the
+# tests start run serve.py, which sets this itself (dashboard/app/serving.py).
+os.environ.setdefault("WARD_PANEL_SERVED_BY", "tests")
 
 
 def postgres_server_url() -> str:

@@ -294,3 +294,16 @@ def test_a_hackney_steward_cannot_rewrite_a_camden_promise_from_the_data_page(ro
     with engine.connect() as conn:
         assert conn.execute(sql("SELECT description FROM promise WHERE promise_ref = :r"), {"r": ref}).scalar_one() == words
     engine.dispose()
+
+
+def test_started_without_serve_py_no_page_serves_data(app_env, monkeypatch):
+    """`streamlit run streamlit_app.py` leaves Streamlit's metrics address open: nothing is served,
+    whichever page is asked for, until the app is started with serve.py (or a proxy closes it)."""
+    monkeypatch.delenv("WARD_PANEL_SERVED_BY")
+    for page in (None, "pages/ward.py"):
+        at = start(page)
+        assert not at.exception and shows_no_data(at)
+        assert any("streamlit run serve.py" in e.value for e in at.error), [e.value for e in at.error]
+    monkeypatch.setenv("WARD_PANEL_SERVED_BY", "proxy")
+    at = start()
+    assert not at.exception and metrics_of(at)["Met wards"] == "679"

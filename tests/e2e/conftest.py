@@ -33,8 +33,8 @@ def _free_port() -> int:
 
 @contextmanager
 def serve(database_url: str, log: Path, *, port: int | None = None, args: tuple[str, ...] = (),
-          env: dict[str, str] | None = None) -> Iterator[str]:
-    """`streamlit run streamlit_app.py` on a free port until the block ends; yields its URL.
+          env: dict[str, str] | None = None, script: str = "serve.py") -> Iterator[str]:
+    """`streamlit run serve.py` (or ``script``) on a free port until the block ends; yields its URL.
 
     ``args`` are more ``streamlit run`` options (e.g. ``--secrets.files``), ``env`` more variables.
     """
@@ -42,7 +42,7 @@ def serve(database_url: str, log: Path, *, port: int | None = None, args: tuple[
     env = {**os.environ, "DATABASE_URL": database_url, **(env or {})}
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", *args],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
