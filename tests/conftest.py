@@ -8,6 +8,7 @@ stop running (ARCHITECTURE.md). Each test gets a fresh PostgreSQL database of it
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from data_access import engine as eng
 from sample_data import load as sample_load
-from tests.postgres import fresh_database
+from tests.postgres import copy_of_database, fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,9 +69,45 @@ def seeded_sqlite_url(tmp_path_factory) -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def seeded_postgres_template() -> Iterator[str]:
+    """A PostgreSQL database with the reference data and the default sample that nobody connects
+    to once it is built: the template that every seeded PostgreSQL database is copied from."""
+    with fresh_database(postgres_server_url(), prefix="wpm_seeded") as url:
+        engine = eng.make_engine(url)
+        sample_load.prepare(engine, sample=True)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def seeded_postgres_url(seeded_postgres_template) -> Iterator[str]:
+    """A copy of the seeded template, shared read-only like ``seeded_sqlite_url``."""
+    with copy_of_database(seeded_postgres_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def seeded_url(request) -> str:
+    """The seeded sample on SQLite, then on PostgreSQL: the page suite runs on both."""
+    return request.getfixturevalue({"sqlite": "seeded_sqlite_url", "postgresql": "seeded_postgres_url"}[request.param])
+
+
 @pytest.fixture
-def app_env(seeded_sqlite_url, monkeypatch) -> str:
+def writable_url(seeded_url, request, tmp_path) -> Iterator[str]:
+    """A private copy of the seeded database (same kind as ``seeded_url``) a test may change."""
+    if seeded_url.startswith("sqlite"):
+        path = tmp_path / "own.sqlite"
+        shutil.copy(seeded_url.removeprefix("sqlite:///"), path)
+        yield f"sqlite:///{path}"
+    else:
+        with copy_of_database(request.getfixturevalue("seeded_postgres_template")) as url:
+            yield url
+
+
+@pytest.fixture
+def app_env(seeded_url, monkeypatch) -> str:
     """Point the app at the shared seeded database (AppTest reads DATABASE_URL)."""
-    monkeypatch.setenv("DATABASE_URL", seeded_sqlite_url)
+    monkeypatch.setenv("DATABASE_URL", seeded_url)
     monkeypatch.chdir(ROOT)
-    return seeded_sqlite_url
+    return seeded_url

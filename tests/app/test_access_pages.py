@@ -128,16 +128,12 @@ def test_a_signed_in_stranger_is_told_they_have_no_access(roles):
     assert not at.metric
 
 
-def test_an_administrator_reads_the_audit_log(roles, seeded_sqlite_url, tmp_path, monkeypatch):
-    import shutil
-
+def test_an_administrator_reads_the_audit_log(roles, writable_url, monkeypatch):
     from data_access import audit
     from data_access import engine as eng
 
-    copy = tmp_path / "own.sqlite"  # a private copy: the shared database stays as seeded
-    shutil.copy(seeded_sqlite_url.removeprefix("sqlite:///"), copy)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
-    engine = eng.make_engine(f"sqlite:///{copy}")
+    monkeypatch.setenv("DATABASE_URL", writable_url)  # a private copy: the shared database stays as seeded
+    engine = eng.make_engine(writable_url)
     audit.record(engine, "viewer@hackney.example.org", audit.DOWNLOAD, "diversity_panels_E09000012_2023-12-31.csv", 21)
     engine.dispose()
     roles("boss@example.org", groups=["admins"])
@@ -148,20 +144,16 @@ def test_an_administrator_reads_the_audit_log(roles, seeded_sqlite_url, tmp_path
     assert "diversity_panels_E09000012_2023-12-31.csv" in list(log["what"])
 
 
-def test_a_steward_upload_with_a_camden_row_is_refused_and_their_own_is_audited(roles, seeded_sqlite_url, tmp_path, monkeypatch):
-    import shutil
-
+def test_a_steward_upload_with_a_camden_row_is_refused_and_their_own_is_audited(roles, writable_url, monkeypatch):
     from data_access import audit, writes
     from data_access import engine as eng
 
-    copy = tmp_path / "own.sqlite"
-    shutil.copy(seeded_sqlite_url.removeprefix("sqlite:///"), copy)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
+    monkeypatch.setenv("DATABASE_URL", writable_url)
     roles("steward@hackney.example.org")
     data = (b"ward_code,held_on,attendees,public_attendees,dwo_present,promises_reviewed,minutes_published,format\n"
             b"E05009367,2024-01-10,12,3,yes,yes,yes,online\n"   # Brownswood, Hackney
             b"E05013652,2024-01-11,9,2,yes,no,yes,in person\n")  # Belsize, Camden
-    engine = eng.make_engine(f"sqlite:///{copy}")
+    engine = eng.make_engine(writable_url)
     before = writes.existing(engine, "meetings").height
     at = start("pages/data.py")
     at.file_uploader(key="upload").set_value([("two boroughs.csv", data, "text/csv")]).run()
@@ -263,19 +255,15 @@ def test_an_unverified_email_gets_no_role(roles):
     assert any("not marked verified" in e.value for e in at.error)
 
 
-def test_a_hackney_steward_cannot_rewrite_a_camden_promise_from_the_data_page(roles, seeded_sqlite_url, tmp_path, monkeypatch):
+def test_a_hackney_steward_cannot_rewrite_a_camden_promise_from_the_data_page(roles, writable_url, monkeypatch):
     """The Data page refuses a file that reuses another borough's promise reference, before the
     Import button and without a preview (whose "changed" would say the reference exists)."""
-    import shutil
-
     from sqlalchemy import text as sql
 
     from data_access import engine as eng
 
-    copy = tmp_path / "own.sqlite"
-    shutil.copy(seeded_sqlite_url.removeprefix("sqlite:///"), copy)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{copy}")
-    engine = eng.make_engine(f"sqlite:///{copy}")
+    monkeypatch.setenv("DATABASE_URL", writable_url)
+    engine = eng.make_engine(writable_url)
     with engine.connect() as conn:
         ref, words = conn.execute(sql(
             "SELECT p.promise_ref, p.description FROM promise p JOIN ward w ON w.code = p.ward_code "

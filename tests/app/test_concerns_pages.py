@@ -33,7 +33,6 @@ def test_borough_map_colours_wards_by_how_far_promises_follow_concerns(app_env):
 
 import datetime as dt  # noqa: E402
 import re  # noqa: E402
-import shutil  # noqa: E402
 
 import polars as pl  # noqa: E402
 import pytest  # noqa: E402
@@ -126,11 +125,9 @@ def test_the_rendered_page_shows_nothing_restricted(app_env, ward):
 
 
 @pytest.fixture
-def writable_env(seeded_sqlite_url, tmp_path, monkeypatch) -> str:
+def writable_env(writable_url, monkeypatch) -> str:
     """A copy of the seeded database this test may write to (the shared one stays read-only)."""
-    path = tmp_path / "copy.sqlite"
-    shutil.copy(seeded_sqlite_url.removeprefix("sqlite:///"), path)
-    url = f"sqlite:///{path}"
+    url = writable_url
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.chdir(ROOT)
     return url

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,12 +15,9 @@ MEETINGS = (ROOT / "sample_data" / "templates" / "meetings.csv").read_bytes()
 
 
 @pytest.fixture
-def own_db(seeded_sqlite_url, tmp_path, monkeypatch) -> str:
+def own_db(writable_url, monkeypatch) -> str:
     """A private copy of the seeded database: these tests write to it."""
-    src = Path(seeded_sqlite_url.removeprefix("sqlite:///"))
-    dst = tmp_path / "data_page.sqlite"
-    shutil.copy(src, dst)
-    url = f"sqlite:///{dst}"
+    url = writable_url
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.chdir(ROOT)
     return url
