@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -34,7 +35,9 @@ def _call(path: str) -> tuple[list[dict], list[str]]:
     async def receive():
         return {"type": "http.request"}
 
-    asyncio.run(CloseInternalEndpoints(inner)({"type": "http", "path": path}, receive, send))
+    # In a thread of its own: a browser test in the same worker may have left an event loop running here.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, CloseInternalEndpoints(inner)({"type": "http", "path": path}, receive, send)).result()
     return sent, reached
 
 
