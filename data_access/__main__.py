@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
                         "Excel's plain 'CSV'); a file that is not valid in it is refused")
     u = sub.add_parser("undo", help="undo the last import of a table")
     u.add_argument("table", choices=list(TABLES))
+    c = sub.add_parser("complete-to", help="show or set the date the figures are complete to (pages open on its quarter)")
+    c.add_argument("day", nargs="?", metavar="DATE|auto",
+                   help="the last day of an ended quarter (2023-12-31), or 'auto' to work it out from the data; "
+                        "without it, say what it is now")
     q = sub.add_parser("import-policeuk", help="import a saved police.uk neighbourhood priorities or events response")
     q.add_argument("file", metavar="FILE")
     q.add_argument("--neighbourhood", required=True, help="the police.uk neighbourhood id (a 2022 ward code for most Met teams)")
@@ -153,6 +157,42 @@ def run_import(engine, args) -> int:
     return 0
 
 
+def complete_to(engine, day: str | None) -> int:
+    """Show, set or clear (``auto``) the date the figures are complete to."""
+    import datetime as dt
+
+    from dashboard.domain import periods
+    from dashboard.domain.formatting import uk_date
+    from data_access import queries, writes
+
+    if day is not None:
+        if day.strip().lower() == "auto":
+            chosen = None
+        else:
+            try:
+                chosen = dt.date.fromisoformat(day.strip())
+            except ValueError:
+                print(f"Error: {day!r} is not a date; write it as 2023-12-31, or 'auto'.", file=sys.stderr)
+                return 1
+            if chosen != periods.quarter_end(chosen) or chosen > dt.date.today():
+                print(f"Error: {uk_date(chosen)} is not the last day of a quarter that has ended; figures are complete "
+                      f"to a quarter's end, e.g. {uk_date(periods.quarter_end(min(chosen, dt.date.today()) - dt.timedelta(days=92)))}.",
+                      file=sys.stderr)
+                return 1
+        writes.set_complete_to(engine, chosen, who=audit.command_line_user())
+    if (stored := queries.setting(engine, queries.COMPLETE_TO)) is not None:
+        value, by, at = stored
+        now = periods.CompleteTo(dt.date.fromisoformat(value), by, at.date())
+    else:
+        worked_out = periods.worked_out_complete_to(queries.rows_by_day(engine), dt.date.today())
+        if worked_out is None:
+            print("There is no activity data yet, so there is no date the figures are complete to.")
+            return 0
+        now = periods.CompleteTo(worked_out)
+    print(now.describe())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
@@ -178,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Error: {exc}", file=sys.stderr)
                 return 1
             print(f"Undid the import of {name} into {args.table}: {deleted:,} rows removed, {restored:,} rows restored.")
+        elif args.command == "complete-to":
+            return complete_to(engine, args.day)
         elif args.command == "check":
             for table, n in seed.row_counts(engine).items():
                 print(f"  {table:<22}{n:>10,}")

@@ -18,6 +18,7 @@ from data_access.models import AuditEvent
 
 IMPORT, IMPORT_REFUSED, UNDO, DOWNLOAD = "import", "import refused", "undo", "download"
 CONCERN_REVIEW = "concern review"  # a board member accepts or rejects a resident's concern
+SETTING = "setting"  # a data steward changes a setting every user shares (the date figures are complete to)
 
 
 def write(conn: Connection, who: str, action: str, what: str, rows: int | None) -> None:

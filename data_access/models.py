@@ -281,3 +281,17 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))  # import | import refused | undo | download
     what: Mapped[str] = mapped_column(Text)  # the file, table or download, in words
     rows: Mapped[int | None] = mapped_column(Integer)
+
+
+class DataSetting(Base):
+    """A setting about the data that every user shares, kept with who set it and when.
+
+    ``figures_complete_to``: the last day for which the data is complete (an ISO date); pages
+    open on the quarter ending then, whatever rows arrive after it.
+    """
+
+    __tablename__ = "data_setting"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    set_by: Mapped[str] = mapped_column(String(255))
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False))

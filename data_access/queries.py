@@ -23,6 +23,7 @@ from data_access.models import (
     Borough,
     Concern,
     ConfidenceMeasure,
+    DataSetting,
     EngagementActivity,
     ImportBatch,
     Meeting,
@@ -181,6 +182,35 @@ def data_bounds(engine: Engine) -> tuple[dt.date | None, dt.date | None]:
     los = [_as_date(r[0]) for r in rows if r[0] is not None]
     his = [_as_date(r[1]) for r in rows if r[1] is not None]
     return (min(los) if los else None, max(his) if his else None)
+
+
+def rows_by_day(engine: Engine) -> pl.DataFrame:
+    """How many activity and survey rows fall on each day (day, rows): what "complete to" is worked out from.
+
+    Counted in the database, one row per distinct date, so the app never reads every row for it.
+    A promise counts on the day it was set and again on the day it was closed.
+    """
+    parts = [(Meeting.held_on,), (Promise.set_on,), (Promise.closed_on,), (EngagementActivity.held_on,),
+             (ConfidenceMeasure.quarter_end,)]
+    counts: dict[dt.date, int] = {}
+    with engine.connect() as conn:
+        for (column,) in parts:
+            stmt = select(column, func.count()).where(column.is_not(None)).group_by(column)
+            for day, n in conn.execute(stmt):
+                counts[_as_date(day)] = counts.get(_as_date(day), 0) + n
+    return pl.DataFrame({"day": list(counts), "rows": list(counts.values())},
+                        schema={"day": pl.Date, "rows": pl.Int64}).sort("day")
+
+
+COMPLETE_TO = "figures_complete_to"  # the data setting: the last day the figures are complete to (ISO date)
+
+
+def setting(engine: Engine, name: str) -> tuple[str, str, dt.datetime] | None:
+    """A shared data setting's (value, set_by, set_at), or None when it has never been set."""
+    with engine.connect() as conn:
+        row = conn.execute(select(DataSetting.value, DataSetting.set_by, DataSetting.set_at)
+                           .where(DataSetting.name == name)).one_or_none()
+    return None if row is None else (row.value, row.set_by, row.set_at)
 
 
 def _as_date(value) -> dt.date:

@@ -567,3 +567,19 @@ def review_concern(engine: Engine, concern_id: int, *, accept: bool, now: dt.dat
             audit.write(conn, who, audit.CONCERN_REVIEW,
                         f"concern {concern_id} ({label or 'no label'}) {'accepted' if accept else 'rejected'}", 1)
         return done.rowcount == 1
+
+
+def set_complete_to(engine: Engine, day: dt.date | None, *, who: str) -> None:
+    """Set (or, with None, clear) the date the figures are complete to; audited in the same transaction.
+
+    Cleared, pages open on the quarter worked out from the data (periods.worked_out_complete_to).
+    """
+    from data_access.models import DataSetting
+
+    with engine.begin() as conn:
+        conn.execute(delete(DataSetting).where(DataSetting.name == queries.COMPLETE_TO))
+        if day is not None:
+            conn.execute(insert(DataSetting).values(name=queries.COMPLETE_TO, value=day.isoformat(), set_by=who[:255],
+                                                    set_at=dt.datetime.now().replace(microsecond=0)))
+        audit.write(conn, who, audit.SETTING,
+                    f"figures complete to {day.isoformat()}" if day else "figures complete to: worked out from the data", None)

@@ -35,6 +35,9 @@ else:
 st.subheader("Concerns sent by residents, waiting for review")
 steward.review_concerns(user)
 
+st.subheader("Figures complete to")
+steward.complete_to_setting(user)
+
 st.subheader("Import history")
 ui.table_with_download(steward.history(), file_name="import_history.csv", key="history")
 if user.can_import:

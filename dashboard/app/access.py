@@ -148,6 +148,11 @@ class Access:
         return self.role in (DATA_STEWARD, ADMINISTRATOR)
 
     @property
+    def can_set_complete_to(self) -> bool:
+        """The date the figures are complete to moves every user's pages: London-wide stewards and administrators only."""
+        return self.can_import and self.boroughs is None
+
+    @property
     def scope(self) -> tuple[str, ...] | None:
         """The boroughs as a sorted tuple (hashable, for cache keys), or None for all of London."""
         return None if self.boroughs is None else tuple(sorted(self.boroughs))

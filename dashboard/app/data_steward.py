@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard.app import state, ui
 from dashboard.app.access import Access
-from dashboard.domain import imports
+from dashboard.domain import imports, periods
 from dashboard.domain.contract import TABLES
 from dashboard.domain.formatting import uk_date
 from dashboard.figures import concern_form as cf
@@ -186,6 +186,34 @@ def review_concerns(user: Access) -> None:
         st.stop()
     word = "accepted" if decision else "rejected"
     _changed(f"Concern number {chosen} {word}." if done else f"Concern number {chosen} had already been reviewed.")
+
+
+def complete_to_setting(user: Access) -> None:
+    """The date the figures are complete to: every page opens on the quarter ending then.
+
+    Shown to everyone; London-wide data stewards and administrators set it, or let it be worked
+    out from the data. Rows dated after it are kept (and counted when it moves on).
+    """
+    complete = state.complete_to()
+    if complete is None:
+        st.caption("There is no activity data yet.")
+        return
+    st.write(complete.describe())
+    if later := state.rows_after(complete.day):
+        st.caption(f"{later:,} row{'s' if later != 1 else ''} dated after {uk_date(complete.day)} "
+                   "(meetings, promises, engagement, survey) are kept, and count once the date moves on.")
+    if not user.can_set_complete_to:
+        return
+    first, last = state.data_bounds()
+    today = dt.date.today()
+    ends = [q for q in periods.quarter_ends(first, max(first, min(last, today))) if q <= today]
+    choice = st.selectbox("Figures are complete to", [None, *ends], key="complete_to_choice",
+                          format_func=lambda d: "Work it out from the data" if d is None else uk_date(d),
+                          help="The last day for which every borough's records are in. Only quarters that have ended are offered.")
+    if st.button("Save the date", key="complete_to_save"):
+        writes.set_complete_to(state.engine(), choice, who=state.who())
+        _changed(f"Figures are now complete to {uk_date(choice)}." if choice else
+                 "The date the figures are complete to is now worked out from the data.")
 
 
 def history() -> pl.DataFrame:

@@ -16,6 +16,7 @@ from dashboard.domain.areas import Area
 from dashboard.domain.periods import Period
 
 ALL = ""  # the "no narrower choice" option of each area select
+QUARTER = "quarter"  # the period's last quarter: its widget key and its name in the address
 
 
 def area_filter(wards: pl.DataFrame, *, scoped: bool = False) -> Area:
@@ -65,7 +66,9 @@ def _ward_choice(wards: pl.DataFrame, borough: str) -> str:
     )
 
 
-def period_filter(first: dt.date, last: dt.date) -> Period:
+def period_filter(first: dt.date, complete: dt.date, last: dt.date) -> Period:
+    """The period chosen in the sidebar: quarters from ``first`` to ``last``, opening on ``complete``
+    (the quarter the figures are complete to); later quarters are offered, marked as incomplete."""
     span = st.sidebar.radio(
         "Period",
         periods.SPANS,
@@ -74,13 +77,27 @@ def period_filter(first: dt.date, last: dt.date) -> Period:
         key="span",
         bind="query-params",
     )
-    ends = [periods.quarter_name(q) for q in periods.quarter_ends(first, last)]
+    ends = [periods.quarter_name(q) for q in periods.quarter_ends(first, max(complete, last))]
+    label = {q: periods.period_ending(periods.parse_quarter_name(q), "quarter").label for q in ends}
+    shown = {q: v + (" (incomplete)" if periods.parse_quarter_name(q) > complete else "") for q, v in label.items()}
+    # Not bound to the address like the other filters: a bound widget leaves its default out of the
+    # address, and the default quarter moves when the figures are complete to a later date, so a
+    # link sent today would show another quarter next month. The quarter is always written in,
+    # in words like the bound filters ("October to December 2023"); "2023-Q4" is read too.
+    # Set every run: after a page switch Streamlit would otherwise start the new page's widget on
+    # its own default (the first option), not on the quarter already chosen.
+    current = st.session_state.get(QUARTER)
+    if current not in ends:  # a new session, or the data no longer reaches it
+        asked = st.query_params.get(QUARTER)
+        current = {v: q for q, v in label.items()}.get(asked, asked)
+    st.session_state[QUARTER] = current if current in ends else periods.quarter_name(complete)
     chosen = st.sidebar.selectbox(
         "Ending with the quarter",
         ends,
-        format_func=lambda q: periods.period_ending(periods.parse_quarter_name(q), "quarter").label,
-        key="quarter",
-        bind="query-params",
-        help="Figures are as of the last day of this quarter. The default is the latest quarter in the data.",
+        format_func=shown.get,
+        key=QUARTER,
+        help="Figures are as of the last day of this quarter. The default is the quarter the figures are complete to.",
     )
+    if st.query_params.get(QUARTER) != label[chosen]:
+        st.query_params[QUARTER] = label[chosen]
     return periods.period_ending(periods.parse_quarter_name(chosen), span)

@@ -18,6 +18,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.domain import periods
 from dashboard.figures import diversity as _diversity_figures
 from dashboard.figures import functioning, maps
 from data_access import access_checks, audit, queries, reference
@@ -182,6 +183,32 @@ def _bounds(url: str) -> tuple[dt.date | None, dt.date | None]:
 
 def data_bounds() -> tuple[dt.date | None, dt.date | None]:
     return _bounds(database_url())
+
+
+@_cached_result(ttl=600, show_spinner=False)
+def _complete_to(url: str, today: dt.date) -> periods.CompleteTo | None:
+    engine = _engine(url)
+    if (stored := queries.setting(engine, queries.COMPLETE_TO)) is not None:
+        value, by, at = stored
+        return periods.CompleteTo(dt.date.fromisoformat(value), by, at.date())
+    day = periods.worked_out_complete_to(_rows_by_day(url), today)
+    return None if day is None else periods.CompleteTo(day)
+
+
+@_cached_result(ttl=600, show_spinner=False)
+def _rows_by_day(url: str) -> pl.DataFrame:
+    return queries.rows_by_day(_engine(url))
+
+
+def rows_after(day: dt.date) -> int:
+    """How many activity and survey rows (all of London) are dated after ``day``: kept, not yet in the default period."""
+    counts = _rows_by_day(database_url())
+    return int(counts.filter(pl.col("day") > day)["rows"].sum())
+
+
+def complete_to() -> periods.CompleteTo | None:
+    """The day every page's period ends on by default (set on the Data page, or worked out); None: no data."""
+    return _complete_to(database_url(), dt.date.today())
 
 
 @_cached_result(ttl=600, show_spinner=False)

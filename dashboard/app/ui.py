@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import streamlit as st
 
 from dashboard.app import sidebar, state
+from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
 from dashboard.domain.selection import Selection
 from dashboard.figures.functioning import RulesProblem
@@ -54,10 +57,18 @@ def page(title: str, caption: str | None = None, *, filters: bool = False, rules
     if filters:
         area = sidebar.area_filter(state.table("wards"), scoped=state.scope() is not None)
         first, last = state.data_bounds()
-        if last is None:
+        complete = state.complete_to()
+        if first is None or complete is None:
             st.info("There is no activity data yet. Load some on the Data page, or run `python -m data_access seed`.")
             st.stop()
-        chosen = Selection(area, sidebar.period_filter(first, last), state.scope())
+        # Quarters after the complete-to date are offered up to today's (never the far future a typing slip names).
+        offered_to = max(complete.day, min(last, periods.quarter_end(dt.date.today())))
+        chosen = Selection(area, sidebar.period_filter(first, max(complete.day, first), offered_to), state.scope())
+        st.caption(complete.describe())
+        if chosen.period.end > complete.day:
+            st.warning(f"{chosen.period.label} ends after the date the figures are complete to "
+                       f"({uk_date(complete.day)}): records for it may still be coming in, so its figures may be "
+                       "too low.", icon=":material/hourglass_top:")
     if rules:
         try:
             state.rules()

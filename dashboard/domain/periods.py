@@ -9,10 +9,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import polars as pl
 
-from dashboard.domain.formatting import MONTHS
+from dashboard.domain.formatting import MONTHS, uk_date
 
 SPANS = ("quarter", "year")
 
@@ -100,3 +101,54 @@ def parse_quarter_name(text: str) -> dt.date | None:
         return quarter_end(dt.date(int(year), quarter * 3, 1))
     except ValueError:
         return None
+
+
+COMPLETE_SHARE = 0.5  # a quarter is complete when it holds at least half the usual rows ...
+LOOK_BACK = 8  # ... "usual" being the median of the (up to) eight quarters with rows before it
+
+
+def worked_out_complete_to(rows_by_day: pl.DataFrame, today: dt.date) -> dt.date | None:
+    """The last day of the latest quarter whose data looks complete, from rows counted by day.
+
+    A quarter qualifies when it has ended by ``today`` and holds at least half as many rows as the
+    median of the (up to) eight quarters holding any rows before it (the first quarter of data
+    qualifies on its own). Newer quarters with fewer rows (a few rows entered early, a stray date)
+    do not move it. When no quarter qualifies, the quarter of the latest row. None: no rows at all.
+
+    Worked example: quarters ending 30 June, 30 September and 31 December 2023 with 1,000, 1,100
+    and 950 rows, then 3 rows dated in 2025 (a typing slip): 950 is at least half of 1,050 (the
+    median of 1,000 and 1,100), and 3 is less than half of 1,000 (the median of the three before
+    it), so the figures are complete to 31 December 2023.
+    """
+    if rows_by_day.is_empty():
+        return None
+    day = pl.col("day")
+    end_of_quarter = pl.date(day.dt.year(), (day.dt.month() - 1) // 3 * 3 + 3, 1).dt.month_end()
+    quarters = (rows_by_day.group_by(end_of_quarter.alias("end"))
+                .agg(pl.col("rows").sum()).sort("end"))
+    ends, counts = quarters["end"].to_list(), quarters["rows"].to_list()
+    for i in range(len(ends) - 1, -1, -1):
+        if ends[i] > today:
+            continue
+        before = sorted(counts[max(0, i - LOOK_BACK):i])
+        if not before:
+            return ends[i]
+        middle = len(before) // 2
+        median = before[middle] if len(before) % 2 else (before[middle - 1] + before[middle]) / 2
+        if counts[i] >= COMPLETE_SHARE * median:
+            return ends[i]
+    return ends[-1]
+
+
+class CompleteTo(NamedTuple):
+    """The last day the figures are complete to, and whether a data steward set it or it was worked out."""
+
+    day: dt.date
+    set_by: str | None = None  # None: worked out from the data
+    set_on: dt.date | None = None
+
+    def describe(self) -> str:
+        """'Figures to 31 December 2023 (set by a@b.org on 3 November 2025).'"""
+        how = (f"set by {self.set_by} on {uk_date(self.set_on)}" if self.set_by
+               else "the latest quarter with a full quarter's data; a data steward can set it on the Data page")
+        return f"Figures to {uk_date(self.day)} ({how})."
