@@ -103,7 +103,7 @@ def broken_at_start(request, tmp_path) -> str:
     return make_url(postgres_server_url()).set(database=f"wpm_gone_{uuid.uuid4().hex[:12]}").render_as_string(hide_password=False)
 
 
-def test_every_page_after_a_restart_on_a_broken_database(broken_at_start, app_on):
+def test_every_page_after_a_restart_on_a_broken_database(broken_at_start, app_on, caplog):
     url = app_on(broken_at_start)
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120).run()
     expected = eng.DAMAGED if url.startswith("sqlite") else eng.UNREACHABLE
@@ -113,6 +113,9 @@ def test_every_page_after_a_restart_on_a_broken_database(broken_at_start, app_on
         assert [t.value for t in at.title] == ["Ward Panel Monitor"], spec.path
         assert [e.value for e in at.error] == [expected], spec.path
         assert not [s for s in secrets_of(url) if s in shown(at)], spec.path
+    # Which database, and the driver's words, are in the server's log for whoever runs the app.
+    logged = [r for r in caplog.records if r.name == "ward_panel_monitor" and make_url(url).database in r.getMessage()]
+    assert logged and logged[0].exc_info
 
 
 def test_recording_a_download_without_the_database_is_a_plain_message(tmp_path, monkeypatch):
