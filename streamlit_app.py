@@ -21,7 +21,7 @@ from dashboard.app.serving import serving_problem  # noqa: E402
 from dashboard.app.ui import ENTRY_RAN  # noqa: E402
 from dashboard.figures.functioning import RulesProblem  # noqa: E402
 from data_access.access_checks import OutOfScope  # noqa: E402
-from data_access.engine import DatabaseProblem, is_embedded  # noqa: E402
+from data_access.engine import database_errors, is_embedded  # noqa: E402
 
 # A local icon: a :material/: page icon makes the browser fetch it from Google.
 st.set_page_config(page_title="Ward Panel Monitor", page_icon="static/favicon.png", layout="wide")
@@ -33,18 +33,28 @@ if (why_not := serving_problem(os.environ)) is not None:
     st.error(why_not)
     st.stop()
 
+
+def stop_on_database_problem(exc: BaseException, doing: str) -> None:
+    """The database failed before a page could run: its one plain message (the detail to the log), nothing else."""
+    st.title("Ward Panel Monitor")
+    st.error(str(state.database_problem(exc, doing)))
+    st.stop()
+
+
+# Every database error, on every page and at start, is shown as one plain message by
+# state.database_problem: what failed and how to fix it, never SQL, a file, a host or a database name.
 try:
     state.engine()
-except DatabaseProblem as problem:
-    st.title("Ward Panel Monitor")
-    st.error(f"The database could not be opened. {problem}")
-    st.stop()
+except database_errors() as exc:
+    stop_on_database_problem(exc, "Opening the database")
 
 # Who is here. Worked out on every run, so a change to the role mapping or a
 # sign-out takes effect at once; pages read it through state.access() / state.scope().
 refusal = None
 try:
     user = access.current(state.role_rules, embedded=is_embedded(state.database_url()))
+except database_errors() as exc:  # the role mapping names boroughs, read from the database
+    stop_on_database_problem(exc, "Reading the boroughs for the role mapping")
 except access.SignInProblem as problem:
     # Fail closed: sign-in may be configured but cannot be used, so nothing of the data is served.
     logging.getLogger("ward_panel_monitor").error("No data served: %s", problem)
@@ -75,22 +85,32 @@ if user is None and not (spec is not None and spec.public):
         st.button("Sign in", type="primary", on_click=st.login, key="sign_in")
     st.stop()
 
-if user is not None and user.signed_in:  # (open mode's banner is drawn by each page: ui.run_through_app)
-    names = dict(state.table("boroughs").select("borough_code", "borough_name").iter_rows())
-    st.sidebar.caption(f"Signed in as {user.describe(names)}.")
-    if not access.auth_test_hook():
-        st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")
-
-if state.is_sample():
-    st.sidebar.warning(
-        "**Sample data.** Panels, members, meetings, promises, engagement and remedy plans "
-        "here are invented for demonstration. Wards, boundaries, Census profiles and the "
-        "Public Attitude Survey figures are real."
-    )
+try:
+    if user is not None and user.signed_in:  # (open mode's banner is drawn by each page: ui.run_through_app)
+        names = dict(state.table("boroughs").select("borough_code", "borough_name").iter_rows())
+        st.sidebar.caption(f"Signed in as {user.describe(names)}.")
+        if not access.auth_test_hook():
+            st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")
+    if state.is_sample():
+        st.sidebar.warning(
+            "**Sample data.** Panels, members, meetings, promises, engagement and remedy plans "
+            "here are invented for demonstration. Wards, boundaries, Census profiles and the "
+            "Public Attitude Survey figures are real."
+        )
+except database_errors() as exc:
+    stop_on_database_problem(exc, "Reading the boroughs and the import history for the sidebar")
 
 # Every problem a user or an administrator can act on is shown as a plain message, never a
 # traceback, whichever page meets it: a broken rubric or role mapping, the database, the scope.
+# While the database cannot be reached, a page whose figures all come from the cache runs on and
+# says when they were read; one that needs the database shows the plain message instead.
+stale = st.empty()
+if notice := state.stale_notice():
+    stale.warning(notice, icon=":material/cloud_off:")
 try:
     page.run()
-except (RulesProblem, access.RolesProblem, DatabaseProblem, OutOfScope) as problem:
+except (RulesProblem, access.RolesProblem, OutOfScope) as problem:
     st.error(str(problem))
+except database_errors() as exc:
+    stale.empty()
+    st.error(str(state.database_problem(exc, f"Showing the page {page.title!r}")))

@@ -4,8 +4,8 @@
 
 Works on the same database as the app (``--url``, else DATABASE_URL, else secrets.toml, else the
 embedded SQLite file). Problems print one plain message and exit with a non-zero status (1: the
-files or the undo were refused; 2: the command line or the database; 3: anything unexpected); never
-a traceback.
+files or the undo were refused; 2: the command line or the database, lost or damaged included, with
+a line of details: which database and the driver's words; 3: anything unexpected); never a traceback.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from pathlib import Path
 
 from data_access import audit, seed
 from data_access import engine as eng
-from data_access.engine import DatabaseProblem
 from sample_data import load as sample_load
 
 
@@ -199,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed the usage and what was wrong
         return exc.code if isinstance(exc.code, int) else 2
     started = time.perf_counter()
+    url = None
     try:
         url = eng.resolve_url(args.url)
         engine = eng.make_engine(url)
@@ -228,8 +228,11 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"Problem: {p}", file=sys.stderr)
                 return 1
             print("Reference checks passed: every boundary ward has a row; every Census ward code matches a ward.")
-    except DatabaseProblem as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+    except eng.database_errors() as exc:  # lost, damaged, busy: the app's plain message, then which database and why
+        problem = eng.as_problem(exc, url, f"The {args.command} command")
+        print(f"Error: {problem}", file=sys.stderr)
+        if problem.detail != str(problem):  # the command line is run by whoever runs the app: its output is their log
+            print(f"Details: {problem.detail}", file=sys.stderr)
         return 2
     except Exception as exc:  # the promise of the command line: a message, never a traceback
         reason = (str(exc).strip().splitlines() or [""])[0][:200]

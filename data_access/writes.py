@@ -460,18 +460,20 @@ def _typed(columns: list[str], types: dict[str, pl.DataType]) -> list[pl.Expr]:
 
 
 def check_files(engine: Engine, files: list[tuple[str, bytes]], tables: list[str | None] | None = None,
-                *, boroughs: Sequence[str] | None = None, encoding: str = im.UTF8) -> list[im.Checked]:
+                *, boroughs: Sequence[str] | None = None, encoding: str | Sequence[str] = im.UTF8) -> list[im.Checked]:
     """Check each (name, bytes); an engagement file may cite promises from a promises file beside it
     (and, with ``boroughs``, only the promises of those boroughs in the database). ``encoding``:
-    the files' text (imports.check), UTF-8 unless the user chose Windows-1252."""
+    the files' text (imports.check), UTF-8 unless the user chose Windows-1252; one for every file,
+    or a list with each file's."""
     tables = tables or [None] * len(files)
+    encodings = [encoding] * len(files) if isinstance(encoding, str) else list(encoding)
     refs = references(engine, boroughs=boroughs)
-    checked = [im.check(data, file=name, refs=refs, table=t, encoding=encoding) for (name, data), t in zip(files, tables)]
+    checked = [im.check(data, file=name, refs=refs, table=t, encoding=e) for (name, data), t, e in zip(files, tables, encodings)]
     extra = frozenset(r for c in checked if c.ok and c.table == "promises" for r in c.frame["promise_ref"].to_list())
     if extra:
         more = im.References(refs.wards, refs.lookup, refs.promise_refs | extra, refs.borough_codes)
-        checked = [im.check(data, file=name, refs=more, table=t, encoding=encoding) if c.table and im.cites_promises(c.table) else c
-                   for (name, data), t, c in zip(files, tables, checked)]
+        checked = [im.check(data, file=name, refs=more, table=t, encoding=e) if c.table and im.cites_promises(c.table) else c
+                   for (name, data), t, e, c in zip(files, tables, encodings, checked)]
     return checked
 
 

@@ -36,6 +36,22 @@ def postgres_server_url() -> str:
     return eng.normalise_url(url)
 
 
+def lose_database(url: str) -> None:
+    """Lose a database while something uses it: drop the PostgreSQL database (ending its
+    connections), or overwrite the SQLite file with bytes that are no database."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        Path(parsed.database).write_bytes(os.urandom(64 * 1024))
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.sqlite'}"

@@ -101,7 +101,8 @@ def upload_check_import(user: Access) -> None:
 
 
 def _check(names: list[str], datas: list[bytes]) -> list:
-    """Each file checked against its table: recognised from its header, or chosen here by the user.
+    """Each file checked against its table: recognised from its header, or chosen here by the user;
+    read as UTF-8, or as Windows-1252 if the file is not UTF-8 and the user chooses that here.
 
     Checking a big file takes a second, so the result is kept for reruns until the files, the
     choices or the database (a new import batch) change.
@@ -109,18 +110,20 @@ def _check(names: list[str], datas: list[bytes]) -> list:
     engine = state.engine()
     batches = state.import_batches()
     version = (tuple(hashlib.sha256(d).hexdigest() for d in datas), int(batches["id"].max() or 0) if batches.height else 0)
+    memo = st.session_state.setdefault("data_checked", {})
+    if memo.get("version") != version:
+        memo.clear()
+        memo["version"] = version
 
-    def checked_for(tables_chosen):
-        memo = st.session_state.setdefault("data_checked", {})
-        if memo.get("version") != version:
-            memo.clear()
-            memo["version"] = version
-        key = tuple(tables_chosen)
+    def checked_for(tables_chosen, encodings):
+        key = (tuple(tables_chosen), tuple(encodings))
         if key not in memo:
-            memo[key] = writes.check_files(engine, list(zip(names, datas)), list(tables_chosen), boroughs=state.scope())
+            memo[key] = writes.check_files(engine, list(zip(names, datas)), list(tables_chosen), boroughs=state.scope(),
+                                           encoding=list(encodings))
         return memo[key]
 
-    first = checked_for([None] * len(names))
+    encodings = [_encoding(i, name, data, version[0][i], memo) for i, (name, data) in enumerate(zip(names, datas))]
+    first = checked_for([None] * len(names), encodings)
     tables = []
     for i, (name, c) in enumerate(zip(names, first)):
         options = list(TABLES)
@@ -129,9 +132,26 @@ def _check(names: list[str], datas: list[bytes]) -> list:
         st.text(f"Table for {name}")
         tables.append(st.selectbox(
             f"Table for file {i + 1}", options, index=options.index(c.table) if c.table in options else None,
-            placeholder="Not recognised: choose the table", key=f"table_{i}_{version[0][i][:8]}", label_visibility="collapsed",
+            placeholder="Not recognised: choose the table", key=f"table_{i}_{version[0][i][:8]}_{encodings[i]}",
+            label_visibility="collapsed",
         ))
-    return checked_for(tables) if any(t != c.table for t, c in zip(tables, first)) else first
+    return checked_for(tables, encodings) if any(t != c.table for t, c in zip(tables, first)) else first
+
+
+def _encoding(i: int, name: str, data: bytes, digest: str, memo: dict) -> str:
+    """UTF-8; or, for a file that is not valid UTF-8, what the user chooses after seeing its first
+    such lines read both ways (Windows-1252 is never tried unless they choose it)."""
+    preview = memo.setdefault(("preview", digest), imports.encoding_preview(data))
+    if preview.height == 0:
+        return imports.UTF8
+    st.text(f"{name} is not UTF-8 text. Its first lines with bytes UTF-8 does not use, read both ways "
+            "(the header is line 1):")
+    ui.show_table(preview, key=f"encoding_preview_{i}_{digest[:8]}")
+    labels = {imports.UTF8: "UTF-8 (the file is refused)", imports.CP1252: "Windows-1252 (Excel's plain 'CSV')"}
+    return st.radio(f"Read file {i + 1} as", list(labels), format_func=labels.get, horizontal=True,
+                    key=f"encoding_{i}_{digest[:8]}",
+                    help="Choose Windows-1252 if its column shows the text as it should be. The file is then "
+                         "checked and previewed as usual before anything is imported.")
 
 
 def _import(checked: list, datas: list[bytes], ready: list, user: Access) -> None:

@@ -12,13 +12,16 @@ is in ``dashboard.app.views``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import time
 
 import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.domain import periods
+from dashboard.domain.formatting import uk_date
 from dashboard.figures import diversity as _diversity_figures
 from dashboard.figures import functioning, maps
 from data_access import access_checks, audit, queries, reference
@@ -46,6 +49,7 @@ def clear() -> None:
     """Forget every cached query result and figure (after an import or undo). The engine stays."""
     for cached in _RESULTS:
         cached.clear()
+    _READ_AT.clear()
 
 
 def database_url() -> str:
@@ -65,7 +69,64 @@ def _engine(url: str) -> Engine:
 
 def engine() -> Engine:
     """The prepared engine; raises DatabaseProblem with a message fit to show."""
-    return _engine(database_url())
+    url = database_url()
+    with eng.plain_errors(url, "Preparing the database"):  # the schema check and the reference load
+        return _engine(url)
+
+
+# --- When the database is lost while the app runs. Every page and every start meets its
+# errors in streamlit_app.py, which shows them through database_problem(); a page whose
+# figures all came from the cache runs on, and says when they were read.
+
+LOG = logging.getLogger("ward_panel_monitor")
+
+
+def database_problem(exc: BaseException, doing: str) -> eng.DatabaseProblem:
+    """A database error as the one plain message a user sees; the detail goes to the server's log."""
+    problem = eng.as_problem(exc, database_url(), doing)
+    cause = problem.__cause__ or (exc if exc is not problem else None)
+    LOG.error("%s", problem.detail, exc_info=cause)
+    _LIVE.pop(database_url(), None)  # look again on the next run rather than trust a recent answer
+    return problem
+
+
+TABLE_TTL = 600  # seconds a table read from the database, or a view built from it, is kept
+LIVENESS_SECONDS = 5.0  # a warm rerun reuses the answer (the 50 ms budget); a lost database shows within seconds
+_LIVE: dict[str, tuple[float, bool]] = {}  # url -> (when looked, answered)
+_READ_AT: dict[str, dict[tuple, dt.datetime]] = {}  # url -> {what was read: when}, for the cache's entries
+
+
+def _note_read(url: str, what: tuple) -> None:
+    _READ_AT.setdefault(url, {})[what] = dt.datetime.now()
+
+
+def database_live() -> bool:
+    """Whether the database answers: one tiny read, asked at most every LIVENESS_SECONDS."""
+    url = database_url()
+    now = time.monotonic()
+    looked = _LIVE.get(url)
+    if looked is None or now - looked[0] >= LIVENESS_SECONDS:
+        live = eng.is_live(_engine(url))
+        if looked is not None and looked[1] != live:
+            LOG.warning("The database %s %s.", eng.safe_url(url), "answers again" if live else "stopped answering")
+        looked = _LIVE[url] = (now, live)
+    return looked[1]
+
+
+def stale_notice() -> str | None:
+    """What a page says above figures served from the cache while the database cannot be reached
+    (None while it answers, or when nothing was read from it)."""
+    if database_live():
+        return None
+    # A figure shown now may come from a view built from tables up to TABLE_TTL old, and the view
+    # lives TABLE_TTL itself: reads older than twice that feed nothing still in the cache.
+    since = dt.datetime.now() - dt.timedelta(seconds=2 * TABLE_TTL)
+    read = [at for at in _READ_AT.get(database_url(), {}).values() if at >= since]
+    if not read:
+        return None
+    oldest = min(read)
+    return (f"The database cannot be reached at the moment. The figures below were read at {oldest:%H:%M} on "
+            f"{uk_date(oldest.date())} and may be out of date.")
 
 
 ACCESS_KEY = "_access"  # set by streamlit_app.py on every run; no widget has this key
@@ -97,7 +158,7 @@ def who() -> str:
     return "nobody" if current is None else current.email
 
 
-@st.cache_resource(show_spinner=False, ttl=600)
+@st.cache_resource(show_spinner=False, ttl=TABLE_TTL)
 def _role_rules(text: str, url: str):
     from dashboard.app import access as acc
 
@@ -132,10 +193,12 @@ LEFT_OUT = {name: spec.left_out for name, spec in _TABLES.items() if spec.left_o
 AS_CATEGORIES = {name: spec.categories for name, spec in _TABLES.items() if spec.categories}
 
 
-@_cached_result(ttl=600, show_spinner=False)
+@_cached_result(ttl=TABLE_TTL, show_spinner=False)
 def _read(name: str, url: str, scope: tuple[str, ...] | None) -> pl.DataFrame:
     reader = READERS[name]
-    return compact(name, reader(_engine(url), scope, omit=LEFT_OUT[name]) if name in LEFT_OUT else reader(_engine(url), scope))
+    frame = compact(name, reader(_engine(url), scope, omit=LEFT_OUT[name]) if name in LEFT_OUT else reader(_engine(url), scope))
+    _note_read(url, ("table", name, scope))
+    return frame
 
 
 def compact(name: str, frame: pl.DataFrame) -> pl.DataFrame:
@@ -143,9 +206,11 @@ def compact(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col(c).cast(pl.Categorical) for c in AS_CATEGORIES.get(name, ()))
 
 
-@_cached_result(ttl=600, show_spinner=False, max_entries=256)
+@_cached_result(ttl=TABLE_TTL, show_spinner=False, max_entries=256)
 def _ward_promises(url: str, ward_code: str, scope: tuple[str, ...] | None) -> pl.DataFrame:
-    return queries.promises(_engine(url), scope, ward_code=ward_code)
+    frame = queries.promises(_engine(url), scope, ward_code=ward_code)
+    _note_read(url, ("ward promises", ward_code, scope))
+    return frame
 
 
 def ward_promises(ward_code: str) -> pl.DataFrame:
@@ -176,28 +241,35 @@ def table(name: str) -> pl.DataFrame:
     return _read(name, database_url(), scope())
 
 
-@_cached_result(ttl=600, show_spinner=False)
+@_cached_result(ttl=TABLE_TTL, show_spinner=False)
 def _bounds(url: str) -> tuple[dt.date | None, dt.date | None]:
-    return queries.data_bounds(_engine(url))
+    bounds = queries.data_bounds(_engine(url))
+    _note_read(url, ("bounds",))
+    return bounds
 
 
 def data_bounds() -> tuple[dt.date | None, dt.date | None]:
     return _bounds(database_url())
 
 
-@_cached_result(ttl=600, show_spinner=False)
+@_cached_result(ttl=TABLE_TTL, show_spinner=False)
 def _complete_to(url: str, today: dt.date) -> periods.CompleteTo | None:
     engine = _engine(url)
     if (stored := queries.setting(engine, queries.COMPLETE_TO)) is not None:
         value, by, at = stored
-        return periods.CompleteTo(dt.date.fromisoformat(value), by, at.date())
-    day = periods.worked_out_complete_to(_rows_by_day(url), today)
-    return None if day is None else periods.CompleteTo(day)
+        complete = periods.CompleteTo(dt.date.fromisoformat(value), by, at.date())
+    else:
+        day = periods.worked_out_complete_to(_rows_by_day(url), today)
+        complete = None if day is None else periods.CompleteTo(day)
+    _note_read(url, ("complete_to",))
+    return complete
 
 
-@_cached_result(ttl=600, show_spinner=False)
+@_cached_result(ttl=TABLE_TTL, show_spinner=False)
 def _rows_by_day(url: str) -> pl.DataFrame:
-    return queries.rows_by_day(_engine(url))
+    counts = queries.rows_by_day(_engine(url))
+    _note_read(url, ("rows_by_day",))
+    return counts
 
 
 def rows_after(day: dt.date) -> int:
@@ -211,9 +283,11 @@ def complete_to() -> periods.CompleteTo | None:
     return _complete_to(database_url(), dt.date.today())
 
 
-@_cached_result(ttl=600, show_spinner=False)
+@_cached_result(ttl=TABLE_TTL, show_spinner=False)
 def _batches(url: str, scope: tuple[str, ...] | None) -> pl.DataFrame:
-    return queries.import_batches(_engine(url), scope)
+    batches = queries.import_batches(_engine(url), scope)
+    _note_read(url, ("batches", scope))
+    return batches
 
 
 def import_batches() -> pl.DataFrame:
@@ -245,7 +319,7 @@ def _parsed_rules(text: str) -> functioning.Rules:
     return functioning.parse_rules(text)
 
 
-@_cached_result(ttl=600, show_spinner=False, max_entries=64)
+@_cached_result(ttl=TABLE_TTL, show_spinner=False, max_entries=64)
 def _status(url: str, as_of: dt.date, text: str, scope) -> pl.DataFrame:
     return _work_out_status(url, as_of, text, scope)
 
@@ -258,7 +332,7 @@ def _work_out_status(url: str, as_of: dt.date, text: str, scope) -> pl.DataFrame
     )
 
 
-@_cached_result(ttl=600, show_spinner="Working out every ward's status, quarter by quarter…", max_entries=8)
+@_cached_result(ttl=TABLE_TTL, show_spinner="Working out every ward's status, quarter by quarter…", max_entries=8)
 def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str, scope) -> pl.DataFrame:
     # Each quarter's status is worked out here and only three columns kept, not through the
     # per-date cache: at --scale 10 caching 37 full status frames (with their reasons) cost
@@ -270,7 +344,7 @@ def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str, scope) -> p
     return pl.concat(parts) if parts else pl.DataFrame(schema={"quarter_end": pl.Date, "ward_code": pl.String, "status": pl.String})
 
 
-@_cached_result(ttl=600, show_spinner=False)
+@_cached_result(ttl=TABLE_TTL, show_spinner=False)
 def _diversity(url: str, day: dt.date, scope):
     return _diversity_figures.build(_read("members", url, scope), _read("panels", url, scope), _read("ward_population", url, scope), day)
 

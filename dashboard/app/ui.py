@@ -153,10 +153,18 @@ def table_with_protected_download(
 
 
 def record_download(what: str, rows: int | None) -> None:
-    """Audit a download of member-level data as the current user."""
-    from data_access import audit
+    """Audit a download of member-level data as the current user.
 
-    state.record(audit.DOWNLOAD, what, rows)
+    A button's callback runs before the page, outside streamlit_app.py's catch, so a lost
+    database is turned into its plain message here.
+    """
+    from data_access import audit
+    from data_access.engine import database_errors
+
+    try:
+        state.record(audit.DOWNLOAD, what, rows)
+    except database_errors() as exc:
+        st.error(str(state.database_problem(exc, f"Recording the download of {what}")))
 
 
 def escape_md(text: str) -> str:

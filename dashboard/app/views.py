@@ -76,7 +76,7 @@ def _view_of(builder: Callable, *, london_wide=False, rules=False, by_day=False,
 
         # Streamlit keys a cache by the function's name and source: each view gets its own name.
         cached.__qualname__ = cached.__name__ = f"view_{builder.__module__}.{builder.__qualname__}"
-        _VIEWS[builder] = _View(state._cached_result(ttl=600, show_spinner=spinner, max_entries=max_entries)(cached), london_wide, rules, by_day)
+        _VIEWS[builder] = _View(state._cached_result(ttl=state.TABLE_TTL, show_spinner=spinner, max_entries=max_entries)(cached), london_wide, rules, by_day)
         return feed
 
     return register
@@ -192,7 +192,7 @@ def briefing_pack(sel: Selection) -> briefing.Pack:
     return view(briefing.build_pack, sel, produced_on=dt.date.today())
 
 
-@state._cached_result(ttl=600, show_spinner="Drawing the PDF and the workbook…", max_entries=20)
+@state._cached_result(ttl=state.TABLE_TTL, show_spinner="Drawing the PDF and the workbook…", max_entries=20)
 def _pack_files(url: str, sel: Selection, text: str, produced_on: dt.date) -> tuple[bytes, bytes]:
     from dashboard.figures.excel import render_xlsx
     from dashboard.figures.pdf import render_pdf

@@ -223,12 +223,53 @@ def _decode(data: bytes, file: str, encoding: str) -> tuple[str | None, Problem 
         if encoding == UTF8:
             how = ("It may be Windows-1252 (what Excel saves as plain 'CSV'): in Excel choose File > Save As > "
                    "'CSV UTF-8 (Comma delimited)' and import that, or import it as Windows-1252 explicitly "
-                   "(on the command line: --encoding cp1252).")
+                   "(on the Data page, choose it where the file's lines are shown both ways; on the command line: --encoding cp1252).")
         else:
             how = "Import it as UTF-8 (the default) if that is what it is, or save it again as 'CSV UTF-8 (Comma delimited)'."
         return None, Problem(file, line, None, shown(snippet),
                              f"The file is not {name} text: line {line} has the byte 0x{data[at]:02X}, which {name} does not "
                              f"use there, so nothing was read. {how}")
+
+
+PREVIEW_LINES = 5  # lines of a file that is not UTF-8 shown both ways
+PREVIEW_CHARS = 160  # of each line: the part around its first such byte
+
+
+def encoding_preview(data: bytes, *, lines: int = PREVIEW_LINES) -> pl.DataFrame:
+    """The first lines of a file that are not valid UTF-8, read both ways, so a person can see which
+    is right: ``line`` (the header is line 1), ``as UTF-8`` (each byte UTF-8 does not use there shown
+    as the replacement character, a question mark in a diamond) and ``as Windows-1252``. No rows
+    for a file that is valid UTF-8.
+
+    Example: a line "P-9,Caf" then the byte 0xE9 (Windows-1252's e-acute) reads "P-9,Caf" and the
+    replacement character as UTF-8, and "P-9,Café" as Windows-1252.
+    """
+    schema = {"line": pl.Int64, "as UTF-8": pl.String, "as Windows-1252": pl.String}
+    body = data[len(BOM):] if data.startswith(BOM) else data
+    try:
+        body.decode(UTF8)
+        return pl.DataFrame(schema=schema)
+    except UnicodeDecodeError:
+        pass
+    rows = []
+    for number, line in enumerate(body.split(b"\n"), start=1):  # 0x0A is never part of a UTF-8 character
+        try:
+            line.decode(UTF8)
+            continue
+        except UnicodeDecodeError as exc:
+            at = exc.start
+        line = line.rstrip(b"\r")
+        if len(line) > PREVIEW_CHARS:  # the part around the first such byte, marked as cut
+            start = max(0, min(at - PREVIEW_CHARS // 2, len(line) - PREVIEW_CHARS))
+            part = line[start:start + PREVIEW_CHARS]
+            cut = ("…" if start else "", "…" if start + PREVIEW_CHARS < len(line) else "")
+        else:
+            part, cut = line, ("", "")
+        # Windows-1252 leaves five bytes unused (0x81, 0x8D, 0x8F, 0x90, 0x9D): shown as \ufffd too.
+        rows.append((number, *(cut[0] + part.decode(e, errors="replace") + cut[1] for e in (UTF8, CP1252))))
+        if len(rows) == lines:
+            break
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def _looks_binary(data: bytes) -> str | None:

@@ -96,3 +96,42 @@ def test_a_file_name_is_shown_as_plain_text_never_as_markdown(own_db):
     box = next(s for s in at.selectbox if s.key.startswith("table_0"))
     assert box.label == "Table for file 1" and box.value == "meetings"
     assert not any("evil.example" in m.value for m in at.markdown)
+
+
+def test_a_windows_1252_file_is_refused_then_read_as_windows_1252_when_chosen(own_db):
+    header = b"promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on,internal\r\n"
+    data = header + "P-CAFE-1,E05014053,2023-03-02,burglary,panel,Patrols near the Caf\u00e9 on the parade,open,,,,\r\n".encode("cp1252")
+    at = data_page()
+    at.file_uploader(key="upload").set_value([("cafe.csv", data, "text/csv")]).run()
+    assert not at.exception, at.exception
+    # Refused as UTF-8, naming the line; nothing can be imported yet.
+    report = table_with(at, "problem")
+    assert report[["file", "row"]].values.tolist() == [["cafe.csv", 2]]
+    assert report["problem"][0].startswith("The file is not UTF-8 text: line 2 has the byte 0xE9")
+    assert [b.key for b in at.button if b.key == "import"] == []
+    # The offending line both ways, and the choice.
+    both = table_with(at, "as Windows-1252")
+    assert both.values.tolist() == [[2, "P-CAFE-1,E05014053,2023-03-02,burglary,panel,Patrols near the Caf\ufffd on the parade,open,,,,",
+                                     "P-CAFE-1,E05014053,2023-03-02,burglary,panel,Patrols near the Caf\u00e9 on the parade,open,,,,"]]
+    choice = next(r for r in at.radio if r.key.startswith("encoding_0"))
+    assert choice.value == "utf-8"
+    choice.set_value("cp1252").run()
+    assert not at.exception, at.exception
+    assert not [d for d in at.dataframe if "problem" in d.value.columns]  # no problem left
+    preview = table_with(at, "unchanged")
+    assert preview[["file", "table", "new", "changed"]].values.tolist() == [["cafe.csv", "promises", 1, 0]]
+    at.button(key="import").click().run()
+    assert not at.exception, at.exception
+    assert "promises 1 new" in at.success[0].value
+    engine = eng.make_engine(own_db)
+    stored = writes.existing(engine, "promises").filter(promise_ref="P-CAFE-1")
+    assert stored["description"].to_list() == ["Patrols near the Caf\u00e9 on the parade"]
+    engine.dispose()
+
+
+def test_a_utf8_file_is_offered_no_other_reading(own_db):
+    at = data_page()
+    at.file_uploader(key="upload").set_value([("meetings.csv", MEETINGS, "text/csv")]).run()
+    assert not at.exception, at.exception
+    assert not [r for r in at.radio if r.key.startswith("encoding_")]
+    assert not [d for d in at.dataframe if "as Windows-1252" in d.value.columns]

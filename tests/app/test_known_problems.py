@@ -17,24 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 RUBRIC_PAGES = {"pages/coverage.py", "pages/remedy_plans.py", "pages/trend.py", "pages/borough_map.py", "pages/briefing.py"}
 
 
-@pytest.fixture
-def through_the_entry_script(monkeypatch):
-    """Run every page inside streamlit_app.py, as a browser does.
-
-    AppTest sees the pages/ folder and runs a page it switched to on its own, in Streamlit's old
-    multipage mode (script_runner._mpa_v1): streamlit_app.py, and its catch around page.run(),
-    would then run only for the default page. Here that mode runs the entry script instead,
-    whose st.navigation opens the page asked for.
-    """
-    from streamlit.runtime.scriptrunner import script_runner
-
-    def entry_script(main_script_path: str) -> None:
-        path = Path(main_script_path)
-        exec(compile(path.read_text(), str(path), "exec"), {"__name__": "__main__", "__file__": str(path)})
-
-    monkeypatch.setattr(script_runner, "_mpa_v1", entry_script)
-
-
 def open_page(page: str, borough: str | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.run()

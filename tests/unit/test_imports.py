@@ -109,6 +109,26 @@ def test_a_byte_windows_1252_does_not_use_is_refused_when_it_is_chosen(refs):
     assert p.row == 2 and "not Windows-1252 text: line 2 has the byte 0x81" in p.problem
 
 
+def test_the_lines_that_are_not_utf8_are_shown_both_ways():
+    """Only the offending lines, numbered as the refusal numbers them, each read as UTF-8 and as Windows-1252."""
+    utf8_line = "P-8,E05014053,2023-03-02,theft,panel,Caf\u00e9 \u2018x\u2019,open,,,"
+    data = im.BOM + f"{PROMISE_HEADER}\r\n{utf8_line}\r\n".encode() + f"{WIN_LINE}\r\n".encode("cp1252") + b"P-7,\x81\n"
+    shown = im.encoding_preview(data)
+    assert shown.rows() == [
+        (3, WIN_LINE.replace("\u00e9", "\ufffd"), WIN_LINE),
+        (4, "P-7,\ufffd", "P-7,\ufffd"),  # a byte neither uses: Windows-1252 would refuse it too
+    ]
+    assert im.encoding_preview(f"{PROMISE_HEADER}\n{utf8_line}\n".encode()).height == 0
+
+
+def test_a_long_line_is_shown_around_its_first_bad_byte_and_only_the_first_lines():
+    long = ("a" * 300 + "\u00e9" + "b" * 300).encode("cp1252")
+    (line, as_utf8, as_windows), = im.encoding_preview(b"header\n" + long).rows()
+    assert line == 2 and as_windows.startswith("\u2026a") and as_windows.endswith("b\u2026") and "a\u00e9b" in as_windows
+    assert len(as_windows) == im.PREVIEW_CHARS + 2 and "a\ufffdb" in as_utf8
+    assert im.encoding_preview(b"h\n" + b"\xe9\n" * 20)["line"].to_list() == [2, 3, 4, 5, 6]
+
+
 def test_utf16_is_named(refs):
     p = only(im.check(meetings(GOOD).decode().encode("utf-16"), file="m.csv", refs=refs))
     assert "UTF-16" in p.problem and "CSV UTF-8" in p.problem
