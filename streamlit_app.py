@@ -47,6 +47,9 @@ try:
     state.engine()
 except database_errors() as exc:
     stop_on_database_problem(exc, "Opening the database")
+# Before anything is read from the cache: if the data changed anywhere since this process last
+# looked (at most LIVENESS_SECONDS ago), forget every cached table and figure.
+state.database_live()
 
 # Who is here. Worked out on every run, so a change to the role mapping or a
 # sign-out takes effect at once; pages read it through state.access() / state.scope().

@@ -222,17 +222,6 @@ def check_reachable(engine: Engine) -> None:
             conn.execute(text("SELECT 1"))
 
 
-def is_live(engine: Engine) -> bool:
-    """Whether the database answers now: one tiny read of a table (``SELECT 1`` alone would not
-    notice a SQLite file overwritten with something else, as it reads no page of the file)."""
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT version_num FROM alembic_version")).first()
-    except driver_errors():
-        return False
-    return True
-
-
 def _alembic_config(connection):
     from alembic.config import Config
 

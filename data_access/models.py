@@ -295,3 +295,16 @@ class DataSetting(Base):
     value: Mapped[str] = mapped_column(String(200))
     set_by: Mapped[str] = mapped_column(String(255))
     set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False))
+
+
+class DataVersion(Base):
+    """One row: a number every change to the data moves on, in the change's own transaction.
+
+    Each app process looks at it every few seconds and forgets its cached figures when it has
+    moved, so an import made by another process or the command line shows everywhere within seconds.
+    """
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    version: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=False))

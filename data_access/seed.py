@@ -17,7 +17,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from dashboard.domain.contract import TABLES
-from data_access import reference
+from data_access import data_version, reference
 from data_access.engine import DatabaseProblem, upgrade
 from data_access.models import (
     Base,
@@ -96,6 +96,7 @@ def load_reference(engine: Engine) -> bool:
                 kind="reference",
                 rows_new=n,
             )
+        data_version.bump(conn)
     return True
 
 
@@ -191,6 +192,7 @@ def seed_sample(engine: Engine, generate: Generate, *, label: str, scale: int = 
             kind="sample",
             rows_new=counts["confidence_measure"],
         )
+        data_version.bump(conn)
     return counts
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.domain import imports as im
 from dashboard.domain.contract import TABLES
-from data_access import access_checks, audit, queries, reference
+from data_access import access_checks, audit, data_version, queries, reference
 from data_access.models import IMPORTED_CONCERNS, Base, ImportBatch, ImportChange, Promise, Ward
 from data_access.seed import checksum
 
@@ -333,6 +333,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
                                                  pl.struct(others).struct.json_encode().alias("p"))),
             ]).with_columns(pl.lit(batch_id).alias("batch_id"))
             _bulk_insert(conn, "import_change", ["batch_id", "natural_key", "previous"], record)
+            data_version.bump(conn)
             if who is not None:
                 audit.write(conn, who, audit.IMPORT,
                             import_event(file_name, table, batch_id, counts[im.NEW], counts[im.CHANGED], counts[im.UNCHANGED]),
@@ -416,6 +417,7 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
             conn.execute(stmt, old.select(*(pl.col(c).alias(bind_key[c]) for c in key),
                                           *(pl.col(c).alias(f"v_{c}") for c in others)).to_dicts())
         conn.execute(update(ImportBatch).where(ImportBatch.id == batch.id).values(undone_at=dt.datetime.now().replace(microsecond=0)))
+        data_version.bump(conn)
         if who is not None:  # in the same transaction as the undo
             audit.write(conn, who, audit.UNDO, f"the last import of {table} ({batch.file_name})", inserted.height + restored.height)
     return inserted.height, restored.height, batch.file_name
@@ -526,12 +528,14 @@ def submit_concern(engine: Engine, *, ward_code: str, category: str, text_: str,
     from data_access.models import Concern
 
     with engine.begin() as conn:
-        return conn.execute(
+        concern_id = conn.execute(
             insert(Concern).values(
                 ward_code=ward_code, raised_on=now.date(), source="online", category=category, count=1,
                 note=text_, status="pending", submitted_at=now.replace(microsecond=0), client_key=client_key,
             ).returning(Concern.id)
         ).scalar_one()
+        data_version.bump(conn)
+    return concern_id
 
 
 def submissions_since(engine: Engine, *, since: dt.datetime, ward_code: str | None = None, client_key: str | None = None) -> int:
@@ -565,6 +569,8 @@ def review_concern(engine: Engine, concern_id: int, *, accept: bool, now: dt.dat
             .where(Concern.id == concern_id, Concern.status == "pending", *(() if mine is None else (mine,)))
             .values(status="accepted" if accept else "rejected", reviewed_at=now.replace(microsecond=0))
         )
+        if done.rowcount == 1:
+            data_version.bump(conn)
         if done.rowcount == 1 and who is not None:  # in the same transaction as the review
             audit.write(conn, who, audit.CONCERN_REVIEW,
                         f"concern {concern_id} ({label or 'no label'}) {'accepted' if accept else 'rejected'}", 1)
@@ -583,5 +589,6 @@ def set_complete_to(engine: Engine, day: dt.date | None, *, who: str) -> None:
         if day is not None:
             conn.execute(insert(DataSetting).values(name=queries.COMPLETE_TO, value=day.isoformat(), set_by=who[:255],
                                                     set_at=dt.datetime.now().replace(microsecond=0)))
+        data_version.bump(conn)
         audit.write(conn, who, audit.SETTING,
                     f"figures complete to {day.isoformat()}" if day else "figures complete to: worked out from the data", None)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 import time
 
 import polars as pl
@@ -24,7 +25,7 @@ from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
 from dashboard.figures import diversity as _diversity_figures
 from dashboard.figures import functioning, maps
-from data_access import access_checks, audit, queries, reference
+from data_access import access_checks, audit, data_version, queries, reference
 from data_access import engine as eng
 from data_access import rubric as _rubric
 from sample_data import load as sample_load
@@ -91,8 +92,10 @@ def database_problem(exc: BaseException, doing: str) -> eng.DatabaseProblem:
 
 
 TABLE_TTL = 600  # seconds a table read from the database, or a view built from it, is kept
-LIVENESS_SECONDS = 5.0  # a warm rerun reuses the answer (the 50 ms budget); a lost database shows within seconds
+LIVENESS_SECONDS = 2.0  # a warm rerun reuses the answer (the 50 ms budget); a change or a lost database shows within seconds
 _LIVE: dict[str, tuple[float, bool]] = {}  # url -> (when looked, answered)
+_VERSION: dict[str, int | None] = {}  # url -> the data version the cached figures were read at (or after)
+_LOOKING = threading.Lock()  # sessions run in threads of one process: one look at a time
 _READ_AT: dict[str, dict[tuple, dt.datetime]] = {}  # url -> {what was read: when}, for the cache's entries
 
 
@@ -101,15 +104,29 @@ def _note_read(url: str, what: tuple) -> None:
 
 
 def database_live() -> bool:
-    """Whether the database answers: one tiny read, asked at most every LIVENESS_SECONDS."""
+    """Whether the database answers: one tiny read, asked at most every LIVENESS_SECONDS.
+
+    The read is the data version (data_access.data_version): when another process, the command
+    line or this one has changed the data since the last look, every cached table and figure of
+    this process is forgotten, so no page shows figures more than a few seconds older than a change.
+    """
     url = database_url()
     now = time.monotonic()
-    looked = _LIVE.get(url)
-    if looked is None or now - looked[0] >= LIVENESS_SECONDS:
-        live = eng.is_live(_engine(url))
-        if looked is not None and looked[1] != live:
-            LOG.warning("The database %s %s.", eng.safe_url(url), "answers again" if live else "stopped answering")
-        looked = _LIVE[url] = (now, live)
+    with _LOOKING:
+        looked = _LIVE.get(url)
+        if looked is None or now - looked[0] >= LIVENESS_SECONDS:
+            try:
+                version, live = data_version.read(_engine(url)), True
+            except eng.driver_errors():
+                version, live = None, False
+            if looked is not None and looked[1] != live:
+                LOG.warning("The database %s %s.", eng.safe_url(url), "answers again" if live else "stopped answering")
+            if live:
+                if _VERSION.get(url, version) != version:
+                    LOG.info("The data changed (version %s to %s): cached figures forgotten.", _VERSION[url], version)
+                    clear()
+                _VERSION[url] = version
+            looked = _LIVE[url] = (now, live)
     return looked[1]
 
 
