@@ -56,10 +56,11 @@ cols[2].metric(
     "different group to match the ward. The mean of the ethnic group and age indices (and of panels, for an area).",
 )
 cols[3].metric(
-    "Panels with a group under-represented",
-    count(av.flagged),
-    help=f"Panels with at least one group flagged: so few members from it would happen by chance less than "
-    f"{dv.LEVEL:.0%} of the time (exact binomial test).",
+    "Panels differing from their ward beyond chance",
+    f"{count(av.differing)} of {count(av.tested)}",
+    help="Panels whose membership (by ethnic group, White British and White other, or age) is further from the "
+    "ward's Census profile than a panel of the same size drawn at random from the ward's residents would be, "
+    f"after correcting for testing every panel here together (Benjamini-Hochberg, false-discovery rate {dv.LEVEL:.0%}).",
 )
 st.caption(
     f"Ethnic group stated for {pct(eth_stated / members_total if members_total else None)} of members "
@@ -86,6 +87,7 @@ if area.level == "ward":
                 "as \"White\" count as not stated here."
             )
         st.plotly_chart(view.profile_chart(ward_comp, dim, title), key=f"chart_{dim.key}")
+        st.caption(view.test_sentence(av.tests, dim))
         table = view.profile_table(rows)
         ui.table_with_protected_download(table, view.profile_export, file_name=f"diversity_{dim.key}_{slug}.csv", key=f"profile_{dim.key}")
     row = panels.row(0, named=True)
@@ -109,12 +111,12 @@ else:
     st.plotly_chart(view.rollup_chart(roll, view.rollup_finding(area.name, roll)), key="rollup_chart")
     st.caption(
         "Shortfall: members a group would have if every panel matched its ward (members who stated x ward "
-        "share), less the members it has. Panels flagged: the group is under-represented on that panel "
-        f"beyond chance (exact binomial test at {dv.LEVEL:.0%}); small panels often cannot be flagged either way."
+        "share), less the members it has."
     )
     ui.table_with_protected_download(av.rollup_table, view.rollup_export, file_name=f"diversity_groups_{slug}.csv", key="rollup")
 
     st.markdown("#### Panels, largest gap first")
+    st.caption(view.differing_finding(area.name, av) + ".")
     ui.table_with_protected_download(av.panels_table, view.panels_export, file_name=f"diversity_panels_{slug}.csv", key="panels")
     if area.level in ("london", "bcu"):
         st.markdown("#### By borough")
@@ -145,10 +147,17 @@ with st.expander("How these figures are worked out"):
   share of members who would have to be from another group for the panel to match its ward.
   **Diversity gap** = the mean of the ethnic group and age indices (and sex, once a Census sex table by ward
   is loaded); for an area, the mean over its panels.
-- **Under-represented**: fewer members of a group than expected, so few that it would happen less than
-  {dv.LEVEL:.0%} of the time if members were drawn at random from the ward (exact binomial test, one group at a
-  time). Where even no members of the group would not be that unlikely, the verdict is "too few members to
-  say". Chi-square tests are not used: they are not valid at panel sizes of 8 to 15.
+- **Fewer or more than expected** (each group): actual members against expected, differing by half a member
+  or more. This describes the panel; on its own it is not evidence that anything is wrong, since a small panel
+  is rarely an exact mirror of its ward.
+- **Differs from the ward beyond chance** (each panel and dimension, the whole mix at once): imagine drawing
+  panels of the same size at random from the ward's residents. The test is the chance that such a panel is at
+  least as far from the ward (index of dissimilarity) as this one, worked out exactly over every possible
+  membership (multinomial distribution), or from 20,000 random panels for a panel too large to list. Every
+  panel in the area is tested on every dimension, and with many tests some small chances turn up by luck, so
+  the tests are corrected together (Benjamini-Hochberg): a panel is reported only where, of all the panels
+  reported, no more than {dv.LEVEL:.0%} are expected to be chance. The same panel can be reported in a borough
+  and not in London: among more panels, it takes stronger evidence.
 - **Councillor-led**: the chair on the day is a councillor member, or the panel records a councillor chair.
 """
     )

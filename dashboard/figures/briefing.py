@@ -208,7 +208,7 @@ def diversity_section(borough: Area, period: Period, view) -> Section:
             f"usual residents; age: residents aged 16 and over). Ethnic group stated for {stated} of members. "
             "Diversity gap: index of dissimilarity, 0 (panel mirrors ward) to 100. Counts of 1 to 4 are shown as "
             "\"fewer than 5\" and figures that would reveal them are withheld.",
-            f"{view.flagged} panels have a group under-represented beyond chance; {view.no_resident} have no "
+            f"{dvv.differing_finding(borough.name, view)}; {view.no_resident} have no "
             f"resident member; {view.councillor_led} are led by a councillor; {view.stale} have not reviewed "
             "their membership in the last 12 months.",
         ),

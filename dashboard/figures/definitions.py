@@ -28,7 +28,9 @@ FIGURES = {
         "active_members": "Active members",
         "dissimilarity": "Diversity gap for one dimension (index of dissimilarity)",
         "combined": "Diversity gap, combined",
-        "verdict": "Under-represented, or too few members to say",
+        "verdict": "Fewer or more members than expected (a description of one group, not a finding)",
+        "chance_tests": "Differs from the ward beyond chance: the test of each panel and dimension",
+        "beyond_chance": "Differs from the ward beyond chance: the correction for testing many panels",
         "sector_mix": "Sector mix and panel flags",
     },
     # Do the promises follow what the community said?

@@ -21,32 +21,45 @@ Definitions (the page states each of these in plain words):
   the share of the panel that would have to be a different group to match the ward.
   **Combined gap** = the mean of the ethnic group and age indices (and sex, if a Census sex
   table by ward is loaded); none if any of them has no stated data.
-* **Under-represented** (a flag): fewer members of a group than expected, and so few that it
-  would happen by chance less than 5% of the time if members were drawn at random from the ward
-  (exact binomial lower tail, P(X <= actual | n stated, ward share) < 0.05, one group at a time).
-  Where even no members at all would not be that unlikely ((1 - share)^n >= 0.05), the panel is
-  too small to tell: "too few members to say".
+* **Per-group verdict** (a description, not a finding): "fewer than expected" or "more than
+  expected" where actual and expected members differ by half a member or more, else "about as
+  expected". One group on one small panel says little on its own, so these are never counted.
+* **Differs from the ward beyond chance** (the finding that is counted): one test per panel and
+  dimension (``chance_tests``), the whole mix at once: how likely a panel of the same size drawn
+  at random from the ward's residents is to be at least as far from the ward (index of
+  dissimilarity) as this one. Computed exactly from the multinomial distribution
+  (``scipy.stats.multinomial``), or for a panel too large to list every possible membership, from
+  20,000 seeded random panels. The tests of all the panels in the chosen area are then corrected
+  together (Benjamini-Hochberg, ``scipy.stats.false_discovery_control``, ``beyond_chance``) so
+  that, of the panels reported, no more than 5% are expected to be chance.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import numpy as np
 import polars as pl
+from scipy import stats
 
 from dashboard.domain import vocabulary as v
 from dashboard.domain.periods import months_between
 from dashboard.figures.expressions import open_on
 
-LEVEL = 0.05  # the stated significance level of the under-representation flag
+LEVEL = 0.05  # the false-discovery rate at which panels are reported as differing beyond chance
+MC_DRAWS = 20_000  # random panels for a test too large to work out exactly (seeded: the same answer every time)
+EXACT_LIMIT = 100_000  # the most possible memberships worked out one by one for an exact test
+SEED = 2021  # Census year: any fixed number would do
 
-UNDER = "under-represented"
-TOO_FEW = "too few members to say"
-BELOW_CHANCE = "below expected, could be chance"
-AT_OR_ABOVE = "at or above expected"
+FEWER = "fewer than expected"
+MORE = "more than expected"
+ABOUT = "about as expected"
 NOT_IN_WARD = "not in the ward's population"
 NO_STATED = "no stated data"
 NO_CENSUS = "no Census data for this ward"
@@ -172,41 +185,26 @@ def active_members(members: pl.DataFrame, panels: pl.DataFrame, day: dt.date) ->
     return members.filter(open_on(day, start="joined_on", end="left_on")).join(wards, on="ward_code", how="semi")
 
 
-# --- Binomial test -----------------------------------------------------------------------------
+# --- Per-group description --------------------------------------------------------------------
 
 
-def binomial_lower_tail(k: int, n: int, p: float) -> float:
-    """P(X <= k) for X ~ Binomial(n, p), exactly. binomial_lower_tail(0, 10, 0.25) = 0.75^10 = 0.0563."""
-    if k >= n:
-        return 1.0
-    if p <= 0:
-        return 1.0
-    if p >= 1:
-        return 0.0 if k < n else 1.0
-    q = 1 - p
-    return min(1.0, sum(math.comb(n, i) * p**i * q ** (n - i) for i in range(k + 1)))
+def verdict(actual: int, stated: int, ward_share: float | None) -> str:
+    """How one group's members compare with the ward: a description, never counted as a finding.
 
-
-def verdict(actual: int, stated: int, ward_share: float | None, *, level: float = LEVEL) -> tuple[str, float | None]:
-    """(flag, p-value) for one group on one panel.
-
-    Examples, with a ward 25% Black: 10 members stated, 0 Black -> p = 0.75^10 = 0.056, not
-    below 5%, and no count could be lower, so "too few members to say". 12 stated, 0 Black ->
-    p = 0.75^12 = 0.032 -> "under-represented". 12 stated, 1 Black -> p = 0.158 -> "below
-    expected, could be chance".
+    Examples, with a ward 25% Black and 12 members stated (3 expected): 0 or 2 Black members ->
+    "fewer than expected"; 3 -> "about as expected"; 4 -> "more than expected". Whether a panel
+    differs from its ward beyond chance is judged on the whole mix at once (``chance_tests``).
     """
     if stated == 0:
-        return NO_STATED, None
+        return NO_STATED
     if ward_share is None:
-        return NO_CENSUS, None
+        return NO_CENSUS
     if ward_share <= 0:
-        return NOT_IN_WARD, None
-    if actual >= stated * ward_share:
-        return AT_OR_ABOVE, binomial_lower_tail(actual, stated, ward_share)
-    p_value = binomial_lower_tail(actual, stated, ward_share)
-    if (1 - ward_share) ** stated >= level:
-        return TOO_FEW, p_value
-    return (UNDER if p_value < level else BELOW_CHANCE), p_value
+        return NOT_IN_WARD
+    expected = stated * ward_share
+    if abs(actual - expected) < 0.5:
+        return ABOUT
+    return FEWER if actual < expected else MORE
 
 
 # --- Ward profile and comparison ---------------------------------------------------------------
@@ -231,17 +229,16 @@ def ward_shares(population: pl.DataFrame, dim: Dimension) -> pl.DataFrame:
     )
 
 
-def compare(active: pl.DataFrame, population: pl.DataFrame, ward_codes: Sequence[str], dims: Sequence[Dimension], *, level: float = LEVEL) -> pl.DataFrame:
+def compare(active: pl.DataFrame, population: pl.DataFrame, ward_codes: Sequence[str], dims: Sequence[Dimension]) -> pl.DataFrame:
     """Panel against ward, one row per (ward, dimension, category), "Not stated" included.
 
     Columns: ward_code, dimension, dimension_label, category, members, panel_size, stated,
     share_of_members (of all active members), panel_share (of stated members), ward_share,
-    expected, ratio, p_value, flag.
+    expected, ratio, flag (the per-group description).
 
     Worked example: a panel of 10 with 8 stating an ethnic group (6 White, 2 Asian, 2 Not
     stated), ward 50% White, 30% Asian, 20% Black. Black: expected 8 x 0.2 = 1.6, actual 0,
-    ratio 0; P(0 of 8 | 0.2) = 0.8^8 = 0.168 >= 0.05 -> "too few members to say".
-    White: panel share 75%, expected 4, ratio 1.5.
+    ratio 0, "fewer than expected". White: panel share 75%, expected 4, ratio 1.5.
     """
     codes = pl.DataFrame({"ward_code": list(ward_codes)}, schema={"ward_code": pl.String})
     frames = []
@@ -289,29 +286,24 @@ def compare(active: pl.DataFrame, population: pl.DataFrame, ward_codes: Sequence
     if not frames:
         return _empty_comparison()
     out = pl.concat(frames, how="vertical_relaxed")
-    flags, p_values = [], []
-    for cat, actual, stated, share in zip(out["category"], out["members"], out["stated"], out["ward_share"]):
-        if cat == v.NOT_STATED:
-            flags.append(None)
-            p_values.append(None)
-            continue
-        f, p = verdict(actual, stated, share, level=level)
-        flags.append(f)
-        p_values.append(p)
-    out = out.with_columns(pl.Series("p_value", p_values, dtype=pl.Float64), pl.Series("flag", flags, dtype=pl.String))
+    flags = [
+        None if cat == v.NOT_STATED else verdict(actual, stated, share)
+        for cat, actual, stated, share in zip(out["category"], out["members"], out["stated"], out["ward_share"])
+    ]
+    out = out.with_columns(pl.Series("flag", flags, dtype=pl.String))
     return out.select(COMPARISON_COLUMNS).sort("ward_code", "dimension", "order").drop("order")
 
 
 COMPARISON_COLUMNS = [
     "ward_code", "dimension", "dimension_label", "order", "category", "members", "panel_size", "stated",
-    "share_of_members", "panel_share", "ward_share", "expected", "ratio", "p_value", "flag",
+    "share_of_members", "panel_share", "ward_share", "expected", "ratio", "flag",
 ]
 
 
 def _empty_comparison() -> pl.DataFrame:
     schema = {c: pl.String for c in COMPARISON_COLUMNS}
     schema.update({"order": pl.Int64, "members": pl.Int64, "panel_size": pl.Int64, "stated": pl.Int64})
-    for c in ("share_of_members", "panel_share", "ward_share", "expected", "ratio", "p_value"):
+    for c in ("share_of_members", "panel_share", "ward_share", "expected", "ratio"):
         schema[c] = pl.Float64
     return pl.DataFrame(schema=schema).drop("order")
 
@@ -338,6 +330,137 @@ def dissimilarity(comparison: pl.DataFrame) -> pl.DataFrame:
         )
         .drop("_no_census")
         .sort("ward_code", "dimension")
+    )
+
+
+# --- Does a panel differ from its ward beyond chance? ----------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def memberships(n: int, k: int) -> np.ndarray:
+    """Every way ``n`` members can fall into ``k`` groups, one row each (order matters).
+
+    memberships(2, 2) -> [[0, 2], [1, 1], [2, 0]]; there are C(n + k - 1, k - 1) rows.
+    """
+    cuts = np.array(list(itertools.combinations(range(n + k - 1), k - 1)), dtype=np.int64).reshape(-1, k - 1)
+    edges = np.hstack([np.full((len(cuts), 1), -1), cuts, np.full((len(cuts), 1), n + k - 1)])
+    return np.diff(edges, axis=1) - 1
+
+
+def _index(counts: np.ndarray, n: int, shares: np.ndarray) -> np.ndarray:
+    """Index of dissimilarity of member counts (last axis: groups) against ward shares."""
+    return 50 * np.abs(counts / n - shares).sum(axis=-1)
+
+
+def _exact(n: int, counts: np.ndarray, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(p-values, mean index of a random panel) for panels of ``n`` members, by listing every membership."""
+    every = memberships(n, shares.shape[1]).astype(np.float64)
+    observed = _index(counts, n, shares)
+    p_values, chance = np.empty(len(counts)), np.empty(len(counts))
+    step = max(1, 2_000_000 // len(every))  # panels at a time, to bound memory
+    for i in range(0, len(counts), step):
+        s = shares[i : i + step, None, :]
+        prob = stats.multinomial.pmf(every[None, :, :], n, s)
+        index = _index(every[None, :, :], n, s)
+        # A tie counts as "at least as far": the test never claims more than it can.
+        p_values[i : i + step] = (prob * (index >= observed[i : i + step, None] - 1e-9)).sum(axis=1)
+        chance[i : i + step] = (prob * index).sum(axis=1)
+    return np.clip(p_values, 0.0, 1.0), chance
+
+
+def _simulated(n: int, counts: np.ndarray, shares: np.ndarray, keys: Sequence[str], draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The same from ``draws`` random panels each, seeded by the panel and dimension (so an area's
+    answer does not depend on which other panels are in it). p = (1 + as far) / (1 + draws)."""
+    p_values, chance = np.empty(len(counts)), np.empty(len(counts))
+    for i, key in enumerate(keys):
+        rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
+        index = _index(stats.multinomial.rvs(n, shares[i], size=draws, random_state=rng), n, shares[i])
+        observed = _index(counts[i], n, shares[i])
+        p_values[i] = (1 + (index >= observed - 1e-9).sum()) / (1 + draws)
+        chance[i] = index.mean()
+    return p_values, chance
+
+
+TEST_COLUMNS = {
+    "ward_code": pl.String, "dimension": pl.String, "dimension_label": pl.String, "stated": pl.Int64,
+    "index": pl.Float64, "chance_index": pl.Float64, "p_value": pl.Float64, "method": pl.String,
+}
+
+
+def chance_tests(comparison: pl.DataFrame, *, exact_limit: int = EXACT_LIMIT, draws: int = MC_DRAWS, seed: int = SEED) -> pl.DataFrame:
+    """One test per panel and dimension: is the panel's whole mix further from its ward's than chance?
+
+    If the members who stated were drawn at random from the ward's residents, how often would
+    the panel's index of dissimilarity be at least as large as it is? That chance is the
+    p-value. Every possible membership of a panel of that size is listed with its probability
+    (``scipy.stats.multinomial``); a panel with more than 100,000 possible memberships is judged
+    on 20,000 seeded random panels instead. ``chance_index`` is the mean index of such a random
+    panel: what a panel that mirrors its ward's residents would score, by chance alone, at this
+    size. Panels with nobody stating the dimension, or no Census figures, are not tested.
+
+    Worked example: a ward half White, half Black; a panel of 4, all White (index 50). A random
+    panel of 4 has 4, 3, 2, 1 or 0 White members with chances 1/16, 4/16, 6/16, 4/16, 1/16, and
+    indices 50, 25, 0, 25, 50. An index of 50 or more: 2/16, p = 0.125. The mean index of a
+    random panel: (2 x 50 x 1/16) + (2 x 25 x 4/16) = 18.75. A panel of 6, all White: p = 2/64
+    = 0.031; mean index of a random panel of 6: 15.6.
+
+    Columns: ward_code, dimension, dimension_label, stated, index, chance_index, p_value,
+    method ("exact" or "simulated").
+    """
+    rows = (
+        comparison.filter((pl.col("category") != v.NOT_STATED) & (pl.col("stated") > 0))
+        .group_by("ward_code", "dimension", "dimension_label", maintain_order=True)
+        .agg(pl.col("stated").first(), pl.col("members"), pl.col("ward_share"))
+        .filter(pl.col("ward_share").list.eval(pl.element().is_null().any()).list.first().not_())
+    )
+    out = []
+    for (dimension, n), group in rows.group_by("dimension", "stated", maintain_order=True):
+        counts = np.array(group["members"].to_list(), dtype=np.float64)
+        shares = np.array(group["ward_share"].to_list(), dtype=np.float64)
+        shares = shares / shares.sum(axis=1, keepdims=True)
+        if math.comb(n + shares.shape[1] - 1, shares.shape[1] - 1) <= exact_limit:
+            p_values, chance, method = *_exact(n, counts, shares), "exact"
+        else:
+            keys = [f"{w}/{dimension}" for w in group["ward_code"]]
+            p_values, chance, method = *_simulated(n, counts, shares, keys, draws, seed), "simulated"
+        out.append(
+            group.select("ward_code", "dimension", "dimension_label", "stated").with_columns(
+                pl.Series("index", _index(counts, n, shares)),
+                pl.Series("chance_index", chance),
+                pl.Series("p_value", p_values),
+                pl.lit(method).alias("method"),
+            )
+        )
+    if not out:
+        return pl.DataFrame(schema=TEST_COLUMNS)
+    return pl.concat(out).cast(TEST_COLUMNS).sort("ward_code", "dimension")
+
+
+def beyond_chance(tests: pl.DataFrame, *, level: float = LEVEL) -> pl.DataFrame:
+    """The tests of one area, corrected together: ``q_value`` (Benjamini-Hochberg adjusted p) and
+    ``beyond_chance`` (q at or below ``level``), so that of the findings reported no more than
+    ``level`` (5%) are expected to be chance however many panels the area holds.
+
+    Worked example: four tests with p = 0.01, 0.02, 0.03 and 0.5: ranked 1 to 4 of 4, each p
+    times 4 over its rank gives 0.04, 0.04, 0.04 and 0.5 (``scipy.stats.false_discovery_control``),
+    so the first three are beyond chance at 5%. Alone, p = 0.03 would be too; with 100 tests, it
+    would need to be among the smallest.
+    """
+    q = stats.false_discovery_control(tests["p_value"].to_numpy()) if tests.height else np.array([])
+    return tests.with_columns(pl.Series("q_value", q, dtype=pl.Float64)).with_columns((pl.col("q_value") <= level).alias("beyond_chance"))
+
+
+def panel_findings(corrected: pl.DataFrame) -> pl.DataFrame:
+    """Per panel of an area, from its tests corrected together (``beyond_chance``): whether its
+    membership differs from its ward beyond chance in any dimension, and in which.
+
+    Columns: ward_code, differs (bool), differs_in ("Age, Ethnic group"; "" when none), q_value
+    (the panel's smallest).
+    """
+    return corrected.group_by("ward_code").agg(
+        pl.col("beyond_chance").any().alias("differs"),
+        pl.col("dimension_label").filter(pl.col("beyond_chance")).sort().str.join(", ").alias("differs_in"),
+        pl.col("q_value").min(),
     )
 
 
@@ -414,41 +537,33 @@ class Diversity:
     dims: list[Dimension]
     comparison: pl.DataFrame
     dissimilarity: pl.DataFrame
-    panels: pl.DataFrame  # one row per open panel: sectors, flags, gaps, groups flagged
+    panels: pl.DataFrame  # one row per open panel: sectors, flags, gaps
+    tests: pl.DataFrame  # one row per tested (panel, dimension): chance_tests, before any correction
     sex_loaded: bool = False
     notes: list[str] = field(default_factory=list)
 
 
-def build(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame, day: dt.date, *, level: float = LEVEL) -> Diversity:
-    """Every open panel's comparison, indices, sector mix and flags on ``day``."""
+def build(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame, day: dt.date) -> Diversity:
+    """Every open panel's comparison, indices, tests against chance, sector mix and flags on ``day``.
+
+    The tests are corrected for the area a page shows (``panel_findings``), not here.
+    """
     dims = dimensions(population)
     active = active_members(members, panels, day)
     codes = open_panels(panels, day)["ward_code"].to_list()
-    comp = compare(active, population, codes, dims, level=level)
+    comp = compare(active, population, codes, dims)
     dis = dissimilarity(comp)
     gap = combined(dis, dims)
     wide = dis.pivot(on="dimension", index="ward_code", values="index") if dis.height else pl.DataFrame({"ward_code": codes}, schema={"ward_code": pl.String})
     wide = wide.rename({d.key: f"{d.key}_index" for d in dims if d.key in wide.columns})
     complete = dis.filter(pl.col("dimension") == ETHNIC.key).select("ward_code", pl.col("completeness").alias("ethnic_stated_share"))
-    flagged = (
-        comp.filter(pl.col("flag") == UNDER)
-        .group_by("ward_code")
-        .agg(
-            pl.len().alias("groups_under"),
-            pl.concat_str([pl.col("category"), pl.lit(" ("), pl.col("dimension_label").str.to_lowercase(), pl.lit(")")])
-            .str.join(", ")
-            .alias("under_represented"),
-        )
-    )
     table = (
         sector_mix(active, panels, day)
         .join(gap, on="ward_code", how="left")
         .join(wide, on="ward_code", how="left")
         .join(complete, on="ward_code", how="left")
-        .join(flagged, on="ward_code", how="left")
-        .with_columns(pl.col("groups_under").fill_null(0).cast(pl.Int64), pl.col("under_represented").fill_null(""))
     )
-    return Diversity(day, dims, comp, dis, table, has_sex_table(population))
+    return Diversity(day, dims, comp, dis, table, chance_tests(comp), has_sex_table(population))
 
 
 # --- Roll-ups ------------------------------------------------------------------------------------
@@ -459,9 +574,8 @@ def rollup(comparison: pl.DataFrame) -> pl.DataFrame:
 
     Per (dimension, group): panels compared (with stated data and Census data), actual and
     expected members summed over them, shortfall = expected - actual (members "missing" if
-    every panel matched its ward), ratio = actual / expected, and the panels flagged
-    under-represented. Example: two panels expecting 1.6 and 2.4 Black members with 0 and 1
-    -> expected 4.0, actual 1, shortfall 3.0, ratio 0.25.
+    every panel matched its ward), ratio = actual / expected. Example: two panels expecting
+    1.6 and 2.4 Black members with 0 and 1 -> expected 4.0, actual 1, shortfall 3.0, ratio 0.25.
     """
     rows = comparison.filter((pl.col("category") != v.NOT_STATED) & (pl.col("stated") > 0) & pl.col("ward_share").is_not_null())
     return (
@@ -470,12 +584,10 @@ def rollup(comparison: pl.DataFrame) -> pl.DataFrame:
             pl.col("ward_code").n_unique().alias("panels"),
             pl.col("members").sum().alias("actual"),
             pl.col("expected").sum().alias("expected"),
-            (pl.col("flag") == UNDER).sum().cast(pl.Int64).alias("panels_flagged"),
         )
         .with_columns(
             (pl.col("expected") - pl.col("actual")).alias("shortfall"),
             pl.when(pl.col("expected") > 0).then(pl.col("actual") / pl.col("expected")).alias("ratio"),
-            (pl.col("panels_flagged") / pl.col("panels")).alias("share_flagged"),
         )
         .sort(["shortfall", "dimension", "category"], descending=[True, False, False])
     )
@@ -490,14 +602,15 @@ def completeness(comparison: pl.DataFrame, dimension: str) -> tuple[int, int]:
 
 
 def by_borough(panel_table: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
-    """Per borough: open panels, mean combined gap, panels with any group under-represented."""
+    """Per borough: open panels, mean combined gap, and panels whose membership differs from their
+    ward beyond chance (``differs``, as corrected across the area shown: ``panel_findings``)."""
     return (
         panel_table.join(wards.select("ward_code", "borough_name"), on="ward_code", how="left")
         .group_by("borough_name")
         .agg(
             pl.len().alias("panels"),
             pl.col("gap").mean().alias("mean_gap"),
-            (pl.col("groups_under") > 0).sum().cast(pl.Int64).alias("panels_flagged"),
+            pl.col("differs").sum().cast(pl.Int64).alias("panels_differing"),
         )
         .sort("mean_gap", descending=True, nulls_last=True)
     )

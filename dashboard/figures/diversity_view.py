@@ -29,6 +29,8 @@ WARD_SHARE = "Ward share (%)"
 EXPECTED = "Expected members"
 RATIO = "Ratio (actual / expected)"
 VERDICT = "Verdict"
+DIFFERS = "Differs from ward beyond chance"
+DIFFERING = "Panels differing from their ward beyond chance"
 
 
 def _pct_col(name: str, alias: str) -> pl.Expr:
@@ -84,7 +86,7 @@ def panels_table(panels: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
     if "sex_index" in t.columns:
         cols.append(pl.col("sex_index").round(0).alias("Sex index"))
     cols += [
-        pl.col("under_represented").alias("Groups under-represented"),
+        pl.when(pl.col("differs")).then(pl.lit("Yes: ") + pl.col("differs_in")).otherwise(pl.lit("No")).alias(DIFFERS),
         _yes("no_resident", "No resident member"),
         _yes("no_business", "No business member"),
         _yes("councillor_led", "Councillor-led"),
@@ -95,18 +97,18 @@ def panels_table(panels: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
 
 
 def panels_export(table: pl.DataFrame, *, threshold: int = privacy.THRESHOLD) -> pl.DataFrame:
-    """Panel sizes of 1 to 4 hidden, and the indices of such panels with them."""
-    indices = [c for c in table.columns if c.endswith("index") or c.startswith("Diversity gap")]
+    """Panel sizes of 1 to 4 hidden, and the indices and test results of such panels with them."""
+    indices = [c for c in table.columns if c.endswith("index") or c.startswith("Diversity gap") or c == DIFFERS]
     return privacy.protect_cells(table, counts=[MEMBERS], derived={c: MEMBERS for c in indices}, threshold=threshold)
 
 
 def borough_table(panels: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
-    """Per borough: open panels, mean diversity gap, panels with a group under-represented."""
+    """Per borough: open panels, mean diversity gap, panels differing from their ward beyond chance."""
     return dv.by_borough(panels, wards).select(
         pl.col("borough_name").alias("Borough"),
         pl.col("panels").cast(pl.Int64).alias("Open panels"),
         pl.col("mean_gap").round(0).alias("Mean diversity gap (0-100)"),
-        pl.col("panels_flagged").alias("Panels with a group under-represented"),
+        pl.col("panels_differing").alias(DIFFERING),
     )
 
 
@@ -153,7 +155,6 @@ def rollup_table(rollup: pl.DataFrame) -> pl.DataFrame:
         pl.col("expected").round(1).alias(EXPECTED),
         pl.col("shortfall").round(1).alias("Shortfall (expected - actual)"),
         pl.col("ratio").round(2).alias(RATIO),
-        pl.col("panels_flagged").alias("Panels flagged under-represented"),
     )
 
 
@@ -252,6 +253,37 @@ def rollup_finding(place: str, rollup: pl.DataFrame) -> str:
     )
 
 
+def differing_finding(place: str, av: AreaView) -> str:
+    """'London: 3 of 608 panels differ from their ward beyond chance, after correcting for 1,824 tests'."""
+    if not av.tested:
+        return f"{place}: no panel has enough stated membership and Census data to test against its ward"
+    panels = "panel differs" if av.differing == 1 else "panels differ"
+    return (
+        f"{place}: {av.differing:,} of {av.tested:,} {panels} from their ward beyond chance, after correcting for "
+        f"{av.tests.height:,} tests (false-discovery rate {dv.LEVEL:.0%})"
+    )
+
+
+def test_sentence(tests: pl.DataFrame, dim: dv.Dimension) -> str:
+    """One panel's test on one dimension, in words, e.g. 'Taken as a whole: index 42; a panel of 12 drawn
+    at random from the ward's residents scores 24 on average, and scores 42 or more 1.2% of the time.
+    Beyond chance (after correcting for the 3 tests here).'"""
+    rows = tests.filter(pl.col("dimension") == dim.key)
+    if rows.is_empty():
+        return "Taken as a whole: not tested (no stated data, or no Census figures for this ward)."
+    r = rows.row(0, named=True)
+    verdict = "Beyond chance" if r["beyond_chance"] else "Could be chance"
+    return (
+        f"Taken as a whole: index {r['index']:.0f}; a panel of {r['stated']} drawn at random from the ward's residents "
+        f"scores {r['chance_index']:.0f} on average, and {r['index']:.0f} or more {_chance(r['p_value'])} of the time. "
+        f"{verdict} (after correcting for the {tests.height} tests here)."
+    )
+
+
+def _chance(p: float) -> str:
+    return "under 0.1%" if p < 0.001 else f"{p:.1%}"
+
+
 def rollup_chart(rollup: pl.DataFrame, title: str, *, top: int = 8) -> go.Figure:
     """Bars of the shortfall (expected - actual members) for the groups furthest below."""
     rows = rollup.head(top)
@@ -275,11 +307,19 @@ class AreaView:
 
     def __init__(self, d: dv.Diversity, wards: pl.DataFrame, met_codes: list[str]):
         self.comparison = in_wards(d.comparison, met_codes)
-        self.panels = in_wards(d.panels, met_codes)
+        # Each panel's tests, corrected across this area's panels: the area decides the correction.
+        self.tests = dv.beyond_chance(in_wards(d.tests, met_codes))
+        findings = dv.panel_findings(self.tests)
+        self.panels = (
+            in_wards(d.panels, met_codes)
+            .join(findings, on="ward_code", how="left")
+            .with_columns(pl.col("differs").fill_null(False), pl.col("differs_in").fill_null(""))
+        )
+        self.tested = findings.height
         self.ethnic_stated, self.members = dv.completeness(self.comparison, dv.ETHNIC.key)
         self.age_stated, _ = dv.completeness(self.comparison, dv.AGE.key)
         self.gap = self.panels["gap"].mean() if self.panels.height else None
-        self.flagged = int((self.panels["groups_under"] > 0).sum())
+        self.differing = int(self.panels["differs"].sum())
         self.rollup = dv.rollup(self.comparison)
         self.rollup_table = rollup_table(self.rollup)
         self.panels_table = panels_table(self.panels, wards)

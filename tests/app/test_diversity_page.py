@@ -53,6 +53,11 @@ def test_london_shows_the_roll_up_with_a_finding_title(app_env, expected):
     shown = metrics_of(at)
     assert shown["Open panels"] == f"{open_met.height:,}"
     assert shown["Active members"] == f"{int(open_met['panel_size'].sum()):,}"
+    # Checked independently (every possible membership listed, four test statistics, scipy's
+    # Benjamini-Hochberg): 196 of 1,760 tests are below 5% before correction, none after.
+    assert shown["Panels differing from their ward beyond chance"] == "0 of 608"
+    assert any(c.value.startswith("London: 0 of 608 panels differ from their ward beyond chance, after correcting for 1,760 tests")
+               for c in at.caption)
     roll = diversity.rollup(in_wards(d.comparison, met.to_list()))
     top = roll.row(0, named=True)
     assert chart_titles(at)[0].startswith(f"London: panels have {top['shortfall']:,.0f} fewer ")
@@ -79,6 +84,10 @@ def test_one_ward_shows_panel_against_ward_for_ethnic_group_and_age(app_env, exp
     stated = ethnic.loc[ethnic["Group"] != "Not stated", "Members"].sum()
     for _, r in ethnic[ethnic["Group"] != "Not stated"].iterrows():
         assert r["Expected members"] == pytest.approx(stated * r["Ward share (%)"] / 100, abs=0.06)
+    # Under each chart, the panel's test on that dimension as a whole, in words.
+    sentences = [c.value for c in at.caption if c.value.startswith("Taken as a whole: ")]
+    assert len(sentences) == 3 and all("drawn at random from the ward's residents scores" in t for t in sentences)
+    assert all(t.endswith("(after correcting for the 3 tests here).") for t in sentences[:1])
     age = at.dataframe[2].value
     assert list(age["Group"]) == ["16-24", "25-34", "35-49", "50-64", "65+", "Not stated"]
     assert age["Ward share (%)"].iloc[:5].sum() == pytest.approx(100, abs=0.3)  # adults only: no 0-15
