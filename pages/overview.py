@@ -12,7 +12,7 @@ sel = ui.page(
     "Ward Panel Monitor",
     "Safer Neighbourhood ward panels across London: whether every ward has one, whether it meets, "
     "what it promised and what came of it.",
-    filters=True,
+    filters=True, rules=True,  # the rubric sets the "you said, we did" window
 )
 area, period = sel.area, sel.period
 now, before, london = views.overview_figures(sel)

@@ -429,7 +429,7 @@ def promises_section(borough: Area, period: Period, view, review_days: int) -> S
         tables=(
             Table("Past review by origin", by_origin),
             Table("Promises past review", listed, pdf_rows=PDF_LIST_ROWS),
-            Table("Promises", comparison(pr.SUMMARY_ROWS, view.now, view.before, view.london, area_name=borough.name, period=period)),
+            Table("Promises", comparison(pr.summary_rows(view.feedback_days), view.now, view.before, view.london, area_name=borough.name, period=period)),
         ),
     )
 
@@ -443,7 +443,10 @@ def feedback_section(borough: Area, period: Period, view) -> Section:
     """"You said, we did": how many closed promises were fed back to residents, and how soon."""
     return Section(
         "feedback", "\u201cYou said, we did\u201d", view.lags_title + ".",
-        paragraphs=("Days from a promise closing to its outcome being published to residents. Feedback published on or "
+        paragraphs=(f"The rate counts the promises closed in the period at least {view.feedback_days} days before its end, and "
+                    f"calls one told if residents were told the outcome within {view.feedback_days} days of its closing, so a "
+                    "recent period is not understated. The table shows every promise closed in the period by the days from "
+                    "closing to the outcome being published, as known on the period's last day. Feedback published on or "
                     "before the day a promise closed counts as told.",),
         tables=(Table("You said we did", view.lags),),
     )
@@ -459,7 +462,8 @@ def outcomes_section(borough: Area, period: Period, view) -> Section:
         paragraphs=("Outputs are what was done (activities, people reached); outcomes are what came of it (promises "
                     "achieved, residents told). MOPAC reviews engagement by its outcomes.",),
         tables=(
-            Table("Outputs and outcomes", comparison(oc.SUMMARY_ROWS, view.now, view.before, view.london, area_name=borough.name, period=period)),
+            Table("Outputs and outcomes", comparison(oc.summary_rows(view.feedback_days), view.now, view.before, view.london,
+                                                     area_name=borough.name, period=period)),
             Table("Activities by kind", view.kinds),
         ),
     )

@@ -17,7 +17,7 @@ TITLES = {
     "wards_with_panel": "Wards with a panel",
     "meetings_held": "Panel meetings held",
     "promise_completion": "Promises achieved",
-    "feedback_given": "Residents told the outcome (\"you said, we did\")",
+    "feedback_given": "Residents told within 28 days of closing (\"you said, we did\"; the days are set in the rubric)",
     "engagement_reach": "Engagement activities and people reached",
     "confidence_value": "Public Attitude Survey measures",
 }

@@ -11,16 +11,19 @@ from dashboard.domain.areas import Area
 from dashboard.domain.formatting import count, pct, signed
 from dashboard.domain.periods import Period
 from dashboard.figures import metrics
+from dashboard.figures.expressions import FEEDBACK_DAYS
 from dashboard.figures.metrics import Figures
+from dashboard.figures.promises import told_label
 
 OVERVIEW_TABLES = ("panels", "meetings", "promises", "engagement", "confidence")
 
 
-def figures_for(wards: pl.DataFrame, tables: dict[str, pl.DataFrame], area: Area, period: Period) -> Figures:
+def figures_for(wards: pl.DataFrame, tables: dict[str, pl.DataFrame], area: Area, period: Period, *,
+                feedback_days: int = FEEDBACK_DAYS) -> Figures:
     """The Overview's figures for one area and period (Met wards only)."""
     met = areas.met_wards_in(wards, area)["ward_code"].to_list()
     boroughs = None if area.is_london else areas.borough_codes(wards, area)
-    return metrics.overview(met_ward_codes=met, borough_codes=boroughs, period=period, **tables)
+    return metrics.overview(met_ward_codes=met, borough_codes=boroughs, period=period, feedback_days=feedback_days, **tables)
 
 
 class Card(NamedTuple):
@@ -67,12 +70,13 @@ def cards(now: Figures, before: Figures) -> list[Card]:
             "Of the promises closed in the period, the share achieved (withdrawn ones count as closed).",
         ),
         Card(
-            "Residents told the outcome",
-            f"{pct(now.feedback_share)} of {now.closed:,}",
+            told_label(now.feedback_days),
+            f"{pct(now.feedback_share)} of {now.feedback_counted:,}",
             signed(_diff(now.feedback_share, before.feedback_share), as_pct_points=True),
             "normal",
-            "\"You said, we did\": of the promises closed in the period, the share whose outcome was "
-            "published to residents by the end of the period.",
+            f"\"You said, we did\": of the promises closed in the period at least {now.feedback_days} days before its "
+            f"end, the share whose outcome was published to residents within {now.feedback_days} days of closing. "
+            "Promises closed later are counted once their time has run, so a recent period is not understated.",
         ),
         Card(
             "Engagement activities",
@@ -107,6 +111,7 @@ def _rows(f: Figures) -> list[float | None]:
         f.meetings,
         f.closed,
         share(f.completion),
+        f.feedback_counted,
         share(f.feedback_share),
         f.activities,
         f.people_reached,
@@ -114,18 +119,21 @@ def _rows(f: Figures) -> list[float | None]:
     ]
 
 
-FIGURE_NAMES = (
-    ("Met wards", "count"),
-    ("Wards with a panel", "count"),
-    ("Wards with a panel", "%"),
-    ("Panel meetings held", "count"),
-    ("Promises closed", "count"),
-    ("Promises achieved, of those closed", "%"),
-    ("Residents told the outcome, of promises closed", "%"),
-    ("Engagement activities", "count"),
-    ("People reached", "count"),
-    ("Police do a good job locally (survey)", "%"),
-)
+def figure_names(feedback_days: int = FEEDBACK_DAYS) -> tuple[tuple[str, str], ...]:
+    """The comparison table's rows (figure, unit)."""
+    return (
+        ("Met wards", "count"),
+        ("Wards with a panel", "count"),
+        ("Wards with a panel", "%"),
+        ("Panel meetings held", "count"),
+        ("Promises closed", "count"),
+        ("Promises achieved, of those closed", "%"),
+        (f"Promises closed at least {feedback_days} days before the period's end", "count"),
+        (f"{told_label(feedback_days)}, of those", "%"),
+        ("Engagement activities", "count"),
+        ("People reached", "count"),
+        ("Police do a good job locally (survey)", "%"),
+    )
 
 
 def comparison_table(now: Figures, before: Figures, london: Figures, *, area_name: str, period: Period) -> pl.DataFrame:
@@ -137,7 +145,7 @@ def comparison_table(now: Figures, before: Figures, london: Figures, *, area_nam
     if area_name != "London":
         columns[f"London, {period.label}"] = _rows(london)
     return pl.DataFrame(
-        {"figure": [n for n, _ in FIGURE_NAMES], "unit": [u for _, u in FIGURE_NAMES]}
+        {"figure": [n for n, _ in figure_names(now.feedback_days)], "unit": [u for _, u in figure_names(now.feedback_days)]}
         | {name: pl.Series(values, dtype=pl.Float64, strict=False) for name, values in columns.items()}
     )
 

@@ -5,9 +5,9 @@ from dashboard.domain.periods import period_ending
 from dashboard.figures import overview
 from dashboard.figures.metrics import Figures
 
-NOW = Figures(wards=20, with_panel=18, meetings=30, achieved=6, closed=8, told=2, activities=40, people_reached=900, good_job=51.0, good_job_on=dt.date(2023, 12, 31))
-BEFORE = Figures(wards=20, with_panel=18, meetings=33, achieved=3, closed=6, told=3, activities=40, people_reached=1000, good_job=None, good_job_on=None)
-LONDON_F = Figures(wards=679, with_panel=608, meetings=694, achieved=380, closed=696, told=160, activities=1702, people_reached=214724, good_job=47.0, good_job_on=dt.date(2023, 12, 31))
+NOW = Figures(wards=20, with_panel=18, meetings=30, achieved=6, closed=8, told=2, feedback_counted=8, activities=40, people_reached=900, good_job=51.0, good_job_on=dt.date(2023, 12, 31))
+BEFORE = Figures(wards=20, with_panel=18, meetings=33, achieved=3, closed=6, told=3, feedback_counted=6, activities=40, people_reached=1000, good_job=None, good_job_on=None)
+LONDON_F = Figures(wards=679, with_panel=608, meetings=694, achieved=380, closed=696, told=160, feedback_counted=696, activities=1702, people_reached=214724, good_job=47.0, good_job_on=dt.date(2023, 12, 31))
 Q4 = period_ending(dt.date(2023, 12, 31), "quarter")
 
 
@@ -18,7 +18,8 @@ def test_cards_show_values_and_changes_in_plain_words():
     assert cards["Panel meetings held"].delta == "-3"
     assert cards["Promises achieved"].value == "75% of 8"
     assert cards["Promises achieved"].delta == "+25 points"  # 75% now against 50% before
-    assert cards["Residents told the outcome"].delta == "-25 points"  # 25% against 50%
+    assert cards["Residents told within 28 days of closing"].value == "25% of 8"
+    assert cards["Residents told within 28 days of closing"].delta == "-25 points"  # 25% against 50%
     assert cards["Police do a good job locally"].value == "51%"
     assert cards["Police do a good job locally"].delta is None  # no survey before: nothing to compare
 
@@ -36,7 +37,7 @@ def test_titles_state_the_finding():
     assert overview.comparison_title(NOW, LONDON_F, Area("borough", "Hackney", "E09000012")) == (
         "Hackney: 90% of wards have a panel, against 90% across London"
     )
-    none = Figures(1, 0, 0, 0, 0, 0, 0, 0, None, None)
+    none = Figures(1, 0, 0, 0, 0, 0, 0, 0, 0, None, None)
     assert overview.comparison_title(none, LONDON_F, Area("ward", "Abbey (Barking and Dagenham)", "E05014053")).startswith(
         "Abbey (Barking and Dagenham) has no panel"
     )
