@@ -53,7 +53,8 @@ cols[2].metric(
     "Diversity gap (0-100)",
     "no data" if gap is None else f"{gap:.0f}",
     help="Index of dissimilarity between panel and ward: the share of members who would have to be from a "
-    "different group to match the ward. The mean of the ethnic group and age indices (and of panels, for an area).",
+    "different group to match the ward. The mean of the ethnic group and age indices (and of panels, for an area). "
+    "A panel drawn at random from its ward's residents is not 0: see the line below.",
 )
 cols[3].metric(
     "Panels differing from their ward beyond chance",
@@ -62,6 +63,8 @@ cols[3].metric(
     "ward's Census profile than a panel of the same size drawn at random from the ward's residents would be, "
     f"after correcting for testing every panel here together (Benjamini-Hochberg, false-discovery rate {dv.LEVEL:.0%}).",
 )
+if av.chance_gap is not None:
+    st.caption(view.chance_finding(av))
 st.caption(
     f"Ethnic group stated for {pct(eth_stated / members_total if members_total else None)} of members "
     f"({count(eth_stated)} of {count(members_total)}); age stated for "
@@ -87,7 +90,7 @@ if area.level == "ward":
                 "as \"White\" count as not stated here."
             )
         st.plotly_chart(view.profile_chart(ward_comp, dim, title), key=f"chart_{dim.key}")
-        st.caption(view.test_sentence(av.tests, dim))
+        st.caption(view.chance_sentence(av.tests, dim))
         table = view.profile_table(rows)
         ui.table_with_protected_download(table, view.profile_export, file_name=f"diversity_{dim.key}_{slug}.csv", key=f"profile_{dim.key}")
     row = panels.row(0, named=True)
@@ -115,7 +118,7 @@ else:
     )
     ui.table_with_protected_download(av.rollup_table, view.rollup_export, file_name=f"diversity_groups_{slug}.csv", key="rollup")
 
-    st.markdown("#### Panels, largest gap first")
+    st.markdown("#### Panels, largest gap beyond chance first")
     st.caption(view.differing_finding(area.name, av) + ".")
     ui.table_with_protected_download(av.panels_table, view.panels_export, file_name=f"diversity_panels_{slug}.csv", key="panels")
     if area.level in ("london", "bcu"):
@@ -147,6 +150,11 @@ with st.expander("How these figures are worked out"):
   share of members who would have to be from another group for the panel to match its ward.
   **Diversity gap** = the mean of the ethnic group and age indices (and sex, once a Census sex table by ward
   is loaded); for an area, the mean over its panels.
+- **Gap beyond chance**: a panel of 10 drawn at random from its ward's residents would not mirror the ward
+  exactly: on average its gap is about 20 to 30 at these panel sizes, more for smaller panels. Each panel's gap
+  is set beside that figure for a panel of its own size from its own ward (worked out exactly over every
+  possible membership), and panels are ranked by the difference, so a small panel is not put first merely
+  for being small.
 - **Fewer or more than expected** (each group): actual members against expected, differing by half a member
   or more. This describes the panel; on its own it is not evidence that anything is wrong, since a small panel
   is rarely an exact mirror of its ward.

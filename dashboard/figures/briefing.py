@@ -206,8 +206,10 @@ def diversity_section(borough: Area, period: Period, view) -> Section:
         paragraphs=(
             f"Members active on {uk_date(period.end)} against each ward's Census 2021 profile (ethnic group: all "
             f"usual residents; age: residents aged 16 and over). Ethnic group stated for {stated} of members. "
-            "Diversity gap: index of dissimilarity, 0 (panel mirrors ward) to 100. Counts of 1 to 4 are shown as "
-            "\"fewer than 5\" and figures that would reveal them are withheld.",
+            "Diversity gap: index of dissimilarity, 0 (panel mirrors ward) to 100. A panel drawn at random from its "
+            f"ward's residents does not score 0: at these panel sizes it would score {_whole(view.chance_gap)} on average, "
+            "so each panel's gap is set beside a random panel's of its own size and panels are listed by the difference "
+            "(gap beyond chance). Counts of 1 to 4 are shown as \"fewer than 5\" and figures that would reveal them are withheld.",
             f"{dvv.differing_finding(borough.name, view)}; {view.no_resident} have no "
             f"resident member; {view.councillor_led} are led by a councillor; {view.stale} have not reviewed "
             "their membership in the last 12 months.",
@@ -217,6 +219,10 @@ def diversity_section(borough: Area, period: Period, view) -> Section:
             Table("Panel diversity", dvv.panels_export(view.panels_table.drop("Borough"))),
         ),
     )
+
+
+def _whole(value: float | None) -> str:
+    return "no figure" if value is None else f"{value:.0f}"
 
 
 def alignment_section(borough: Area, period: Period, view) -> Section:

@@ -28,6 +28,7 @@ FIGURES = {
         "active_members": "Active members",
         "dissimilarity": "Diversity gap for one dimension (index of dissimilarity)",
         "combined": "Diversity gap, combined",
+        "gap_beyond_chance": "Diversity gap beyond chance (beside a random panel of the same size from the ward)",
         "verdict": "Fewer or more members than expected (a description of one group, not a finding)",
         "chance_tests": "Differs from the ward beyond chance: the test of each panel and dimension",
         "beyond_chance": "Differs from the ward beyond chance: the correction for testing many panels",

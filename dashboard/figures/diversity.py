@@ -480,6 +480,27 @@ def combined(dissim: pl.DataFrame, dims: Sequence[Dimension]) -> pl.DataFrame:
     ).select("ward_code", "gap")
 
 
+def gap_beyond_chance(dissim: pl.DataFrame, tests: pl.DataFrame, dims: Sequence[Dimension]) -> pl.DataFrame:
+    """(ward_code, gap, chance_gap, gap_excess): the combined gap beside a random panel's.
+
+    chance_gap is the same mean (``combined``) of what a panel of the same size drawn at random
+    from the ward's residents scores on average (``chance_tests``' chance_index), and gap_excess
+    = gap - chance_gap: how much of the gap is more than chance alone would give at this size.
+    A small panel is never an exact mirror of its ward, so its gap is not measured from 0.
+    Worked example: a ward half White half Black, half aged 16-24 half 65+; a panel of 4, all
+    White and all 65+: gap (50 + 50) / 2 = 50; a random panel of 4 scores 18.75 on each (see
+    ``chance_tests``), so chance_gap 18.75 and gap_excess 31.25. The same panel with 2 White, 2
+    Black members, 2 aged 16-24 and 2 aged 65+ has gap 0 and gap_excess -18.75: closer to its
+    ward than chance would usually make it.
+    """
+    chance = combined(tests.select("ward_code", "dimension", pl.col("chance_index").alias("index")), dims).rename({"gap": "chance_gap"})
+    return (
+        combined(dissim, dims)
+        .join(chance, on="ward_code", how="left")
+        .with_columns((pl.col("gap") - pl.col("chance_gap")).alias("gap_excess"))
+    )
+
+
 # --- Sector mix and panel flags ----------------------------------------------------------------
 
 SECTOR_COLUMNS = [s for s in v.SECTORS]
@@ -553,7 +574,8 @@ def build(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame,
     codes = open_panels(panels, day)["ward_code"].to_list()
     comp = compare(active, population, codes, dims)
     dis = dissimilarity(comp)
-    gap = combined(dis, dims)
+    tests = chance_tests(comp)
+    gap = gap_beyond_chance(dis, tests, dims)
     wide = dis.pivot(on="dimension", index="ward_code", values="index") if dis.height else pl.DataFrame({"ward_code": codes}, schema={"ward_code": pl.String})
     wide = wide.rename({d.key: f"{d.key}_index" for d in dims if d.key in wide.columns})
     complete = dis.filter(pl.col("dimension") == ETHNIC.key).select("ward_code", pl.col("completeness").alias("ethnic_stated_share"))
@@ -563,7 +585,7 @@ def build(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame,
         .join(wide, on="ward_code", how="left")
         .join(complete, on="ward_code", how="left")
     )
-    return Diversity(day, dims, comp, dis, table, chance_tests(comp), has_sex_table(population))
+    return Diversity(day, dims, comp, dis, table, tests, has_sex_table(population))
 
 
 # --- Roll-ups ------------------------------------------------------------------------------------
@@ -602,26 +624,31 @@ def completeness(comparison: pl.DataFrame, dimension: str) -> tuple[int, int]:
 
 
 def by_borough(panel_table: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
-    """Per borough: open panels, mean combined gap, and panels whose membership differs from their
-    ward beyond chance (``differs``, as corrected across the area shown: ``panel_findings``)."""
+    """Per borough: open panels, mean combined gap, the mean a random panel of each one's size
+    would score, the mean gap beyond chance, and panels whose membership differs from their
+    ward beyond chance (``differs``, as corrected across the area shown: ``panel_findings``).
+    Largest gap beyond chance first."""
     return (
         panel_table.join(wards.select("ward_code", "borough_name"), on="ward_code", how="left")
         .group_by("borough_name")
         .agg(
             pl.len().alias("panels"),
             pl.col("gap").mean().alias("mean_gap"),
+            pl.col("chance_gap").mean().alias("mean_chance_gap"),
+            pl.col("gap_excess").mean().alias("mean_excess"),
             pl.col("differs").sum().cast(pl.Int64).alias("panels_differing"),
         )
-        .sort("mean_gap", descending=True, nulls_last=True)
+        .sort("mean_excess", "borough_name", descending=[True, False], nulls_last=True)
     )
 
 
 def ward_gap(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame, day: dt.date) -> pl.DataFrame:
-    """Each ward's combined diversity gap on ``day``, for the borough map: (ward_code, value, label).
+    """Each ward's diversity gap beyond chance on ``day``, for the borough map: (ward_code, value, label).
 
-    value = the combined index of dissimilarity (0-100; mean of ethnic group and age), none
-    where the ward has no open panel or too little stated data. Example label: "Diversity gap
-    30 of 100 (ethnic group 25, age 35)".
+    value = the combined gap less what a random panel of the same size from the ward scores
+    (``gap_beyond_chance``), none where the ward has no open panel or too little stated data.
+    Example label: "Diversity gap 30 of 100, a random panel of its size 22: 8 beyond chance
+    (ethnic group 25, age 35)".
     """
     d = build(members, panels, population, day)
     return gap_labels(d)
@@ -632,10 +659,15 @@ def gap_labels(d: Diversity) -> pl.DataFrame:
     parts = [f"{dim.label.lower()} " for dim in d.dims if dim.in_combined]
     keys = [dim.key for dim in d.dims if dim.in_combined]
     rows = []
-    for r in d.panels.select("ward_code", "gap", *[f"{k}_index" for k in keys if f"{k}_index" in d.panels.columns]).iter_rows(named=True):
-        if r["gap"] is None:
+    columns = ["ward_code", "gap", "chance_gap", "gap_excess", *[f"{k}_index" for k in keys if f"{k}_index" in d.panels.columns]]
+    for r in d.panels.select(columns).iter_rows(named=True):
+        if r["gap_excess"] is None:
             rows.append((r["ward_code"], None, "Diversity gap: not enough stated data"))
             continue
         detail = ", ".join(f"{p}{r[f'{k}_index']:.0f}" for p, k in zip(parts, keys))
-        rows.append((r["ward_code"], float(r["gap"]), f"Diversity gap {r['gap']:.0f} of 100 ({detail})"))
+        rows.append((
+            r["ward_code"], float(r["gap_excess"]),
+            f"Diversity gap {r['gap']:.0f} of 100, a random panel of its size {r['chance_gap']:.0f}: "
+            f"{r['gap_excess']:.0f} beyond chance ({detail})",
+        ))
     return pl.DataFrame(rows, schema={"ward_code": pl.String, "value": pl.Float64, "label": pl.String}, orient="row")

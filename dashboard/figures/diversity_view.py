@@ -30,6 +30,8 @@ EXPECTED = "Expected members"
 RATIO = "Ratio (actual / expected)"
 VERDICT = "Verdict"
 DIFFERS = "Differs from ward beyond chance"
+EXCESS = "Diversity gap beyond chance"
+CHANCE = "Diversity gap of a random panel of its size"
 DIFFERING = "Panels differing from their ward beyond chance"
 
 
@@ -73,13 +75,20 @@ def _yes(col: str, alias: str) -> pl.Expr:
 
 
 def panels_table(panels: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
-    """One row per open panel in the area: size, gaps, flags, review; worst gap first."""
+    """One row per open panel in the area: size, gaps, flags, review; largest gap beyond chance first.
+
+    Beside each panel's gap, what a panel of the same size drawn at random from its ward would
+    score on average (``dv.gap_beyond_chance``): ranking by the raw gap would put the smallest
+    panels first, since they are furthest from their wards by chance alone.
+    """
     t = panels.join(wards.select("ward_code", "ward_name", "borough_name"), on="ward_code", how="left")
     cols = [
         pl.col("ward_name").alias("Ward"),
         pl.col("borough_name").alias("Borough"),
         pl.col("panel_size").alias(MEMBERS),
+        pl.col("gap_excess").round(0).alias(EXCESS),
         pl.col("gap").round(0).alias("Diversity gap (0-100)"),
+        pl.col("chance_gap").round(0).alias(CHANCE),
         pl.col("ethnic_group_index").round(0).alias("Ethnic group index") if "ethnic_group_index" in t.columns else pl.lit(None).alias("Ethnic group index"),
         pl.col("age_band_index").round(0).alias("Age index") if "age_band_index" in t.columns else pl.lit(None).alias("Age index"),
     ]
@@ -93,7 +102,7 @@ def panels_table(panels: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
         pl.col("months_since_review").alias("Months since membership review"),
         pl.col("review_note").fill_null("").alias("Review note"),
     ]
-    return t.sort("gap", descending=True, nulls_last=True).select(cols)
+    return t.sort("gap_excess", "ward_name", descending=[True, False], nulls_last=True).select(cols)
 
 
 def panels_export(table: pl.DataFrame, *, threshold: int = privacy.THRESHOLD) -> pl.DataFrame:
@@ -108,6 +117,8 @@ def borough_table(panels: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
         pl.col("borough_name").alias("Borough"),
         pl.col("panels").cast(pl.Int64).alias("Open panels"),
         pl.col("mean_gap").round(0).alias("Mean diversity gap (0-100)"),
+        pl.col("mean_chance_gap").round(0).alias("Mean gap of random panels of the same sizes"),
+        pl.col("mean_excess").round(0).alias("Mean diversity gap beyond chance"),
         pl.col("panels_differing").alias(DIFFERING),
     )
 
@@ -264,7 +275,18 @@ def differing_finding(place: str, av: AreaView) -> str:
     )
 
 
-def test_sentence(tests: pl.DataFrame, dim: dv.Dimension) -> str:
+def chance_finding(av: AreaView) -> str:
+    """'A panel of the same size drawn at random from its ward's residents would score 24 on average (not
+    0: ...); the gap here is 2 points beyond chance.' Both are means over the area's panels."""
+    excess = av.gap_excess
+    how = "no wider than chance would give" if excess < 0.5 else f"{excess:.0f} points beyond chance"
+    return (
+        f"A panel of the same size drawn at random from its ward's residents would score {av.chance_gap:.0f} on average "
+        f"(not 0: a small panel rarely mirrors its ward exactly); the gap here is {how}."
+    )
+
+
+def chance_sentence(tests: pl.DataFrame, dim: dv.Dimension) -> str:
     """One panel's test on one dimension, in words, e.g. 'Taken as a whole: index 42; a panel of 12 drawn
     at random from the ward's residents scores 24 on average, and scores 42 or more 1.2% of the time.
     Beyond chance (after correcting for the 3 tests here).'"""
@@ -319,6 +341,8 @@ class AreaView:
         self.ethnic_stated, self.members = dv.completeness(self.comparison, dv.ETHNIC.key)
         self.age_stated, _ = dv.completeness(self.comparison, dv.AGE.key)
         self.gap = self.panels["gap"].mean() if self.panels.height else None
+        self.chance_gap = self.panels["chance_gap"].mean() if self.panels.height else None
+        self.gap_excess = self.panels["gap_excess"].mean() if self.panels.height else None
         self.differing = int(self.panels["differs"].sum())
         self.rollup = dv.rollup(self.comparison)
         self.rollup_table = rollup_table(self.rollup)

@@ -56,6 +56,10 @@ def test_london_shows_the_roll_up_with_a_finding_title(app_env, expected):
     # Checked independently (every possible membership listed, four test statistics, scipy's
     # Benjamini-Hochberg): 196 of 1,760 tests are below 5% before correction, none after.
     assert shown["Panels differing from their ward beyond chance"] == "0 of 608"
+    # A random panel from its ward scores about 22 on ethnic group and 26 on age at these sizes
+    # (the issue's own simulation); London's panels average 29, 5 beyond that.
+    assert any(c.value.startswith("A panel of the same size drawn at random from its ward's residents would score 24 on average")
+               and c.value.endswith("the gap here is 5 points beyond chance.") for c in at.caption)
     assert any(c.value.startswith("London: 0 of 608 panels differ from their ward beyond chance, after correcting for 1,760 tests")
                for c in at.caption)
     roll = diversity.rollup(in_wards(d.comparison, met.to_list()))
@@ -106,7 +110,7 @@ def test_choosing_an_earlier_date_changes_the_membership(app_env):
     assert chart_titles(before)[0].startswith("Hackney: ")
     panels_table = before.dataframe[1].value
     assert set(panels_table["Borough"]) == {"Hackney"}
-    assert panels_table["Diversity gap (0-100)"].is_monotonic_decreasing
+    assert panels_table["Diversity gap beyond chance"].dropna().is_monotonic_decreasing  # ranked beyond chance, not by raw gap
 
 
 def test_a_city_of_london_ward_says_it_is_outside_the_scheme(app_env):

@@ -1,6 +1,7 @@
 """Membership against the ward's Census profile, on small frames with hand-checked answers."""
 
 import datetime as dt
+import math
 
 import numpy as np
 import polars as pl
@@ -263,13 +264,41 @@ def test_roll_up_leaves_out_panels_with_nothing_stated(built):
     assert roll.is_empty()
 
 
-def test_ward_gap_for_the_map():
+def test_ward_gap_for_the_map_is_the_gap_beyond_chance():
+    """B: 5 members, all White and 65+, in a ward half and half on both: gap 50. A random panel of
+    5 has 0 to 5 White members (1, 5, 10, 10, 5, 1 in 32) with indices 50, 30, 10, 10, 30, 50:
+    on average (100 + 300 + 200) / 32 = 18.75 on each dimension, so 31.25 beyond chance. C, one
+    member: every panel of one is 50 from a half-and-half ward, so its 50 is nothing beyond chance."""
     gaps = dv.ward_gap(MEMBERS, PANELS, POP, DAY)
     assert gaps.columns == ["ward_code", "value", "label"]
+    b = gaps.filter(pl.col("ward_code") == "B").row(0, named=True)
+    assert b["value"] == pytest.approx(31.25)
+    assert b["label"] == "Diversity gap 50 of 100, a random panel of its size 19: 31 beyond chance (ethnic group 50, age 50)"
+    assert gaps.filter(pl.col("ward_code") == "C")["value"][0] == pytest.approx(0.0)
+    panels = dv.build(MEMBERS, PANELS, POP, DAY).panels.filter(pl.col("ward_code") == "A").row(0, named=True)
     a = gaps.filter(pl.col("ward_code") == "A").row(0, named=True)
-    assert a["value"] == pytest.approx(50.0)
-    assert a["label"] == "Diversity gap 50 of 100 (ethnic group 25, age 75)"
+    assert a["value"] == pytest.approx(50.0 - panels["chance_gap"]) and a["label"].startswith("Diversity gap 50 of 100, ")
     assert "G" not in gaps["ward_code"].to_list()  # no open panel, no gap
+
+
+def test_exact_chance_figures_match_listing_every_ordered_draw():
+    """An independent check of the exact path: list all 3^5 = 243 ordered draws of 5 members from
+    a ward 50% / 30% / 20% (itertools, no multinomial), with their chances."""
+    import itertools
+
+    shares = (0.5, 0.3, 0.2)
+    pop = population({"W": {"ethnic_group": {"White": 50, "Asian": 30, "Black": 20}}})
+    panel = members_frame([member("W", f"w{i}", e) for i, e in enumerate(["Black", "Black", "Black", "White", "Asian"])])
+    got = dv.chance_tests(dv.compare(panel, pop, ["W"], [dv.ETHNIC])).row(0, named=True)
+    observed = 50 * (abs(1 / 5 - 0.5) + abs(1 / 5 - 0.3) + abs(3 / 5 - 0.2))
+    mean, far = 0.0, 0.0
+    for draw in itertools.product(range(3), repeat=5):
+        chance = math.prod(shares[g] for g in draw)
+        index = 50 * sum(abs(draw.count(g) / 5 - shares[g]) for g in range(3))
+        mean += chance * index
+        far += chance if index >= observed - 1e-9 else 0.0
+    assert got["index"] == pytest.approx(observed)
+    assert got["chance_index"] == pytest.approx(mean) and got["p_value"] == pytest.approx(far)
 
 
 def test_sex_is_compared_only_when_a_ward_table_is_loaded():
@@ -286,26 +315,29 @@ def test_sex_is_compared_only_when_a_ward_table_is_loaded():
     assert b["gap"] == pytest.approx((b["ethnic_group_index"] + b["age_band_index"] + 50.0) / 3)
 
 
-def test_diversity_gap_on_the_borough_map():
-    """Ward A's gap (50, worked out above) lands in the '50 or more' class; B's 0.5^5 panel is
-    all White against a half-Black ward: ethnic 50, age 50 -> 50; a ward with no panel reads
-    'No panel' and has no colour; the City stays the City."""
+def test_diversity_gap_beyond_chance_on_the_borough_map():
+    """B's gap (50) is 31.25 beyond chance (above), in the '25 to 34 beyond chance' class; a ward
+    with no panel reads 'No panel' and has no colour; the City stays the City."""
     from dashboard.domain import status_style as s
     from dashboard.figures import maps
 
-    status = pl.DataFrame({"ward_code": ["A", "B", "G", "H"], "status": [s.FUNCTIONING, s.AT_RISK, s.NO_PANEL, s.CITY]})
+    status = pl.DataFrame({"ward_code": ["B", "C", "G", "H"], "status": [s.AT_RISK, s.FUNCTIONING, s.NO_PANEL, s.CITY]})
     tables = {"members": MEMBERS, "panels": PANELS, "ward_population": POP}
     inputs = maps.MapInputs(as_of=DAY, status=status, table=tables.__getitem__)
-    out = maps.ward_values(maps.METRICS["Diversity gap"], inputs)
+    metric = maps.METRICS["Diversity gap beyond chance"]
+    out = maps.ward_values(metric, inputs)
     got = {r["ward_code"]: (r["value"], r["key"], r["label"]) for r in out.iter_rows(named=True)}
-    assert got["A"] == (50.0, "5", "Diversity gap 50 of 100 (ethnic group 25, age 75)")
-    assert got["B"][0] == 50.0 and got["B"][1] == "5"
+    assert got["B"][:2] == (31.0, "4")
+    assert got["C"][:2] == (0.0, "1")  # a panel of one: its gap of 50 is what chance gives
     assert got["G"] == (None, "–", "No panel")
     assert got["H"] == (None, "–", s.CITY)
     met = out.filter(pl.col("status") != s.CITY)
-    assert maps.METRICS["Diversity gap"].title_for(met, "Here", inputs) == (
-        "Here: the typical panel's diversity gap is 50 of 100; 2 of 2 panels are 35 or more away from their ward"
+    # Gaps 50 and 50 (median 50); random panels 18.75 and 50 (median 34.4); one of two 15 or more beyond chance.
+    assert metric.title_for(met, "Here", inputs) == (
+        "Here: the typical panel's diversity gap is 50 of 100, against 34 for a panel of its size drawn at random from "
+        "its ward; 1 of 2 panels are 15 or more beyond chance"
     )
+    assert "a random panel of its size" in maps.legend(metric)["meaning"][0]
 
 
 # --- Whole-panel tests against chance ---------------------------------------------------------------
@@ -414,3 +446,32 @@ def test_before_correction_random_panels_fall_below_5_percent_no_more_than_5_per
     rate = (null["p_value"] < 0.05).mean()
     assert rate <= 0.05 + 3 * (0.05 * 0.95 / null.height) ** 0.5
     assert rate >= 0.01  # and it is not blind: some chance differences do reach 5% before correction
+
+
+def test_gap_beyond_chance_worked_example_from_the_docstring():
+    """Ward half White half Black, half 16-24 half 65+. Panel of 4 all White and 65+: gap 50, a
+    random panel of 4 scores 18.75, so 31.25 beyond chance; 2 and 2 on both: gap 0, -18.75."""
+    pop = population({"W": {"ethnic_group": {"White": 50, "Black": 50}, "age_band": {"16-24": 50, "65+": 50}},
+                      "V": {"ethnic_group": {"White": 50, "Black": 50}, "age_band": {"16-24": 50, "65+": 50}}})
+    panel = members_frame([member("W", f"w{i}", "White") for i in range(4)]
+                          + [member("V", f"v{i}", "White" if i < 2 else "Black", age="16-24" if i % 2 else "65+") for i in range(4)])
+    comp = dv.compare(panel, pop, ["V", "W"], [dv.ETHNIC, dv.AGE])
+    out = dv.gap_beyond_chance(dv.dissimilarity(comp), dv.chance_tests(comp), [dv.ETHNIC, dv.AGE]).sort("ward_code")
+    assert out["gap"].to_list() == pytest.approx([0.0, 50.0])
+    assert out["chance_gap"].to_list() == pytest.approx([18.75, 18.75])
+    assert out["gap_excess"].to_list() == pytest.approx([-18.75, 31.25])
+
+
+def test_panels_are_ranked_by_their_gap_beyond_chance_not_their_raw_gap(built):
+    """A, B, C and F all have a gap of 50; beyond chance: B and F 31.25 (5 and 4 members), A 26.9
+    (10 members), C 0 (one member, whose 50 is all chance gives). E has nothing stated: last."""
+    from dashboard.domain.areas import LONDON
+    from dashboard.figures import diversity_view as dvv
+
+    wards = pl.DataFrame({"ward_code": list("ABCEF"), "ward_name": ["Ash", "Beech", "Cedar", "Elm", "Fir"], "borough_name": ["T"] * 5,
+                          "borough_code": ["X"] * 5, "bcu": ["Y"] * 5, "police_force": ["Metropolitan Police Service"] * 5})
+    table = dvv.area_view(built, wards, LONDON).panels_table
+    assert table["Ward"].to_list() == ["Beech", "Fir", "Ash", "Cedar", "Elm"]
+    assert table["Diversity gap (0-100)"].to_list()[:4] == [50.0] * 4
+    assert table[dvv.EXCESS].to_list() == [31.0, 31.0, 27.0, 0.0, None]
+    assert table[dvv.CHANCE].to_list() == [19.0, 19.0, 23.0, 50.0, None]
