@@ -15,7 +15,9 @@ import polars as pl
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "reference"
 
 ETHNIC_SOURCE = "Census 2021 TS021 ethnic group, usual residents (ONS, OGL v3.0)"
-AGE_SOURCE = "Census 2021 age, usual residents, LSOA best fit to 2022 wards (ONS, GLA; OGL v3.0)"
+AGE_SOURCE = "Census 2021 age (6 categories), usual residents, LSOAs split to 2022 wards by Output Area counts (ONS, GLA; OGL v3.0)"
+ETHNIC_FILE = "census2021_ts021_ethnic_group_london_wards.csv"
+AGE_FILE = "census2021_age6_london_wards.csv"
 PAS_SOURCE = "MOPAC Public Attitude Survey, to Q3 2023-24 (London Datastore, OGL)"
 
 # TS021 column -> detailed ONS category (dashboard.domain.vocabulary.ETHNIC_DETAILED keys).
@@ -81,7 +83,7 @@ def wards() -> pl.DataFrame:
 
 def ward_population() -> pl.DataFrame:
     """Census 2021 by ward, long: ethnic_group (5), ethnic_group_detailed (19), age_band (6)."""
-    ts021 = pl.read_csv(REFERENCE_DIR / "census2021_ts021_ethnic_group_london_wards.csv")
+    ts021 = pl.read_csv(REFERENCE_DIR / ETHNIC_FILE)
     parts = []
     for dimension, columns in (("ethnic_group", TS021_GROUPS), ("ethnic_group_detailed", TS021_DETAILED)):
         parts.append(
@@ -93,13 +95,17 @@ def ward_population() -> pl.DataFrame:
             )
             .drop("column")
         )
-    age = pl.read_csv(REFERENCE_DIR / "census2021_age_london_wards_bestfit.csv")
+    # Age by 2022 ward from Output Areas (ward totals within 17 people of TS021), not the older
+    # best fit of whole LSOAs to wards, which was more than 10% off for 185 of 679 wards. The
+    # file's City of London row (E09000001, all 25 City wards together) is not a ward: left out.
+    age = pl.read_csv(REFERENCE_DIR / AGE_FILE)
     parts.append(
-        age.select(
+        age.filter((pl.col("dimension") == "age") & (pl.col("category") != "total") & pl.col("ward_code").str.starts_with("E05"))
+        .select(
             "ward_code",
-            pl.col("usual_residents").alias("count"),
+            "count",
             pl.lit("age_band").alias("dimension"),
-            pl.col("age_band").alias("category"),
+            "category",
             pl.lit(AGE_SOURCE).alias("source"),
         )
     )

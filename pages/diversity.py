@@ -30,8 +30,10 @@ slug = f"{area.code or 'london'}_{day}"
 st.subheader(f"{area.name}: members on {uk_date(day)}")
 st.caption(
     f"Active members on {uk_date(day)}, the last day of the chosen period ({period.label}): joined on or "
-    "before that day, not yet left, on a panel open that day. Ethnic group is compared with all usual "
-    "residents of the ward (Census 2021, as published); age with residents aged 16 and over."
+    "before that day, not yet left, on a panel open that day. Ethnic group is compared with the ward's residents "
+    "of all ages, children included (Census 2021: no adults-only figure by ward is published for London), so "
+    "a ward with many children of one group expects more of that group than its adults hold; age with residents "
+    "aged 16 and over."
 )
 
 if not areas.met_wards_in(wards, area).height:
@@ -90,7 +92,7 @@ if area.level == "ward":
                 "as \"White\" count as not stated here."
             )
         st.plotly_chart(view.profile_chart(ward_comp, dim, title), key=f"chart_{dim.key}")
-        st.caption(view.chance_sentence(av.tests, dim))
+        st.caption(f"Ward shares: {dim.base}. " + view.chance_sentence(av.tests, dim))
         table = view.profile_table(rows)
         ui.table_with_protected_download(table, view.profile_export, file_name=f"diversity_{dim.key}_{slug}.csv", key=f"profile_{dim.key}")
     row = panels.row(0, named=True)
@@ -140,9 +142,11 @@ with st.expander("How these figures are worked out"):
         f"""
 - **Active members**: joined on or before {uk_date(day)} and not yet left, on a panel open that day.
 - **Ward share**: the ward's Census 2021 count for a group over the total of the same table. Ethnic group
-  uses all usual residents, as ONS publishes it; age uses residents aged 16 and over, since panels are adult
-  bodies. Census counts carry deliberate noise and tables do not always add up, so each share uses its own
-  table's total. Members recorded with a detailed ONS ethnic group are counted in its high-level group.
+  uses usual residents of all ages, children included, as ONS publishes it by ward (no adults-only table by
+  ward exists for London); age uses residents aged 16 and over, since panels are adult bodies, from Census
+  age by LSOA shared between wards by their Output Areas' residents. Census counts carry deliberate noise
+  and tables do not always add up, so each share uses its own table's total. Members recorded with a
+  detailed ONS ethnic group are counted in its high-level group.
 - **"Not stated"** is its own row. Panel shares, expected members, the test and the gap use the members who
   stated; how many did is shown above.
 - **Expected members** = members who stated x ward share; **ratio** = actual / expected (1 is in proportion).

@@ -10,8 +10,11 @@ Definitions (the page states each of these in plain words):
 * **Ward share**: the ward's Census count for a group divided by the total *of that same table*
   for the ward. Census 2021 counts carry ONS's deliberate noise, so the 5 high-level ethnic groups,
   the 19 detailed groups and the age bands need not add up to the same total; each share uses its
-  own. Ethnic group is compared against all usual residents (as published); age against adults
-  aged 16 and over (the 0-15 band is left out: panels are adult bodies).
+  own. Ethnic group is compared against usual residents of all ages, children included: panels
+  are adults, but no adults-only ethnic group table by ward is published for London, and the
+  page says so beside the figure. Age is compared against adults aged 16 and over (the 0-15 band
+  is left out: panels are adult bodies), from Census 2021 age by LSOA shared between 2022 wards
+  by their Output Areas' residents.
 * **"Not stated"** is a row of its own (share of all active members). Comparisons (panel share,
   expected members, dissimilarity, the test) use members who stated the dimension, and the
   completeness (stated / all) is shown beside them.
@@ -99,7 +102,8 @@ ETHNIC = Dimension(
     # Members may be recorded with a detailed ONS category: roll it up.
     member_map={**{g: g for g in v.ETHNIC_GROUPS}, **v.ETHNIC_DETAILED},
     population_map={g: g for g in v.ETHNIC_GROUPS},
-    base="all usual residents (Census 2021, as published)",
+    # Panels are adults, but no adults-only ethnic group table by ward is published for London.
+    base="usual residents of all ages, children included (Census 2021 TS021)",
     noun="ethnic group",
 )
 
@@ -111,7 +115,7 @@ AGE = Dimension(
     categories=v.AGE_BANDS,
     member_map={b: b for b in v.AGE_BANDS},
     population_map={b: b for b in v.AGE_BANDS},  # 0-15 is left out: adults 16 and over
-    base="usual residents aged 16 and over (Census 2021)",
+    base="usual residents aged 16 and over (Census 2021 age by ward, from Output Areas)",
     noun="age",
 )
 

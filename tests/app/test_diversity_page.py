@@ -70,7 +70,7 @@ def test_london_shows_the_roll_up_with_a_finding_title(app_env, expected):
     assert rollup_table["Group"].iloc[0] == top["category"]
     assert rollup_table["Shortfall (expected - actual)"].iloc[0] == pytest.approx(round(top["shortfall"], 1))
     assert any("Ethnic group stated for" in c.value for c in at.caption)
-    assert any("compared with all usual residents" in c.value and "aged 16 and over" in c.value for c in at.caption)
+    assert any("residents of all ages, children included" in c.value and "aged 16 and over" in c.value for c in at.caption)
     assert any("no Census 2021 table of sex by ward is loaded" in i.value for i in at.info)
     assert any("Restricted" in w.value for w in at.warning)
 
@@ -89,9 +89,13 @@ def test_one_ward_shows_panel_against_ward_for_ethnic_group_and_age(app_env, exp
     for _, r in ethnic[ethnic["Group"] != "Not stated"].iterrows():
         assert r["Expected members"] == pytest.approx(stated * r["Ward share (%)"] / 100, abs=0.06)
     # Under each chart, the panel's test on that dimension as a whole, in words.
-    sentences = [c.value for c in at.caption if c.value.startswith("Taken as a whole: ")]
-    assert len(sentences) == 3 and all("drawn at random from the ward's residents scores" in t for t in sentences)
-    assert all(t.endswith("(after correcting for the 3 tests here).") for t in sentences[:1])
+    # Beside each, what the ward's shares are of: ethnic group covers residents of all ages.
+    sentences = [c.value for c in at.caption if c.value.startswith("Ward shares: ")]
+    assert len(sentences) == 3 and all("Taken as a whole: " in t and "drawn at random from the ward's residents scores" in t
+                                       for t in sentences)
+    assert sentences[0].startswith("Ward shares: usual residents of all ages, children included (Census 2021 TS021). ")
+    assert sentences[2].startswith("Ward shares: usual residents aged 16 and over")
+    assert all(t.endswith("(after correcting for the 3 tests here).") for t in sentences)
     age = at.dataframe[2].value
     assert list(age["Group"]) == ["16-24", "25-34", "35-49", "50-64", "65+", "Not stated"]
     assert age["Ward share (%)"].iloc[:5].sum() == pytest.approx(100, abs=0.3)  # adults only: no 0-15
