@@ -19,6 +19,7 @@ from dashboard.figures.expressions import FEEDBACK_DAYS, achieved, between, in_w
 from dashboard.figures.promises import closed_in, feedback_counted
 
 GOOD_JOB = '"Good Job" local'
+SURVEY_DESIGN_BASE = 400  # Public Attitude Survey interviews a borough in any 12 months, by design (no bases are published)
 
 
 def wards_with_panel(panels: pl.DataFrame, ward_codes: Sequence[str], day: dt.date) -> int:
@@ -106,6 +107,7 @@ class Figures:
     good_job: float | None
     good_job_on: dt.date | None
     feedback_days: int = FEEDBACK_DAYS
+    survey_design_base: int | None = None  # interviews behind good_job by the survey's design, for its noise
 
     @property
     def panel_share(self) -> float | None:
@@ -136,6 +138,8 @@ def overview(
     told, counted = feedback_given(promises, met_ward_codes, period, days=feedback_days)
     activities, people = engagement_reach(engagement, met_ward_codes, period)
     good_job, on = confidence_value(confidence, borough_codes, period.end)
+    boroughs = (confidence.filter(pl.col("borough_code") != v.LONDON_CODE)["borough_code"].n_unique()
+                if borough_codes is None else len(borough_codes))
     return Figures(
         wards=len(met_ward_codes),
         with_panel=wards_with_panel(panels, met_ward_codes, period.end),
@@ -149,4 +153,5 @@ def overview(
         good_job=good_job,
         good_job_on=on,
         feedback_days=feedback_days,
+        survey_design_base=SURVEY_DESIGN_BASE * boroughs if good_job is not None else None,
     )

@@ -200,3 +200,16 @@ def test_city_of_london_gets_a_plain_message_not_empty_charts(app_env):
         assert not at.exception
         assert "City of London Police" in at.info[0].value
         assert not at.get("plotly_chart")
+
+
+def test_overview_calls_no_change_on_small_bases_or_within_survey_noise(app_env):
+    """Hackney, October to December 2023: 67% of 24 promises achieved and 26% of 19 told, against
+    fewer than 30 the quarter before: 'too few to compare', no arrow. London's survey, 47% against
+    48%, is within its noise (1.2 points on 12,800 interviews): 'no real change'."""
+    hackney = {m.label: m for m in open_page("pages/overview.py", borough="Hackney").metric}
+    for label in ("Promises achieved", "Residents told within 28 days of closing"):
+        assert hackney[label].delta == "too few to compare"
+        assert hackney[label].proto.direction == hackney[label].proto.NONE  # words only: no arrow
+    london = {m.label: m for m in open_page("pages/overview.py").metric}
+    assert london["Police do a good job locally"].delta == "no real change"
+    assert london["Promises achieved"].delta == "-2 points"  # 696 and 746 promises: called
