@@ -112,11 +112,14 @@ if area.level == "ward":
     ui.table_with_protected_download(av.sector_totals, view.sector_totals_export, file_name=f"sectors_{slug}.csv", key="sectors")
 else:
     roll = av.rollup
-    st.markdown("#### Groups most under-represented")
+    st.markdown("#### Members of each group against the wards' profiles, largest shortfall first")
     st.plotly_chart(view.rollup_chart(roll, view.rollup_finding(area.name, roll)), key="rollup_chart")
     st.caption(
         "Shortfall: members a group would have if every panel matched its ward (members who stated x ward "
-        "share), less the members it has."
+        "share), less the members it has. Chance of a difference this large: if every panel's members were drawn "
+        "at random from its own ward, how often the group's total over all these panels would be at least this far "
+        "from expected (exact, or by the normal curve past 2,000 members); the groups are corrected together "
+        f"(Benjamini-Hochberg, {dv.LEVEL:.0%}). One panel is too small to show a shortfall; many together are not."
     )
     ui.table_with_protected_download(av.rollup_table, view.rollup_export, file_name=f"diversity_groups_{slug}.csv", key="rollup")
 
@@ -170,6 +173,12 @@ with st.expander("How these figures are worked out"):
   the tests are corrected together (Benjamini-Hochberg): a panel is reported only where, of all the panels
   reported, no more than {dv.LEVEL:.0%} are expected to be chance. The same panel can be reported in a borough
   and not in London: among more panels, it takes stronger evidence.
+- **Members of each group, all panels together**: the group's members on the area's panels against the
+  members expected from each panel's ward, with a pooled test: if every panel's members were drawn at random
+  from its own ward, how often would the group's total be at least this far from expected? Exact (a sum of
+  each member's chance, the Poisson binomial distribution), or by the normal curve past 2,000 members; the
+  groups are corrected together (Benjamini-Hochberg, {dv.LEVEL:.0%}). A shortfall no single panel could
+  show can be plain across a borough or London.
 - **Councillor-led**: the chair on the day is a councillor member, or the panel records a councillor chair.
 """
     )

@@ -216,7 +216,7 @@ def diversity_section(borough: Area, period: Period, view) -> Section:
             "their membership in the last 12 months.",
         ),
         tables=(
-            Table("Groups under-represented", dvv.rollup_export(view.rollup_table)),
+            Table("Groups against ward profiles", dvv.rollup_export(view.rollup_table)),
             Table("Panel diversity", dvv.panels_export(view.panels_table.drop("Borough"))),
         ),
     )

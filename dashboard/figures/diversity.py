@@ -595,21 +595,33 @@ def build(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame,
 # --- Roll-ups ------------------------------------------------------------------------------------
 
 
-def rollup(comparison: pl.DataFrame) -> pl.DataFrame:
-    """Groups most under-represented across the panels given, worst first.
+def rollup(comparison: pl.DataFrame, *, level: float = LEVEL) -> pl.DataFrame:
+    """Each group's actual members across the panels given against expected, with a pooled test; worst first.
 
     Per (dimension, group): panels compared (with stated data and Census data), actual and
     expected members summed over them, shortfall = expected - actual (members "missing" if
     every panel matched its ward), ratio = actual / expected. Example: two panels expecting
     1.6 and 2.4 Black members with 0 and 1 -> expected 4.0, actual 1, shortfall 3.0, ratio 0.25.
+
+    Pooled test: if every panel's members who stated were drawn at random from its own ward, the
+    group's total across the panels would follow a Poisson binomial distribution (one trial per
+    member, at the member's ward share; ``scipy.stats.poisson_binom``, or past 2,000 members the
+    normal curve with the same mean and variance, ``scipy.stats.norm``). p_value is the two-sided
+    chance of a total at least this far from expected (twice the smaller tail, at most 1); the
+    groups of the area are corrected together (Benjamini-Hochberg, ``beyond_chance``). Worked
+    example: two panels of 4 from wards half Black, with no Black member: expected 4, P(0 of 8)
+    = 1/256, p = 2/256 = 0.0078. Many small shortfalls that no single panel could show add up
+    here: the area is where a real shortfall shows.
     """
     rows = comparison.filter((pl.col("category") != v.NOT_STATED) & (pl.col("stated") > 0) & pl.col("ward_share").is_not_null())
-    return (
+    out = (
         rows.group_by("dimension", "dimension_label", "category")
         .agg(
             pl.col("ward_code").n_unique().alias("panels"),
             pl.col("members").sum().alias("actual"),
             pl.col("expected").sum().alias("expected"),
+            pl.col("stated"),
+            pl.col("ward_share"),
         )
         .with_columns(
             (pl.col("expected") - pl.col("actual")).alias("shortfall"),
@@ -617,6 +629,31 @@ def rollup(comparison: pl.DataFrame) -> pl.DataFrame:
         )
         .sort(["shortfall", "dimension", "category"], descending=[True, False, False])
     )
+    p_values = [
+        _pooled_p(actual, np.repeat(np.array(shares, dtype=np.float64), np.array(stated, dtype=np.int64)))
+        for actual, stated, shares in zip(out["actual"], out["stated"], out["ward_share"])
+    ]
+    return beyond_chance(out.drop("stated", "ward_share").with_columns(pl.Series("p_value", p_values, dtype=pl.Float64)), level=level)
+
+
+POOLED_EXACT_TRIALS = 2_000  # members; past this the pooled test uses the normal curve (exact takes N^2 steps)
+
+
+def _pooled_p(actual: int, trials: np.ndarray) -> float:
+    """Two-sided p of ``actual`` successes in independent trials with these chances: exactly
+    (Poisson binomial) up to 2,000 trials, past that by the normal curve with the same mean and
+    variance and a continuity correction (at that size its variance is in the hundreds, where
+    the two agree to a fraction of a percentage point)."""
+    if trials.size == 0:
+        return 1.0
+    chances = np.clip(trials, 0.0, 1.0)
+    if chances.size <= POOLED_EXACT_TRIALS:
+        total = stats.poisson_binom(chances)
+        lower, upper = float(total.cdf(actual)), float(total.sf(actual - 1))
+    else:
+        curve = stats.norm(chances.sum(), math.sqrt(max((chances * (1 - chances)).sum(), 1e-12)))
+        lower, upper = float(curve.cdf(actual + 0.5)), float(curve.sf(actual - 0.5))
+    return min(1.0, 2 * min(lower, upper))
 
 
 def completeness(comparison: pl.DataFrame, dimension: str) -> tuple[int, int]:

@@ -166,7 +166,17 @@ def rollup_table(rollup: pl.DataFrame) -> pl.DataFrame:
         pl.col("expected").round(1).alias(EXPECTED),
         pl.col("shortfall").round(1).alias("Shortfall (expected - actual)"),
         pl.col("ratio").round(2).alias(RATIO),
+        pl.col("p_value").map_elements(_p_words, return_dtype=pl.String).alias(POOLED_P),
+        pl.when(pl.col("beyond_chance")).then(pl.lit("Yes")).otherwise(pl.lit("No")).alias(POOLED),
     )
+
+
+POOLED_P = "Chance of a difference this large (p)"
+POOLED = "Beyond chance (after correction)"
+
+
+def _p_words(p: float) -> str:
+    return "under 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def rollup_export(table: pl.DataFrame, *, threshold: int = privacy.THRESHOLD) -> pl.DataFrame:
@@ -175,7 +185,7 @@ def rollup_export(table: pl.DataFrame, *, threshold: int = privacy.THRESHOLD) ->
         count="Actual members",
         group_by=["Dimension"],
         total_public=False,
-        row_derived=["Shortfall (expected - actual)", RATIO],
+        row_derived=["Shortfall (expected - actual)", RATIO, POOLED_P, POOLED],
         group_derived=[],
         threshold=threshold,
     )
@@ -253,14 +263,16 @@ def _members_words(dimension: str, category: str) -> str:
 
 
 def rollup_finding(place: str, rollup: pl.DataFrame) -> str:
-    """'London: panels have 559 fewer members aged 16-24 than their wards' profiles suggest (...)'."""
+    """'London: panels have 564 fewer members aged 16-24 than their wards' profiles suggest (266 against 830
+    expected; beyond chance)': the group furthest short, and its pooled test (``dv.rollup``)."""
     short = rollup.filter(pl.col("shortfall") >= 0.5)
     if short.is_empty():
         return f"{place}: no group is short of members compared with the wards' profiles"
     top = short.row(0, named=True)
+    chance = "beyond chance" if top["beyond_chance"] else "could be chance"
     return (
         f"{place}: panels have {top['shortfall']:,.0f} fewer {_members_words(top['dimension'], top['category'])} "
-        f"than their wards' profiles suggest ({top['actual']:,} against {top['expected']:,.0f} expected)"
+        f"than their wards' profiles suggest ({top['actual']:,} against {top['expected']:,.0f} expected; {chance})"
     )
 
 

@@ -69,6 +69,11 @@ def test_london_shows_the_roll_up_with_a_finding_title(app_env, expected):
     rollup_table = at.dataframe[0].value
     assert rollup_table["Group"].iloc[0] == top["category"]
     assert rollup_table["Shortfall (expected - actual)"].iloc[0] == pytest.approx(round(top["shortfall"], 1))
+    # 16-24s: 266 members against 830 expected over 608 panels is far beyond chance, though no
+    # single panel is: the area, not the panel, is where the shortfall shows.
+    assert chart_titles(at)[0].endswith("(266 against 830 expected; beyond chance)")
+    assert (rollup_table["Group"].iloc[0], rollup_table["Beyond chance (after correction)"].iloc[0]) == ("16-24", "Yes")
+    assert rollup_table["Chance of a difference this large (p)"].iloc[0] == "under 0.001"
     assert any("Ethnic group stated for" in c.value for c in at.caption)
     assert any("residents of all ages, children included" in c.value and "aged 16 and over" in c.value for c in at.caption)
     assert any("no Census 2021 table of sex by ward is loaded" in i.value for i in at.info)

@@ -475,3 +475,28 @@ def test_panels_are_ranked_by_their_gap_beyond_chance_not_their_raw_gap(built):
     assert table["Diversity gap (0-100)"].to_list()[:4] == [50.0] * 4
     assert table[dvv.EXCESS].to_list() == [31.0, 31.0, 27.0, 0.0, None]
     assert table[dvv.CHANCE].to_list() == [19.0, 19.0, 23.0, 50.0, None]
+
+
+def test_pooled_test_of_an_area_worked_example():
+    """Two panels of 4 from wards half Black, no Black member: expected 4; P(0 of 8) = 1/256, and
+    8 is as unlikely, so p = 2/256. Each panel alone: P(0 of 4) = 1/16, p = 2/16, never below 5%."""
+    pop = population({w: {"ethnic_group": {"White": 50, "Black": 50}} for w in ("P", "Q")})
+    panels = members_frame([member(w, f"{w}{i}", "White") for w in ("P", "Q") for i in range(4)])
+    comp = dv.compare(panels, pop, ["P", "Q"], [dv.ETHNIC])
+    black = dv.rollup(comp).filter(pl.col("category") == "Black").row(0, named=True)
+    assert (black["actual"], black["expected"]) == (0, pytest.approx(4.0))
+    assert black["p_value"] == pytest.approx(2 / 256) and black["beyond_chance"]
+    alone = dv.rollup(in_wards(comp, ["P"])).filter(pl.col("category") == "Black").row(0, named=True)
+    assert alone["p_value"] == pytest.approx(2 / 16) and not alone["beyond_chance"]
+
+
+def test_pooled_test_past_2000_members_agrees_with_the_exact_one(monkeypatch):
+    """300 panels of 10, each from a ward with a share of 10% to 40% of one group: the normal
+    curve's p and the exact Poisson binomial's agree to a thousandth."""
+    rng = np.random.default_rng(7)
+    trials = np.repeat(rng.uniform(0.1, 0.4, 300), 10)
+    actual = int(trials.sum() - 60)  # 60 short of the 750 or so expected
+    exact = dv._pooled_p(actual, trials)
+    monkeypatch.setattr(dv, "POOLED_EXACT_TRIALS", 0)
+    assert dv._pooled_p(actual, trials) == pytest.approx(exact, abs=0.001)
+    assert 0.0001 < exact < 0.05
