@@ -190,6 +190,11 @@ def test_about_page_defines_the_new_figures(app_env):
     text = " ".join(m.value for m in at.markdown)
     assert "**Promises: recurrence.**" in text and "latest ``rounds``" in text
     assert "**Meetings: longest gap.**" in text and "**Engagement outcomes: survey latest.**" in text
+    # Each test against chance and its correction, in plain words.
+    assert "**Tests against chance, and their corrections, in plain words.**" in text
+    for words in ("corrected together (the Benjamini-Hochberg method)", "description, never a finding",
+                  "too few to compare", "no real change", "Poisson binomial", "Differs from the ward beyond chance"):
+        assert words in text, words
 
 
 def test_city_of_london_gets_a_plain_message_not_empty_charts(app_env):
