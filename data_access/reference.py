@@ -18,6 +18,8 @@ ETHNIC_SOURCE = "Census 2021 TS021 ethnic group, usual residents (ONS, OGL v3.0)
 AGE_SOURCE = "Census 2021 age (6 categories), usual residents, LSOAs split to 2022 wards by Output Area counts (ONS, GLA; OGL v3.0)"
 ETHNIC_FILE = "census2021_ts021_ethnic_group_london_wards.csv"
 AGE_FILE = "census2021_age6_london_wards.csv"
+SEX_FILE = "census2021_ts008_sex_london_wards.csv"
+SEX_SOURCE = "Census 2021 TS008 sex, usual residents, Output Areas summed to 2022 wards (ONS; OGL v3.0)"
 PAS_SOURCE = "MOPAC Public Attitude Survey, to Q3 2023-24 (London Datastore, OGL)"
 
 # TS021 column -> detailed ONS category (dashboard.domain.vocabulary.ETHNIC_DETAILED keys).
@@ -48,7 +50,7 @@ ATTRIBUTION = (
     "Ward and borough boundaries, ward codes and lookups: Source: Office for National Statistics "
     "licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and "
     "database right 2022.",
-    "Census 2021 ethnic group and age by ward: Source: Office for National Statistics licensed "
+    "Census 2021 ethnic group, age and sex by ward: Source: Office for National Statistics licensed "
     "under the Open Government Licence v.3.0. Contains data from the Greater London Authority.",
     "Public Attitude Survey: Source: Mayor's Office for Policing and Crime (MOPAC), Public "
     "Attitude Survey, via the London Datastore. Contains public sector information licensed "
@@ -82,7 +84,7 @@ def wards() -> pl.DataFrame:
 
 
 def ward_population() -> pl.DataFrame:
-    """Census 2021 by ward, long: ethnic_group (5), ethnic_group_detailed (19), age_band (6)."""
+    """Census 2021 by ward, long: ethnic_group (5), ethnic_group_detailed (19), age_band (6), sex (2)."""
     ts021 = pl.read_csv(REFERENCE_DIR / ETHNIC_FILE)
     parts = []
     for dimension, columns in (("ethnic_group", TS021_GROUPS), ("ethnic_group_detailed", TS021_DETAILED)):
@@ -107,6 +109,18 @@ def ward_population() -> pl.DataFrame:
             pl.lit("age_band").alias("dimension"),
             "category",
             pl.lit(AGE_SOURCE).alias("source"),
+        )
+    )
+    # Sex by 2022 ward, summed from Output Areas as ONS builds its own ward figures (all ages).
+    sex = pl.read_csv(REFERENCE_DIR / SEX_FILE)
+    parts.append(
+        sex.filter((pl.col("dimension") == "sex") & (pl.col("category") != "total") & pl.col("ward_code").str.starts_with("E05"))
+        .select(
+            "ward_code",
+            "count",
+            pl.lit("sex").alias("dimension"),
+            pl.col("category").replace_strict({"female": "Female", "male": "Male"}),
+            pl.lit(SEX_SOURCE).alias("source"),
         )
     )
     return (

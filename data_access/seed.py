@@ -83,7 +83,7 @@ def load_reference(engine: Engine) -> bool:
             (
                 "ward_population",
                 reference.ward_population(),
-                (reference.ETHNIC_FILE, reference.AGE_FILE),
+                (reference.ETHNIC_FILE, reference.AGE_FILE, reference.SEX_FILE),
             ),
         )
         for table_name, frame, files in loads:

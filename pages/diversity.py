@@ -33,7 +33,7 @@ st.caption(
     "before that day, not yet left, on a panel open that day. Ethnic group is compared with the ward's residents "
     "of all ages, children included (Census 2021: no adults-only figure by ward is published for London), so "
     "a ward with many children of one group expects more of that group than its adults hold; age with residents "
-    "aged 16 and over."
+    "aged 16 and over; sex with residents of all ages."
 )
 
 if not areas.met_wards_in(wards, area).height:
@@ -55,13 +55,13 @@ cols[2].metric(
     "Diversity gap (0-100)",
     "no data" if gap is None else f"{gap:.0f}",
     help="Index of dissimilarity between panel and ward: the share of members who would have to be from a "
-    "different group to match the ward. The mean of the ethnic group and age indices (and of panels, for an area). "
+    "different group to match the ward. The mean of the ethnic group, age and sex indices (and of panels, for an area). "
     "A panel drawn at random from its ward's residents is not 0: see the line below.",
 )
 cols[3].metric(
     "Panels differing from their ward beyond chance",
     f"{count(av.differing)} of {count(av.tested)}",
-    help="Panels whose membership (by ethnic group, White British and White other, or age) is further from the "
+    help="Panels whose membership (by ethnic group, White British and White other, age or sex) is further from the "
     "ward's Census profile than a panel of the same size drawn at random from the ward's residents would be, "
     f"after correcting for testing every panel here together (Benjamini-Hochberg, false-discovery rate {dv.LEVEL:.0%}).",
 )
@@ -155,10 +155,10 @@ with st.expander("How these figures are worked out"):
 - **Expected members** = members who stated x ward share; **ratio** = actual / expected (1 is in proportion).
 - **Index of dissimilarity** (0 to 100) = half the sum of the differences between panel and ward shares: the
   share of members who would have to be from another group for the panel to match its ward.
-  **Diversity gap** = the mean of the ethnic group and age indices (and sex, once a Census sex table by ward
+  **Diversity gap** = the mean of the ethnic group and age indices (and sex, where a Census sex table by ward
   is loaded); for an area, the mean over its panels.
 - **Gap beyond chance**: a panel of 10 drawn at random from its ward's residents would not mirror the ward
-  exactly: on average its gap is about 20 to 30 at these panel sizes, more for smaller panels. Each panel's gap
+  exactly: on average its gap is about 15 to 30 at these panel sizes, more for smaller panels. Each panel's gap
   is set beside that figure for a panel of its own size from its own ward (worked out exactly over every
   possible membership), and panels are ranked by the difference, so a small panel is not put first merely
   for being small.

@@ -206,7 +206,7 @@ def diversity_section(borough: Area, period: Period, view) -> Section:
         paragraphs=(
             f"Members active on {uk_date(period.end)} against each ward's Census 2021 profile (ethnic group: residents "
             "of all ages, children included, as no adults-only figure by ward is published; age: residents aged 16 and "
-            f"over). Ethnic group stated for {stated} of members. "
+            f"over; sex: residents of all ages). Ethnic group stated for {stated} of members. "
             "Diversity gap: index of dissimilarity, 0 (panel mirrors ward) to 100. A panel drawn at random from its "
             f"ward's residents does not score 0: at these panel sizes it would score {_whole(view.chance_gap)} on average, "
             "so each panel's gap is set beside a random panel's of its own size and panels are listed by the difference "

@@ -104,7 +104,7 @@ DEFINITIONS["Remedy plan state"] = (
 DEFINITIONS["Tests against chance, and their corrections, in plain words"] = (
     "Panels are small, so some difference from a ward is expected by luck alone. The app calls a difference "
     "real only when chance would seldom produce it, and allows for looking at many things at once. "
-    "**A panel against its ward**: for each panel and each of ethnic group, White British and White other, and age, "
+    "**A panel against its ward**: for each panel and each of ethnic group, White British and White other, age and sex, "
     "imagine every panel of the same size that could be drawn at random from the ward's residents; the chance that "
     "one is at least as far from the ward as this panel is worked out exactly (or from 20,000 random panels for a "
     "very large panel). Testing every panel in an area turns up some small chances by luck, so all the area's tests "

@@ -22,7 +22,7 @@ Definitions (the page states each of these in plain words):
   expected (1 = in proportion; none where the group is absent from the ward).
 * **Index of dissimilarity** (0 to 100) = 50 x sum over groups of |panel share - ward share|:
   the share of the panel that would have to be a different group to match the ward.
-  **Combined gap** = the mean of the ethnic group and age indices (and sex, if a Census sex
+  **Combined gap** = the mean of the ethnic group and age indices (and sex, when a Census sex
   table by ward is loaded); none if any of them has no stated data.
 * **Per-group verdict** (a description, not a finding): "fewer than expected" or "more than
   expected" where actual and expected members differ by half a member or more, else "about as
@@ -144,7 +144,7 @@ def sex_dimension(categories: Sequence[str]) -> Dimension:
         categories=tuple(categories),
         member_map={c: c for c in categories},
         population_map={c: c for c in categories},
-        base="usual residents (Census 2021)",
+        base="usual residents of all ages, children included (Census 2021 TS008)",
         noun="sex",
     )
 
@@ -152,8 +152,8 @@ def sex_dimension(categories: Sequence[str]) -> Dimension:
 def dimensions(population: pl.DataFrame) -> list[Dimension]:
     """The dimensions a comparison can be made on, given which ward tables are loaded.
 
-    Ethnic group, White British/other and age ship with the app; sex is compared only if a
-    ward_population dimension "sex" has been loaded (none ships today), never guessed.
+    Ethnic group, White British/other, age and sex ship with the app; sex is compared only if a
+    ward_population dimension "sex" is loaded (Census 2021 TS008 by ward ships), never guessed.
     """
     loaded = set(population["dimension"].unique().to_list())
     out = [d for d in (ETHNIC, WHITE, AGE) if d.population_dimension in loaded]

@@ -200,9 +200,9 @@ METRICS: dict[str, MapMetric] = {
         bins=((-math.inf, "under 5: no wider than a random panel of its size from its ward"), (5, "5 to 14 beyond chance"),
               (15, "15 to 24 beyond chance"), (25, "25 to 34 beyond chance"), (35, "35 or more beyond chance")),
         explain=("How far the panel's members are from the ward's Census 2021 profile (the index of dissimilarity, 0 to 100, "
-                 "the mean of ethnic group and age), less what a panel of the same size drawn at random from the ward's "
+                 "the mean of ethnic group, age and sex), less what a panel of the same size drawn at random from the ward's "
                  "residents scores on average. A random panel does not score 0: at panel sizes of 6 to 16 it scores "
-                 "about 15 to 35, more for smaller panels. Members active on the date."),
+                 "about 15 to 30, more for smaller panels. Members active on the date."),
         finding=_diversity_finding,
     ),
 }
