@@ -98,35 +98,25 @@ def ward_population() -> pl.DataFrame:
             .drop("column")
         )
     # Age by 2022 ward from Output Areas (ward totals within 17 people of TS021), not the older
-    # best fit of whole LSOAs to wards, which was more than 10% off for 185 of 679 wards. The
-    # file's City of London row (E09000001, all 25 City wards together) is not a ward: left out.
-    age = pl.read_csv(REFERENCE_DIR / AGE_FILE)
-    parts.append(
-        age.filter((pl.col("dimension") == "age") & (pl.col("category") != "total") & pl.col("ward_code").str.starts_with("E05"))
-        .select(
-            "ward_code",
-            "count",
-            pl.lit("age_band").alias("dimension"),
-            "category",
-            pl.lit(AGE_SOURCE).alias("source"),
-        )
-    )
+    # best fit of whole LSOAs to wards, which was more than 10% off for 185 of 679 wards.
+    parts.append(_by_ward(AGE_FILE, "age", "age_band", AGE_SOURCE))
     # Sex by 2022 ward, summed from Output Areas as ONS builds its own ward figures (all ages).
-    sex = pl.read_csv(REFERENCE_DIR / SEX_FILE)
-    parts.append(
-        sex.filter((pl.col("dimension") == "sex") & (pl.col("category") != "total") & pl.col("ward_code").str.starts_with("E05"))
-        .select(
-            "ward_code",
-            "count",
-            pl.lit("sex").alias("dimension"),
-            pl.col("category").replace_strict({"female": "Female", "male": "Male"}),
-            pl.lit(SEX_SOURCE).alias("source"),
-        )
-    )
+    parts.append(_by_ward(SEX_FILE, "sex", "sex", SEX_SOURCE, {"female": "Female", "male": "Male"}))
     return (
         pl.concat([p.select("ward_code", "dimension", "category", pl.col("count").cast(pl.Int64), "source") for p in parts])
         .sort("ward_code", "dimension", "category")
     )
+
+
+def _by_ward(file_name: str, dimension: str, as_dimension: str, source: str, words: dict[str, str] | None = None) -> pl.DataFrame:
+    """A long Census file by ward (ward_code, dimension, category, count), its categories but not
+    its total; the City of London's single row (E09000001, all 25 City wards together) is not a
+    ward and is left out."""
+    rows = pl.read_csv(REFERENCE_DIR / file_name).filter(
+        (pl.col("dimension") == dimension) & (pl.col("category") != "total") & pl.col("ward_code").str.starts_with("E05")
+    )
+    category = pl.col("category").replace_strict(words) if words else pl.col("category")
+    return rows.select("ward_code", "count", pl.lit(as_dimension).alias("dimension"), category, pl.lit(source).alias("source"))
 
 
 def confidence() -> pl.DataFrame:
