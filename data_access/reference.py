@@ -15,7 +15,11 @@ import polars as pl
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "sample_data" / "reference"
 
 ETHNIC_SOURCE = "Census 2021 TS021 ethnic group, usual residents (ONS, OGL v3.0)"
-AGE_SOURCE = "Census 2021 age, usual residents, LSOA best fit to 2022 wards (ONS, GLA; OGL v3.0)"
+AGE_SOURCE = "Census 2021 age (6 categories), usual residents, LSOAs split to 2022 wards by Output Area counts (ONS, GLA; OGL v3.0)"
+ETHNIC_FILE = "census2021_ts021_ethnic_group_london_wards.csv"
+AGE_FILE = "census2021_age6_london_wards.csv"
+SEX_FILE = "census2021_ts008_sex_london_wards.csv"
+SEX_SOURCE = "Census 2021 TS008 sex, usual residents, Output Areas summed to 2022 wards (ONS; OGL v3.0)"
 PAS_SOURCE = "MOPAC Public Attitude Survey, to Q3 2023-24 (London Datastore, OGL)"
 
 # TS021 column -> detailed ONS category (dashboard.domain.vocabulary.ETHNIC_DETAILED keys).
@@ -46,7 +50,7 @@ ATTRIBUTION = (
     "Ward and borough boundaries, ward codes and lookups: Source: Office for National Statistics "
     "licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and "
     "database right 2022.",
-    "Census 2021 ethnic group and age by ward: Source: Office for National Statistics licensed "
+    "Census 2021 ethnic group, age and sex by ward: Source: Office for National Statistics licensed "
     "under the Open Government Licence v.3.0. Contains data from the Greater London Authority.",
     "Public Attitude Survey: Source: Mayor's Office for Policing and Crime (MOPAC), Public "
     "Attitude Survey, via the London Datastore. Contains public sector information licensed "
@@ -80,8 +84,8 @@ def wards() -> pl.DataFrame:
 
 
 def ward_population() -> pl.DataFrame:
-    """Census 2021 by ward, long: ethnic_group (5), ethnic_group_detailed (19), age_band (6)."""
-    ts021 = pl.read_csv(REFERENCE_DIR / "census2021_ts021_ethnic_group_london_wards.csv")
+    """Census 2021 by ward, long: ethnic_group (5), ethnic_group_detailed (19), age_band (6), sex (2)."""
+    ts021 = pl.read_csv(REFERENCE_DIR / ETHNIC_FILE)
     parts = []
     for dimension, columns in (("ethnic_group", TS021_GROUPS), ("ethnic_group_detailed", TS021_DETAILED)):
         parts.append(
@@ -93,20 +97,26 @@ def ward_population() -> pl.DataFrame:
             )
             .drop("column")
         )
-    age = pl.read_csv(REFERENCE_DIR / "census2021_age_london_wards_bestfit.csv")
-    parts.append(
-        age.select(
-            "ward_code",
-            pl.col("usual_residents").alias("count"),
-            pl.lit("age_band").alias("dimension"),
-            pl.col("age_band").alias("category"),
-            pl.lit(AGE_SOURCE).alias("source"),
-        )
-    )
+    # Age by 2022 ward from Output Areas (ward totals within 17 people of TS021), not the older
+    # best fit of whole LSOAs to wards, which was more than 10% off for 185 of 679 wards.
+    parts.append(_by_ward(AGE_FILE, "age", "age_band", AGE_SOURCE))
+    # Sex by 2022 ward, summed from Output Areas as ONS builds its own ward figures (all ages).
+    parts.append(_by_ward(SEX_FILE, "sex", "sex", SEX_SOURCE, {"female": "Female", "male": "Male"}))
     return (
         pl.concat([p.select("ward_code", "dimension", "category", pl.col("count").cast(pl.Int64), "source") for p in parts])
         .sort("ward_code", "dimension", "category")
     )
+
+
+def _by_ward(file_name: str, dimension: str, as_dimension: str, source: str, words: dict[str, str] | None = None) -> pl.DataFrame:
+    """A long Census file by ward (ward_code, dimension, category, count), its categories but not
+    its total; the City of London's single row (E09000001, all 25 City wards together) is not a
+    ward and is left out."""
+    rows = pl.read_csv(REFERENCE_DIR / file_name).filter(
+        (pl.col("dimension") == dimension) & (pl.col("category") != "total") & pl.col("ward_code").str.starts_with("E05")
+    )
+    category = pl.col("category").replace_strict(words) if words else pl.col("category")
+    return rows.select("ward_code", "count", pl.lit(as_dimension).alias("dimension"), category, pl.lit(source).alias("source"))
 
 
 def confidence() -> pl.DataFrame:

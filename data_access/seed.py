@@ -83,7 +83,7 @@ def load_reference(engine: Engine) -> bool:
             (
                 "ward_population",
                 reference.ward_population(),
-                ("census2021_ts021_ethnic_group_london_wards.csv", "census2021_age_london_wards_bestfit.csv"),
+                (reference.ETHNIC_FILE, reference.AGE_FILE, reference.SEX_FILE),
             ),
         )
         for table_name, frame, files in loads:

@@ -30,8 +30,10 @@ slug = f"{area.code or 'london'}_{day}"
 st.subheader(f"{area.name}: members on {uk_date(day)}")
 st.caption(
     f"Active members on {uk_date(day)}, the last day of the chosen period ({period.label}): joined on or "
-    "before that day, not yet left, on a panel open that day. Ethnic group is compared with all usual "
-    "residents of the ward (Census 2021, as published); age with residents aged 16 and over."
+    "before that day, not yet left, on a panel open that day. Ethnic group is compared with the ward's residents "
+    "of all ages, children included (Census 2021: no adults-only figure by ward is published for London), so "
+    "a ward with many children of one group expects more of that group than its adults hold; age with residents "
+    "aged 16 and over; sex with residents of all ages."
 )
 
 if not areas.met_wards_in(wards, area).height:
@@ -53,14 +55,18 @@ cols[2].metric(
     "Diversity gap (0-100)",
     "no data" if gap is None else f"{gap:.0f}",
     help="Index of dissimilarity between panel and ward: the share of members who would have to be from a "
-    "different group to match the ward. The mean of the ethnic group and age indices (and of panels, for an area).",
+    "different group to match the ward. The mean of the ethnic group, age and sex indices (and of panels, for an area). "
+    "A panel drawn at random from its ward's residents is not 0: see the line below.",
 )
 cols[3].metric(
-    "Panels with a group under-represented",
-    count(av.flagged),
-    help=f"Panels with at least one group flagged: so few members from it would happen by chance less than "
-    f"{dv.LEVEL:.0%} of the time (exact binomial test).",
+    "Panels differing from their ward beyond chance",
+    f"{count(av.differing)} of {count(av.tested)}",
+    help="Panels whose membership (by ethnic group, White British and White other, age or sex) is further from the "
+    "ward's Census profile than a panel of the same size drawn at random from the ward's residents would be, "
+    f"after correcting for testing every panel here together (Benjamini-Hochberg, false-discovery rate {dv.LEVEL:.0%}).",
 )
+if av.chance_gap is not None:
+    st.caption(view.chance_finding(av))
 st.caption(
     f"Ethnic group stated for {pct(eth_stated / members_total if members_total else None)} of members "
     f"({count(eth_stated)} of {count(members_total)}); age stated for "
@@ -86,6 +92,7 @@ if area.level == "ward":
                 "as \"White\" count as not stated here."
             )
         st.plotly_chart(view.profile_chart(ward_comp, dim, title), key=f"chart_{dim.key}")
+        st.caption(f"Ward shares: {dim.base}. " + view.chance_sentence(av.tests, dim))
         table = view.profile_table(rows)
         ui.table_with_protected_download(table, view.profile_export, file_name=f"diversity_{dim.key}_{slug}.csv", key=f"profile_{dim.key}")
     row = panels.row(0, named=True)
@@ -105,16 +112,19 @@ if area.level == "ward":
     ui.table_with_protected_download(av.sector_totals, view.sector_totals_export, file_name=f"sectors_{slug}.csv", key="sectors")
 else:
     roll = av.rollup
-    st.markdown("#### Groups most under-represented")
+    st.markdown("#### Members of each group against the wards' profiles, largest shortfall first")
     st.plotly_chart(view.rollup_chart(roll, view.rollup_finding(area.name, roll)), key="rollup_chart")
     st.caption(
         "Shortfall: members a group would have if every panel matched its ward (members who stated x ward "
-        "share), less the members it has. Panels flagged: the group is under-represented on that panel "
-        f"beyond chance (exact binomial test at {dv.LEVEL:.0%}); small panels often cannot be flagged either way."
+        "share), less the members it has. Chance of a difference this large: if every panel's members were drawn "
+        "at random from its own ward, how often the group's total over all these panels would be at least this far "
+        "from expected (exact, or by the normal curve past 2,000 members); the groups are corrected together "
+        f"(Benjamini-Hochberg, {dv.LEVEL:.0%}). One panel is too small to show a shortfall; many together are not."
     )
     ui.table_with_protected_download(av.rollup_table, view.rollup_export, file_name=f"diversity_groups_{slug}.csv", key="rollup")
 
-    st.markdown("#### Panels, largest gap first")
+    st.markdown("#### Panels, largest gap beyond chance first")
+    st.caption(view.differing_finding(area.name, av) + ".")
     ui.table_with_protected_download(av.panels_table, view.panels_export, file_name=f"diversity_panels_{slug}.csv", key="panels")
     if area.level in ("london", "bcu"):
         st.markdown("#### By borough")
@@ -135,20 +145,40 @@ with st.expander("How these figures are worked out"):
         f"""
 - **Active members**: joined on or before {uk_date(day)} and not yet left, on a panel open that day.
 - **Ward share**: the ward's Census 2021 count for a group over the total of the same table. Ethnic group
-  uses all usual residents, as ONS publishes it; age uses residents aged 16 and over, since panels are adult
-  bodies. Census counts carry deliberate noise and tables do not always add up, so each share uses its own
-  table's total. Members recorded with a detailed ONS ethnic group are counted in its high-level group.
+  uses usual residents of all ages, children included, as ONS publishes it by ward (no adults-only table by
+  ward exists for London); age uses residents aged 16 and over, since panels are adult bodies, from Census
+  age by LSOA shared between wards by their Output Areas' residents. Census counts carry deliberate noise
+  and tables do not always add up, so each share uses its own table's total. Members recorded with a
+  detailed ONS ethnic group are counted in its high-level group.
 - **"Not stated"** is its own row. Panel shares, expected members, the test and the gap use the members who
   stated; how many did is shown above.
 - **Expected members** = members who stated x ward share; **ratio** = actual / expected (1 is in proportion).
 - **Index of dissimilarity** (0 to 100) = half the sum of the differences between panel and ward shares: the
   share of members who would have to be from another group for the panel to match its ward.
-  **Diversity gap** = the mean of the ethnic group and age indices (and sex, once a Census sex table by ward
+  **Diversity gap** = the mean of the ethnic group and age indices (and sex, where a Census sex table by ward
   is loaded); for an area, the mean over its panels.
-- **Under-represented**: fewer members of a group than expected, so few that it would happen less than
-  {dv.LEVEL:.0%} of the time if members were drawn at random from the ward (exact binomial test, one group at a
-  time). Where even no members of the group would not be that unlikely, the verdict is "too few members to
-  say". Chi-square tests are not used: they are not valid at panel sizes of 8 to 15.
+- **Gap beyond chance**: a panel of 10 drawn at random from its ward's residents would not mirror the ward
+  exactly: on average its gap is about 15 to 30 at these panel sizes, more for smaller panels. Each panel's gap
+  is set beside that figure for a panel of its own size from its own ward (worked out exactly over every
+  possible membership), and panels are ranked by the difference, so a small panel is not put first merely
+  for being small.
+- **Fewer or more than expected** (each group): actual members against expected, differing by half a member
+  or more. This describes the panel; on its own it is not evidence that anything is wrong, since a small panel
+  is rarely an exact mirror of its ward.
+- **Differs from the ward beyond chance** (each panel and dimension, the whole mix at once): imagine drawing
+  panels of the same size at random from the ward's residents. The test is the chance that such a panel is at
+  least as far from the ward (index of dissimilarity) as this one, worked out exactly over every possible
+  membership (multinomial distribution), or from 20,000 random panels for a panel too large to list. Every
+  panel in the area is tested on every dimension, and with many tests some small chances turn up by luck, so
+  the tests are corrected together (Benjamini-Hochberg): a panel is reported only where, of all the panels
+  reported, no more than {dv.LEVEL:.0%} are expected to be chance. The same panel can be reported in a borough
+  and not in London: among more panels, it takes stronger evidence.
+- **Members of each group, all panels together**: the group's members on the area's panels against the
+  members expected from each panel's ward, with a pooled test: if every panel's members were drawn at random
+  from its own ward, how often would the group's total be at least this far from expected? Exact (a sum of
+  each member's chance, the Poisson binomial distribution), or by the normal curve past 2,000 members; the
+  groups are corrected together (Benjamini-Hochberg, {dv.LEVEL:.0%}). A shortfall no single panel could
+  show can be plain across a borough or London.
 - **Councillor-led**: the chair on the day is a councillor member, or the panel records a councillor chair.
 """
     )

@@ -15,7 +15,7 @@ sel = ui.page(
     "Engagement outcomes",
     "Outputs (activities, people reached) beside outcomes (promises achieved, residents told, and what residents "
     "think of local policing in the Public Attitude Survey).",
-    filters=True,
+    filters=True, rules=True,  # the rubric sets the "you said, we did" window
 )
 area, period = sel.area, sel.period
 if not ev.has_met_wards(state.table("wards"), area):
@@ -25,13 +25,14 @@ if not ev.has_met_wards(state.table("wards"), area):
 
 c1, c2 = st.columns(2)
 measure = c1.selectbox("Survey measure", v.PAS_MEASURES, format_func=v.PAS_MEASURE_LABELS.get, key="oc_measure")
-outcome = c2.selectbox("Outcome for the comparison", list(ev.OUTCOME_CHOICES), format_func=ev.OUTCOME_CHOICES.get, key="oc_outcome")
+choices = ev.outcome_choices(state.rules().feedback_days)
+outcome = c2.selectbox("Outcome for the comparison", list(choices), format_func=choices.get, key="oc_outcome")
 first = periods.shift_quarters(period.end, -7)
 view = views.view(ev.outcomes_view, sel, measure=measure, outcome=outcome, first=first)
 
 st.subheader(f"{area.name}: {period.label}")
 st.markdown(f"**{view.outputs_title}**")
-table = comparison(oc.SUMMARY_ROWS, view.now, view.before, view.london, area_name=area.name, period=period)
+table = comparison(oc.summary_rows(view.feedback_days), view.now, view.before, view.london, area_name=area.name, period=period)
 ui.table_with_download(table, file_name=f"outputs_outcomes_{area.code or 'london'}_{period.end}.csv", key="oc_summary")
 
 kinds = view.kinds
@@ -70,7 +71,7 @@ with st.expander("This measure by borough and quarter"):
     ui.table_with_download(view.survey_quarters, file_name=f"survey_by_quarter_{period.end}.csv", key="oc_survey_q")
 
 st.header("Activity against outcomes")
-y_title = ev.OUTCOME_CHOICES[view.outcome].replace(" (boroughs only)", "")
+y_title = choices[view.outcome].replace(" (boroughs only)", "")
 if view.outcome != outcome:
     st.info("The survey has no ward figures, so wards are compared on promises achieved.")
 x_title = "Activities per Met ward" if view.point_level == "borough" else "Activities"

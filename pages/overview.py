@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.app import state, ui, views
 from dashboard.domain import areas
-from dashboard.domain.formatting import NO_CHANGE, uk_date
+from dashboard.domain.formatting import uk_date
 from dashboard.figures import overview
 
 ui.run_through_app()
@@ -12,7 +12,7 @@ sel = ui.page(
     "Ward Panel Monitor",
     "Safer Neighbourhood ward panels across London: whether every ward has one, whether it meets, "
     "what it promised and what came of it.",
-    filters=True,
+    filters=True, rules=True,  # the rubric sets the "you said, we did" window
 )
 area, period = sel.area, sel.period
 now, before, london = views.overview_figures(sel)
@@ -32,8 +32,8 @@ for row in (cards[:4], cards[4:]):
             card.label,
             card.value,
             card.delta,
-            delta_color="off" if card.delta == NO_CHANGE else card.delta_color,
-            delta_arrow="off" if card.delta == NO_CHANGE else "auto",
+            delta_color="off" if card.delta in overview.NOT_A_CHANGE else card.delta_color,
+            delta_arrow="off" if card.delta in overview.NOT_A_CHANGE else "auto",
             delta_description=("on the quarter before" if period.span == "quarter" else "on the 12 months before")
             if card.delta
             else None,

@@ -15,7 +15,7 @@ ui.run_through_app()
 sel = ui.page(
     "Promises",
     "What ward panels promised, what came of it, who chose the promise, and whether residents were told (\u201cyou said, we did\u201d).",
-    filters=True,
+    filters=True, rules=True,  # the rubric sets the "you said, we did" window
 )
 area, period = sel.area, sel.period
 if not ev.has_met_wards(state.table("wards"), area):
@@ -33,13 +33,19 @@ view = views.view(ev.promises_view, sel, first=first, review_days=int(review_day
 
 st.subheader(f"{area.name}: {period.label}")
 st.markdown(f"**{view.summary_title}**")
-table = comparison(pr.SUMMARY_ROWS, view.now, view.before, view.london, area_name=area.name, period=period)
+table = comparison(pr.summary_rows(view.feedback_days), view.now, view.before, view.london, area_name=area.name, period=period)
 ui.table_with_download(table, file_name=f"promises_summary_{area.code or 'london'}_{period.end}.csv", key="pr_summary")
 
 st.plotly_chart(charts.hbar(view.statuses["status"].to_list(), view.statuses["promises"].to_list(), view.status_title), key="pr_status")
 ui.table_with_download(view.statuses, file_name=f"promise_status_{period.end}.csv", key="pr_status")
 st.plotly_chart(charts.hbar(view.lags["band"].to_list(), view.lags["promises"].to_list(), view.lags_title), key="pr_lags")
-st.caption("Feedback published before or on the day a promise closed counts as told and sits in \u201con or before closing\u201d.")
+st.caption(
+    f"The rate in the title counts the promises closed in the period at least {view.feedback_days} days before its end, "
+    f"and calls a promise told if residents were told the outcome within {view.feedback_days} days of its closing: every "
+    "promise counted has had the same time, so a recent period is not understated and the rate does not change when "
+    "seen later. The bars show every promise closed in the period by how long residents waited, as known on its last "
+    "day. Feedback published before or on the day a promise closed counts as told and sits in \u201con or before closing\u201d."
+)
 ui.table_with_download(view.lags, file_name=f"promise_feedback_lag_{period.end}.csv", key="pr_lags")
 
 

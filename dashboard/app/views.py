@@ -99,18 +99,30 @@ def _cached(builder: Callable, url: str, sel: Selection, text: str, options: dic
     return spec.cached(url, key, text if spec.rules else "", tuple(sorted(options.items())))
 
 
-@_view_of(overview.figures_for, london_wide=True, max_entries=500)
+def _feedback_days(src: Source) -> int:
+    """The rubric's [feedback] told_within_days: "you said, we did" counts a promise told within it."""
+    return state._parsed_rules(src.text).feedback_days
+
+
+# The feedback rate's window is a rubric setting, so these views are keyed by the rubric's text.
+@_view_of(overview.figures_for, london_wide=True, rules=True, max_entries=500)
 def _overview(src: Source, sel: Selection):
-    return overview.figures_for(src.table("wards"), {n: src.table(n) for n in overview.OVERVIEW_TABLES}, sel.area, sel.period)
+    return overview.figures_for(src.table("wards"), {n: src.table(n) for n in overview.OVERVIEW_TABLES}, sel.area, sel.period,
+                                feedback_days=_feedback_days(src))
 
 
 # The Meetings, Promises and Engagement outcomes pages compare an area with London, so
 # they read London-wide: they hold no member data, and view() refuses an area outside the user's
 # boroughs, so a scoped user gets rows of their own area and London aggregates, nothing else.
 _COMPARED_TABLES = ("wards", "meetings", "promises", "engagement", "confidence", "dwo_assignments")
-for _builder in (engagement_views.meetings_view, engagement_views.promises_view, engagement_views.outcomes_view):
-    _view_of(_builder, london_wide=True)(
-        lambda src, sel, _builder=_builder, **options: _builder({n: src.table(n) for n in _COMPARED_TABLES}, sel.area, sel.period, **options)
+_view_of(engagement_views.meetings_view, london_wide=True)(
+    lambda src, sel, **options: engagement_views.meetings_view({n: src.table(n) for n in _COMPARED_TABLES}, sel.area, sel.period, **options)
+)
+for _builder in (engagement_views.promises_view, engagement_views.outcomes_view):
+    _view_of(_builder, london_wide=True, rules=True)(
+        lambda src, sel, _builder=_builder, **options: _builder(
+            {n: src.table(n) for n in _COMPARED_TABLES}, sel.area, sel.period, feedback_days=_feedback_days(src), **options
+        )
     )
 
 
@@ -160,7 +172,7 @@ def overview_figures(sel: Selection):
     """(this period's, the previous period's, London's) Overview figures: aggregates, never rows.
     London's are what every user's area is set beside, whatever their boroughs."""
     now = view(overview.figures_for, sel)
-    london = now if sel.area.is_london else _cached(overview.figures_for, state.database_url(), sel.at(areas.LONDON), "", {})
+    london = now if sel.area.is_london else _cached(overview.figures_for, state.database_url(), sel.at(areas.LONDON), state.rubric_text(), {})
     return now, view(overview.figures_for, sel.previous()), london
 
 

@@ -204,19 +204,26 @@ def diversity_section(borough: Area, period: Period, view) -> Section:
         "Membership diversity",
         dvv.rollup_finding(borough.name, view.rollup) + ".",
         paragraphs=(
-            f"Members active on {uk_date(period.end)} against each ward's Census 2021 profile (ethnic group: all "
-            f"usual residents; age: residents aged 16 and over). Ethnic group stated for {stated} of members. "
-            "Diversity gap: index of dissimilarity, 0 (panel mirrors ward) to 100. Counts of 1 to 4 are shown as "
-            "\"fewer than 5\" and figures that would reveal them are withheld.",
-            f"{view.flagged} panels have a group under-represented beyond chance; {view.no_resident} have no "
+            f"Members active on {uk_date(period.end)} against each ward's Census 2021 profile (ethnic group: residents "
+            "of all ages, children included, as no adults-only figure by ward is published; age: residents aged 16 and "
+            f"over; sex: residents of all ages). Ethnic group stated for {stated} of members. "
+            "Diversity gap: index of dissimilarity, 0 (panel mirrors ward) to 100. A panel drawn at random from its "
+            f"ward's residents does not score 0: at these panel sizes it would score {_whole(view.chance_gap)} on average, "
+            "so each panel's gap is set beside a random panel's of its own size and panels are listed by the difference "
+            "(gap beyond chance). Counts of 1 to 4 are shown as \"fewer than 5\" and figures that would reveal them are withheld.",
+            f"{dvv.differing_finding(borough.name, view)}; {view.no_resident} have no "
             f"resident member; {view.councillor_led} are led by a councillor; {view.stale} have not reviewed "
             "their membership in the last 12 months.",
         ),
         tables=(
-            Table("Groups under-represented", dvv.rollup_export(view.rollup_table)),
+            Table("Groups against ward profiles", dvv.rollup_export(view.rollup_table)),
             Table("Panel diversity", dvv.panels_export(view.panels_table.drop("Borough"))),
         ),
     )
+
+
+def _whole(value: float | None) -> str:
+    return "no figure" if value is None else f"{value:.0f}"
 
 
 def alignment_section(borough: Area, period: Period, view) -> Section:
@@ -429,7 +436,7 @@ def promises_section(borough: Area, period: Period, view, review_days: int) -> S
         tables=(
             Table("Past review by origin", by_origin),
             Table("Promises past review", listed, pdf_rows=PDF_LIST_ROWS),
-            Table("Promises", comparison(pr.SUMMARY_ROWS, view.now, view.before, view.london, area_name=borough.name, period=period)),
+            Table("Promises", comparison(pr.summary_rows(view.feedback_days), view.now, view.before, view.london, area_name=borough.name, period=period)),
         ),
     )
 
@@ -443,7 +450,10 @@ def feedback_section(borough: Area, period: Period, view) -> Section:
     """"You said, we did": how many closed promises were fed back to residents, and how soon."""
     return Section(
         "feedback", "\u201cYou said, we did\u201d", view.lags_title + ".",
-        paragraphs=("Days from a promise closing to its outcome being published to residents. Feedback published on or "
+        paragraphs=(f"The rate counts the promises closed in the period at least {view.feedback_days} days before its end, and "
+                    f"calls one told if residents were told the outcome within {view.feedback_days} days of its closing, so a "
+                    "recent period is not understated. The table shows every promise closed in the period by the days from "
+                    "closing to the outcome being published, as known on the period's last day. Feedback published on or "
                     "before the day a promise closed counts as told.",),
         tables=(Table("You said we did", view.lags),),
     )
@@ -459,7 +469,8 @@ def outcomes_section(borough: Area, period: Period, view) -> Section:
         paragraphs=("Outputs are what was done (activities, people reached); outcomes are what came of it (promises "
                     "achieved, residents told). MOPAC reviews engagement by its outcomes.",),
         tables=(
-            Table("Outputs and outcomes", comparison(oc.SUMMARY_ROWS, view.now, view.before, view.london, area_name=borough.name, period=period)),
+            Table("Outputs and outcomes", comparison(oc.summary_rows(view.feedback_days), view.now, view.before, view.london,
+                                                     area_name=borough.name, period=period)),
             Table("Activities by kind", view.kinds),
         ),
     )

@@ -17,7 +17,7 @@ TITLES = {
     "wards_with_panel": "Wards with a panel",
     "meetings_held": "Panel meetings held",
     "promise_completion": "Promises achieved",
-    "feedback_given": "Residents told the outcome (\"you said, we did\")",
+    "feedback_given": "Residents told within 28 days of closing (\"you said, we did\"; the days are set in the rubric)",
     "engagement_reach": "Engagement activities and people reached",
     "confidence_value": "Public Attitude Survey measures",
 }
@@ -28,8 +28,17 @@ FIGURES = {
         "active_members": "Active members",
         "dissimilarity": "Diversity gap for one dimension (index of dissimilarity)",
         "combined": "Diversity gap, combined",
-        "verdict": "Under-represented, or too few members to say",
+        "gap_beyond_chance": "Diversity gap beyond chance (beside a random panel of the same size from the ward)",
+        "verdict": "Fewer or more members than expected (a description of one group, not a finding)",
+        "chance_tests": "Differs from the ward beyond chance: the test of each panel and dimension",
+        "beyond_chance": "Differs from the ward beyond chance: the correction for testing many panels",
         "sector_mix": "Sector mix and panel flags",
+        "rollup": "Members of each group across a borough, BCU or London, with a pooled test",
+    },
+    # When a change on the Overview is called a change.
+    "dashboard.figures.overview": {
+        "share_change": "Change in a share since the previous period (bases of 30 or more)",
+        "survey_change": "Change in a survey measure (beyond the survey's noise)",
     },
     # Do the promises follow what the community said?
     "dashboard.figures.alignment": {
@@ -91,4 +100,24 @@ DEFINITIONS["Remedy plan state"] = (
     "For a ward with no panel or a panel not functioning: **No plan** if no remedy plan was agreed by the "
     "date and is still open; **Past due** if the open plan's due date has passed; otherwise **Not yet due**. "
     "Example: a plan due on 30 November and not completed is past due on 31 December."
+)
+DEFINITIONS["Tests against chance, and their corrections, in plain words"] = (
+    "Panels are small, so some difference from a ward is expected by luck alone. The app calls a difference "
+    "real only when chance would seldom produce it, and allows for looking at many things at once. "
+    "**A panel against its ward**: for each panel and each of ethnic group, White British and White other, age and sex, "
+    "imagine every panel of the same size that could be drawn at random from the ward's residents; the chance that "
+    "one is at least as far from the ward as this panel is worked out exactly (or from 20,000 random panels for a "
+    "very large panel). Testing every panel in an area turns up some small chances by luck, so all the area's tests "
+    "are corrected together (the Benjamini-Hochberg method): a panel is reported as differing from its ward only where, "
+    "of all the panels reported, no more than 5% are expected to be luck. A borough's panels are corrected among "
+    "themselves, London's among all of London's. **Each group on one panel** (fewer or more than expected) is a "
+    "description, never a finding. **A group across an area**: the group's members on all the area's panels against "
+    "those expected, tested the same way (how often would random panels from each ward give a total this far off?), "
+    "and the area's groups are corrected together. **Gap beyond chance**: a random panel's diversity gap is not 0, "
+    "so each panel's gap is set beside the average gap of a random panel of its size from its ward. **Changes on the "
+    "Overview**: a change in a share is called only when both periods count at least 30 (otherwise \"too few to "
+    "compare\"), and a change in a survey measure only when it is larger than two survey results would differ by "
+    "chance at the survey's design size (otherwise \"no real change\"). **You said, we did**: a promise counts once "
+    "28 days (the rubric's setting) have passed since it closed, so a recent period is not made to look worse than an "
+    "older one."
 )

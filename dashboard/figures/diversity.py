@@ -10,8 +10,11 @@ Definitions (the page states each of these in plain words):
 * **Ward share**: the ward's Census count for a group divided by the total *of that same table*
   for the ward. Census 2021 counts carry ONS's deliberate noise, so the 5 high-level ethnic groups,
   the 19 detailed groups and the age bands need not add up to the same total; each share uses its
-  own. Ethnic group is compared against all usual residents (as published); age against adults
-  aged 16 and over (the 0-15 band is left out: panels are adult bodies).
+  own. Ethnic group is compared against usual residents of all ages, children included: panels
+  are adults, but no adults-only ethnic group table by ward is published for London, and the
+  page says so beside the figure. Age is compared against adults aged 16 and over (the 0-15 band
+  is left out: panels are adult bodies), from Census 2021 age by LSOA shared between 2022 wards
+  by their Output Areas' residents.
 * **"Not stated"** is a row of its own (share of all active members). Comparisons (panel share,
   expected members, dissimilarity, the test) use members who stated the dimension, and the
   completeness (stated / all) is shown beside them.
@@ -19,34 +22,47 @@ Definitions (the page states each of these in plain words):
   expected (1 = in proportion; none where the group is absent from the ward).
 * **Index of dissimilarity** (0 to 100) = 50 x sum over groups of |panel share - ward share|:
   the share of the panel that would have to be a different group to match the ward.
-  **Combined gap** = the mean of the ethnic group and age indices (and sex, if a Census sex
+  **Combined gap** = the mean of the ethnic group and age indices (and sex, when a Census sex
   table by ward is loaded); none if any of them has no stated data.
-* **Under-represented** (a flag): fewer members of a group than expected, and so few that it
-  would happen by chance less than 5% of the time if members were drawn at random from the ward
-  (exact binomial lower tail, P(X <= actual | n stated, ward share) < 0.05, one group at a time).
-  Where even no members at all would not be that unlikely ((1 - share)^n >= 0.05), the panel is
-  too small to tell: "too few members to say".
+* **Per-group verdict** (a description, not a finding): "fewer than expected" or "more than
+  expected" where actual and expected members differ by half a member or more, else "about as
+  expected". One group on one small panel says little on its own, so these are never counted.
+* **Differs from the ward beyond chance** (the finding that is counted): one test per panel and
+  dimension (``chance_tests``), the whole mix at once: how likely a panel of the same size drawn
+  at random from the ward's residents is to be at least as far from the ward (index of
+  dissimilarity) as this one. Computed exactly from the multinomial distribution
+  (``scipy.stats.multinomial``), or for a panel too large to list every possible membership, from
+  20,000 seeded random panels. The tests of all the panels in the chosen area are then corrected
+  together (Benjamini-Hochberg, ``scipy.stats.false_discovery_control``, ``beyond_chance``) so
+  that, of the panels reported, no more than 5% are expected to be chance.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import numpy as np
 import polars as pl
+from scipy import stats
 
 from dashboard.domain import vocabulary as v
 from dashboard.domain.periods import months_between
 from dashboard.figures.expressions import open_on
 
-LEVEL = 0.05  # the stated significance level of the under-representation flag
+LEVEL = 0.05  # the false-discovery rate at which panels are reported as differing beyond chance
+MC_DRAWS = 20_000  # random panels for a test too large to work out exactly (seeded: the same answer every time)
+EXACT_LIMIT = 100_000  # the most possible memberships worked out one by one for an exact test
+SEED = 2021  # Census year: any fixed number would do
 
-UNDER = "under-represented"
-TOO_FEW = "too few members to say"
-BELOW_CHANCE = "below expected, could be chance"
-AT_OR_ABOVE = "at or above expected"
+FEWER = "fewer than expected"
+MORE = "more than expected"
+ABOUT = "about as expected"
 NOT_IN_WARD = "not in the ward's population"
 NO_STATED = "no stated data"
 NO_CENSUS = "no Census data for this ward"
@@ -86,7 +102,8 @@ ETHNIC = Dimension(
     # Members may be recorded with a detailed ONS category: roll it up.
     member_map={**{g: g for g in v.ETHNIC_GROUPS}, **v.ETHNIC_DETAILED},
     population_map={g: g for g in v.ETHNIC_GROUPS},
-    base="all usual residents (Census 2021, as published)",
+    # Panels are adults, but no adults-only ethnic group table by ward is published for London.
+    base="usual residents of all ages, children included (Census 2021 TS021)",
     noun="ethnic group",
 )
 
@@ -98,7 +115,7 @@ AGE = Dimension(
     categories=v.AGE_BANDS,
     member_map={b: b for b in v.AGE_BANDS},
     population_map={b: b for b in v.AGE_BANDS},  # 0-15 is left out: adults 16 and over
-    base="usual residents aged 16 and over (Census 2021)",
+    base="usual residents aged 16 and over (Census 2021 age by ward, from Output Areas)",
     noun="age",
 )
 
@@ -127,7 +144,7 @@ def sex_dimension(categories: Sequence[str]) -> Dimension:
         categories=tuple(categories),
         member_map={c: c for c in categories},
         population_map={c: c for c in categories},
-        base="usual residents (Census 2021)",
+        base="usual residents of all ages, children included (Census 2021 TS008)",
         noun="sex",
     )
 
@@ -135,8 +152,8 @@ def sex_dimension(categories: Sequence[str]) -> Dimension:
 def dimensions(population: pl.DataFrame) -> list[Dimension]:
     """The dimensions a comparison can be made on, given which ward tables are loaded.
 
-    Ethnic group, White British/other and age ship with the app; sex is compared only if a
-    ward_population dimension "sex" has been loaded (none ships today), never guessed.
+    Ethnic group, White British/other, age and sex ship with the app; sex is compared only if a
+    ward_population dimension "sex" is loaded (Census 2021 TS008 by ward ships), never guessed.
     """
     loaded = set(population["dimension"].unique().to_list())
     out = [d for d in (ETHNIC, WHITE, AGE) if d.population_dimension in loaded]
@@ -172,41 +189,26 @@ def active_members(members: pl.DataFrame, panels: pl.DataFrame, day: dt.date) ->
     return members.filter(open_on(day, start="joined_on", end="left_on")).join(wards, on="ward_code", how="semi")
 
 
-# --- Binomial test -----------------------------------------------------------------------------
+# --- Per-group description --------------------------------------------------------------------
 
 
-def binomial_lower_tail(k: int, n: int, p: float) -> float:
-    """P(X <= k) for X ~ Binomial(n, p), exactly. binomial_lower_tail(0, 10, 0.25) = 0.75^10 = 0.0563."""
-    if k >= n:
-        return 1.0
-    if p <= 0:
-        return 1.0
-    if p >= 1:
-        return 0.0 if k < n else 1.0
-    q = 1 - p
-    return min(1.0, sum(math.comb(n, i) * p**i * q ** (n - i) for i in range(k + 1)))
+def verdict(actual: int, stated: int, ward_share: float | None) -> str:
+    """How one group's members compare with the ward: a description, never counted as a finding.
 
-
-def verdict(actual: int, stated: int, ward_share: float | None, *, level: float = LEVEL) -> tuple[str, float | None]:
-    """(flag, p-value) for one group on one panel.
-
-    Examples, with a ward 25% Black: 10 members stated, 0 Black -> p = 0.75^10 = 0.056, not
-    below 5%, and no count could be lower, so "too few members to say". 12 stated, 0 Black ->
-    p = 0.75^12 = 0.032 -> "under-represented". 12 stated, 1 Black -> p = 0.158 -> "below
-    expected, could be chance".
+    Examples, with a ward 25% Black and 12 members stated (3 expected): 0 or 2 Black members ->
+    "fewer than expected"; 3 -> "about as expected"; 4 -> "more than expected". Whether a panel
+    differs from its ward beyond chance is judged on the whole mix at once (``chance_tests``).
     """
     if stated == 0:
-        return NO_STATED, None
+        return NO_STATED
     if ward_share is None:
-        return NO_CENSUS, None
+        return NO_CENSUS
     if ward_share <= 0:
-        return NOT_IN_WARD, None
-    if actual >= stated * ward_share:
-        return AT_OR_ABOVE, binomial_lower_tail(actual, stated, ward_share)
-    p_value = binomial_lower_tail(actual, stated, ward_share)
-    if (1 - ward_share) ** stated >= level:
-        return TOO_FEW, p_value
-    return (UNDER if p_value < level else BELOW_CHANCE), p_value
+        return NOT_IN_WARD
+    expected = stated * ward_share
+    if abs(actual - expected) < 0.5:
+        return ABOUT
+    return FEWER if actual < expected else MORE
 
 
 # --- Ward profile and comparison ---------------------------------------------------------------
@@ -231,17 +233,16 @@ def ward_shares(population: pl.DataFrame, dim: Dimension) -> pl.DataFrame:
     )
 
 
-def compare(active: pl.DataFrame, population: pl.DataFrame, ward_codes: Sequence[str], dims: Sequence[Dimension], *, level: float = LEVEL) -> pl.DataFrame:
+def compare(active: pl.DataFrame, population: pl.DataFrame, ward_codes: Sequence[str], dims: Sequence[Dimension]) -> pl.DataFrame:
     """Panel against ward, one row per (ward, dimension, category), "Not stated" included.
 
     Columns: ward_code, dimension, dimension_label, category, members, panel_size, stated,
     share_of_members (of all active members), panel_share (of stated members), ward_share,
-    expected, ratio, p_value, flag.
+    expected, ratio, flag (the per-group description).
 
     Worked example: a panel of 10 with 8 stating an ethnic group (6 White, 2 Asian, 2 Not
     stated), ward 50% White, 30% Asian, 20% Black. Black: expected 8 x 0.2 = 1.6, actual 0,
-    ratio 0; P(0 of 8 | 0.2) = 0.8^8 = 0.168 >= 0.05 -> "too few members to say".
-    White: panel share 75%, expected 4, ratio 1.5.
+    ratio 0, "fewer than expected". White: panel share 75%, expected 4, ratio 1.5.
     """
     codes = pl.DataFrame({"ward_code": list(ward_codes)}, schema={"ward_code": pl.String})
     frames = []
@@ -289,29 +290,24 @@ def compare(active: pl.DataFrame, population: pl.DataFrame, ward_codes: Sequence
     if not frames:
         return _empty_comparison()
     out = pl.concat(frames, how="vertical_relaxed")
-    flags, p_values = [], []
-    for cat, actual, stated, share in zip(out["category"], out["members"], out["stated"], out["ward_share"]):
-        if cat == v.NOT_STATED:
-            flags.append(None)
-            p_values.append(None)
-            continue
-        f, p = verdict(actual, stated, share, level=level)
-        flags.append(f)
-        p_values.append(p)
-    out = out.with_columns(pl.Series("p_value", p_values, dtype=pl.Float64), pl.Series("flag", flags, dtype=pl.String))
+    flags = [
+        None if cat == v.NOT_STATED else verdict(actual, stated, share)
+        for cat, actual, stated, share in zip(out["category"], out["members"], out["stated"], out["ward_share"])
+    ]
+    out = out.with_columns(pl.Series("flag", flags, dtype=pl.String))
     return out.select(COMPARISON_COLUMNS).sort("ward_code", "dimension", "order").drop("order")
 
 
 COMPARISON_COLUMNS = [
     "ward_code", "dimension", "dimension_label", "order", "category", "members", "panel_size", "stated",
-    "share_of_members", "panel_share", "ward_share", "expected", "ratio", "p_value", "flag",
+    "share_of_members", "panel_share", "ward_share", "expected", "ratio", "flag",
 ]
 
 
 def _empty_comparison() -> pl.DataFrame:
     schema = {c: pl.String for c in COMPARISON_COLUMNS}
     schema.update({"order": pl.Int64, "members": pl.Int64, "panel_size": pl.Int64, "stated": pl.Int64})
-    for c in ("share_of_members", "panel_share", "ward_share", "expected", "ratio", "p_value"):
+    for c in ("share_of_members", "panel_share", "ward_share", "expected", "ratio"):
         schema[c] = pl.Float64
     return pl.DataFrame(schema=schema).drop("order")
 
@@ -341,6 +337,137 @@ def dissimilarity(comparison: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# --- Does a panel differ from its ward beyond chance? ----------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def memberships(n: int, k: int) -> np.ndarray:
+    """Every way ``n`` members can fall into ``k`` groups, one row each (order matters).
+
+    memberships(2, 2) -> [[0, 2], [1, 1], [2, 0]]; there are C(n + k - 1, k - 1) rows.
+    """
+    cuts = np.array(list(itertools.combinations(range(n + k - 1), k - 1)), dtype=np.int64).reshape(-1, k - 1)
+    edges = np.hstack([np.full((len(cuts), 1), -1), cuts, np.full((len(cuts), 1), n + k - 1)])
+    return np.diff(edges, axis=1) - 1
+
+
+def _index(counts: np.ndarray, n: int, shares: np.ndarray) -> np.ndarray:
+    """Index of dissimilarity of member counts (last axis: groups) against ward shares."""
+    return 50 * np.abs(counts / n - shares).sum(axis=-1)
+
+
+def _exact(n: int, counts: np.ndarray, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(p-values, mean index of a random panel) for panels of ``n`` members, by listing every membership."""
+    every = memberships(n, shares.shape[1]).astype(np.float64)
+    observed = _index(counts, n, shares)
+    p_values, chance = np.empty(len(counts)), np.empty(len(counts))
+    step = max(1, 2_000_000 // len(every))  # panels at a time, to bound memory
+    for i in range(0, len(counts), step):
+        s = shares[i : i + step, None, :]
+        prob = stats.multinomial.pmf(every[None, :, :], n, s)
+        index = _index(every[None, :, :], n, s)
+        # A tie counts as "at least as far": the test never claims more than it can.
+        p_values[i : i + step] = (prob * (index >= observed[i : i + step, None] - 1e-9)).sum(axis=1)
+        chance[i : i + step] = (prob * index).sum(axis=1)
+    return np.clip(p_values, 0.0, 1.0), chance
+
+
+def _simulated(n: int, counts: np.ndarray, shares: np.ndarray, keys: Sequence[str], draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The same from ``draws`` random panels each, seeded by the panel and dimension (so an area's
+    answer does not depend on which other panels are in it). p = (1 + as far) / (1 + draws)."""
+    p_values, chance = np.empty(len(counts)), np.empty(len(counts))
+    for i, key in enumerate(keys):
+        rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
+        index = _index(stats.multinomial.rvs(n, shares[i], size=draws, random_state=rng), n, shares[i])
+        observed = _index(counts[i], n, shares[i])
+        p_values[i] = (1 + (index >= observed - 1e-9).sum()) / (1 + draws)
+        chance[i] = index.mean()
+    return p_values, chance
+
+
+TEST_COLUMNS = {
+    "ward_code": pl.String, "dimension": pl.String, "dimension_label": pl.String, "stated": pl.Int64,
+    "index": pl.Float64, "chance_index": pl.Float64, "p_value": pl.Float64, "method": pl.String,
+}
+
+
+def chance_tests(comparison: pl.DataFrame, *, exact_limit: int = EXACT_LIMIT, draws: int = MC_DRAWS, seed: int = SEED) -> pl.DataFrame:
+    """One test per panel and dimension: is the panel's whole mix further from its ward's than chance?
+
+    If the members who stated were drawn at random from the ward's residents, how often would
+    the panel's index of dissimilarity be at least as large as it is? That chance is the
+    p-value. Every possible membership of a panel of that size is listed with its probability
+    (``scipy.stats.multinomial``); a panel with more than 100,000 possible memberships is judged
+    on 20,000 seeded random panels instead. ``chance_index`` is the mean index of such a random
+    panel: what a panel that mirrors its ward's residents would score, by chance alone, at this
+    size. Panels with nobody stating the dimension, or no Census figures, are not tested.
+
+    Worked example: a ward half White, half Black; a panel of 4, all White (index 50). A random
+    panel of 4 has 4, 3, 2, 1 or 0 White members with chances 1/16, 4/16, 6/16, 4/16, 1/16, and
+    indices 50, 25, 0, 25, 50. An index of 50 or more: 2/16, p = 0.125. The mean index of a
+    random panel: (2 x 50 x 1/16) + (2 x 25 x 4/16) = 18.75. A panel of 6, all White: p = 2/64
+    = 0.031; mean index of a random panel of 6: 15.6.
+
+    Columns: ward_code, dimension, dimension_label, stated, index, chance_index, p_value,
+    method ("exact" or "simulated").
+    """
+    rows = (
+        comparison.filter((pl.col("category") != v.NOT_STATED) & (pl.col("stated") > 0))
+        .group_by("ward_code", "dimension", "dimension_label", maintain_order=True)
+        .agg(pl.col("stated").first(), pl.col("members"), pl.col("ward_share"))
+        .filter(pl.col("ward_share").list.eval(pl.element().is_null().any()).list.first().not_())
+    )
+    out = []
+    for (dimension, n), group in rows.group_by("dimension", "stated", maintain_order=True):
+        counts = np.array(group["members"].to_list(), dtype=np.float64)
+        shares = np.array(group["ward_share"].to_list(), dtype=np.float64)
+        shares = shares / shares.sum(axis=1, keepdims=True)
+        if math.comb(n + shares.shape[1] - 1, shares.shape[1] - 1) <= exact_limit:
+            p_values, chance, method = *_exact(n, counts, shares), "exact"
+        else:
+            keys = [f"{w}/{dimension}" for w in group["ward_code"]]
+            p_values, chance, method = *_simulated(n, counts, shares, keys, draws, seed), "simulated"
+        out.append(
+            group.select("ward_code", "dimension", "dimension_label", "stated").with_columns(
+                pl.Series("index", _index(counts, n, shares)),
+                pl.Series("chance_index", chance),
+                pl.Series("p_value", p_values),
+                pl.lit(method).alias("method"),
+            )
+        )
+    if not out:
+        return pl.DataFrame(schema=TEST_COLUMNS)
+    return pl.concat(out).cast(TEST_COLUMNS).sort("ward_code", "dimension")
+
+
+def beyond_chance(tests: pl.DataFrame, *, level: float = LEVEL) -> pl.DataFrame:
+    """The tests of one area, corrected together: ``q_value`` (Benjamini-Hochberg adjusted p) and
+    ``beyond_chance`` (q at or below ``level``), so that of the findings reported no more than
+    ``level`` (5%) are expected to be chance however many panels the area holds.
+
+    Worked example: four tests with p = 0.01, 0.02, 0.03 and 0.5: ranked 1 to 4 of 4, each p
+    times 4 over its rank gives 0.04, 0.04, 0.04 and 0.5 (``scipy.stats.false_discovery_control``),
+    so the first three are beyond chance at 5%. Alone, p = 0.03 would be too; with 100 tests, it
+    would need to be among the smallest.
+    """
+    q = stats.false_discovery_control(tests["p_value"].to_numpy()) if tests.height else np.array([])
+    return tests.with_columns(pl.Series("q_value", q, dtype=pl.Float64)).with_columns((pl.col("q_value") <= level).alias("beyond_chance"))
+
+
+def panel_findings(corrected: pl.DataFrame) -> pl.DataFrame:
+    """Per panel of an area, from its tests corrected together (``beyond_chance``): whether its
+    membership differs from its ward beyond chance in any dimension, and in which.
+
+    Columns: ward_code, differs (bool), differs_in ("Age, Ethnic group"; "" when none), q_value
+    (the panel's smallest).
+    """
+    return corrected.group_by("ward_code").agg(
+        pl.col("beyond_chance").any().alias("differs"),
+        pl.col("dimension_label").filter(pl.col("beyond_chance")).sort().str.join(", ").alias("differs_in"),
+        pl.col("q_value").min(),
+    )
+
+
 def combined(dissim: pl.DataFrame, dims: Sequence[Dimension]) -> pl.DataFrame:
     """(ward_code, gap): the mean of the per-dimension indices that make up the combined gap.
 
@@ -355,6 +482,27 @@ def combined(dissim: pl.DataFrame, dims: Sequence[Dimension]) -> pl.DataFrame:
     return wide.with_columns(
         pl.when((pl.col("_missing") == 0) & (pl.col("_n") == len(keys))).then(pl.col("gap")).alias("gap")
     ).select("ward_code", "gap")
+
+
+def gap_beyond_chance(dissim: pl.DataFrame, tests: pl.DataFrame, dims: Sequence[Dimension]) -> pl.DataFrame:
+    """(ward_code, gap, chance_gap, gap_excess): the combined gap beside a random panel's.
+
+    chance_gap is the same mean (``combined``) of what a panel of the same size drawn at random
+    from the ward's residents scores on average (``chance_tests``' chance_index), and gap_excess
+    = gap - chance_gap: how much of the gap is more than chance alone would give at this size.
+    A small panel is never an exact mirror of its ward, so its gap is not measured from 0.
+    Worked example: a ward half White half Black, half aged 16-24 half 65+; a panel of 4, all
+    White and all 65+: gap (50 + 50) / 2 = 50; a random panel of 4 scores 18.75 on each (see
+    ``chance_tests``), so chance_gap 18.75 and gap_excess 31.25. The same panel with 2 White, 2
+    Black members, 2 aged 16-24 and 2 aged 65+ has gap 0 and gap_excess -18.75: closer to its
+    ward than chance would usually make it.
+    """
+    chance = combined(tests.select("ward_code", "dimension", pl.col("chance_index").alias("index")), dims).rename({"gap": "chance_gap"})
+    return (
+        combined(dissim, dims)
+        .join(chance, on="ward_code", how="left")
+        .with_columns((pl.col("gap") - pl.col("chance_gap")).alias("gap_excess"))
+    )
 
 
 # --- Sector mix and panel flags ----------------------------------------------------------------
@@ -414,71 +562,98 @@ class Diversity:
     dims: list[Dimension]
     comparison: pl.DataFrame
     dissimilarity: pl.DataFrame
-    panels: pl.DataFrame  # one row per open panel: sectors, flags, gaps, groups flagged
+    panels: pl.DataFrame  # one row per open panel: sectors, flags, gaps
+    tests: pl.DataFrame  # one row per tested (panel, dimension): chance_tests, before any correction
     sex_loaded: bool = False
     notes: list[str] = field(default_factory=list)
 
 
-def build(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame, day: dt.date, *, level: float = LEVEL) -> Diversity:
-    """Every open panel's comparison, indices, sector mix and flags on ``day``."""
+def build(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame, day: dt.date) -> Diversity:
+    """Every open panel's comparison, indices, tests against chance, sector mix and flags on ``day``.
+
+    The tests are corrected for the area a page shows (``panel_findings``), not here.
+    """
     dims = dimensions(population)
     active = active_members(members, panels, day)
     codes = open_panels(panels, day)["ward_code"].to_list()
-    comp = compare(active, population, codes, dims, level=level)
+    comp = compare(active, population, codes, dims)
     dis = dissimilarity(comp)
-    gap = combined(dis, dims)
+    tests = chance_tests(comp)
+    gap = gap_beyond_chance(dis, tests, dims)
     wide = dis.pivot(on="dimension", index="ward_code", values="index") if dis.height else pl.DataFrame({"ward_code": codes}, schema={"ward_code": pl.String})
     wide = wide.rename({d.key: f"{d.key}_index" for d in dims if d.key in wide.columns})
     complete = dis.filter(pl.col("dimension") == ETHNIC.key).select("ward_code", pl.col("completeness").alias("ethnic_stated_share"))
-    flagged = (
-        comp.filter(pl.col("flag") == UNDER)
-        .group_by("ward_code")
-        .agg(
-            pl.len().alias("groups_under"),
-            pl.concat_str([pl.col("category"), pl.lit(" ("), pl.col("dimension_label").str.to_lowercase(), pl.lit(")")])
-            .str.join(", ")
-            .alias("under_represented"),
-        )
-    )
     table = (
         sector_mix(active, panels, day)
         .join(gap, on="ward_code", how="left")
         .join(wide, on="ward_code", how="left")
         .join(complete, on="ward_code", how="left")
-        .join(flagged, on="ward_code", how="left")
-        .with_columns(pl.col("groups_under").fill_null(0).cast(pl.Int64), pl.col("under_represented").fill_null(""))
     )
-    return Diversity(day, dims, comp, dis, table, has_sex_table(population))
+    return Diversity(day, dims, comp, dis, table, tests, has_sex_table(population))
 
 
 # --- Roll-ups ------------------------------------------------------------------------------------
 
 
-def rollup(comparison: pl.DataFrame) -> pl.DataFrame:
-    """Groups most under-represented across the panels given, worst first.
+def rollup(comparison: pl.DataFrame, *, level: float = LEVEL) -> pl.DataFrame:
+    """Each group's actual members across the panels given against expected, with a pooled test; worst first.
 
     Per (dimension, group): panels compared (with stated data and Census data), actual and
     expected members summed over them, shortfall = expected - actual (members "missing" if
-    every panel matched its ward), ratio = actual / expected, and the panels flagged
-    under-represented. Example: two panels expecting 1.6 and 2.4 Black members with 0 and 1
-    -> expected 4.0, actual 1, shortfall 3.0, ratio 0.25.
+    every panel matched its ward), ratio = actual / expected. Example: two panels expecting
+    1.6 and 2.4 Black members with 0 and 1 -> expected 4.0, actual 1, shortfall 3.0, ratio 0.25.
+
+    Pooled test: if every panel's members who stated were drawn at random from its own ward, the
+    group's total across the panels would follow a Poisson binomial distribution (one trial per
+    member, at the member's ward share; ``scipy.stats.poisson_binom``, or past 2,000 members the
+    normal curve with the same mean and variance, ``scipy.stats.norm``). p_value is the two-sided
+    chance of a total at least this far from expected (twice the smaller tail, at most 1); the
+    groups of the area are corrected together (Benjamini-Hochberg, ``beyond_chance``). Worked
+    example: two panels of 4 from wards half Black, with no Black member: expected 4, P(0 of 8)
+    = 1/256, p = 2/256 = 0.0078. Many small shortfalls that no single panel could show add up
+    here: the area is where a real shortfall shows.
     """
     rows = comparison.filter((pl.col("category") != v.NOT_STATED) & (pl.col("stated") > 0) & pl.col("ward_share").is_not_null())
-    return (
+    out = (
         rows.group_by("dimension", "dimension_label", "category")
         .agg(
             pl.col("ward_code").n_unique().alias("panels"),
             pl.col("members").sum().alias("actual"),
             pl.col("expected").sum().alias("expected"),
-            (pl.col("flag") == UNDER).sum().cast(pl.Int64).alias("panels_flagged"),
+            pl.col("stated"),
+            pl.col("ward_share"),
         )
         .with_columns(
             (pl.col("expected") - pl.col("actual")).alias("shortfall"),
             pl.when(pl.col("expected") > 0).then(pl.col("actual") / pl.col("expected")).alias("ratio"),
-            (pl.col("panels_flagged") / pl.col("panels")).alias("share_flagged"),
         )
         .sort(["shortfall", "dimension", "category"], descending=[True, False, False])
     )
+    p_values = [
+        _pooled_p(actual, np.repeat(np.array(shares, dtype=np.float64), np.array(stated, dtype=np.int64)))
+        for actual, stated, shares in zip(out["actual"], out["stated"], out["ward_share"])
+    ]
+    return beyond_chance(out.drop("stated", "ward_share").with_columns(pl.Series("p_value", p_values, dtype=pl.Float64)), level=level)
+
+
+POOLED_EXACT_TRIALS = 2_000  # members; past this the pooled test uses the normal curve (exact takes N^2 steps)
+
+
+def _pooled_p(actual: int, trials: np.ndarray) -> float:
+    """Two-sided p of ``actual`` successes in independent trials with these chances: exactly
+    (Poisson binomial) up to 2,000 trials, past that by the normal curve with the same mean and
+    variance and a continuity correction (at that size its variance is in the hundreds, where
+    the two agree to a fraction of a percentage point)."""
+    if trials.size == 0:
+        return 1.0
+    chances = np.clip(trials, 0.0, 1.0)
+    if chances.size <= POOLED_EXACT_TRIALS:
+        total = stats.poisson_binom(chances)
+        lower, upper = float(total.cdf(actual)), float(total.sf(actual - 1))
+    else:
+        curve = stats.norm(chances.sum(), math.sqrt(max((chances * (1 - chances)).sum(), 1e-12)))
+        lower, upper = float(curve.cdf(actual + 0.5)), float(curve.sf(actual - 0.5))
+    return min(1.0, 2 * min(lower, upper))
 
 
 def completeness(comparison: pl.DataFrame, dimension: str) -> tuple[int, int]:
@@ -490,25 +665,31 @@ def completeness(comparison: pl.DataFrame, dimension: str) -> tuple[int, int]:
 
 
 def by_borough(panel_table: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
-    """Per borough: open panels, mean combined gap, panels with any group under-represented."""
+    """Per borough: open panels, mean combined gap, the mean a random panel of each one's size
+    would score, the mean gap beyond chance, and panels whose membership differs from their
+    ward beyond chance (``differs``, as corrected across the area shown: ``panel_findings``).
+    Largest gap beyond chance first."""
     return (
         panel_table.join(wards.select("ward_code", "borough_name"), on="ward_code", how="left")
         .group_by("borough_name")
         .agg(
             pl.len().alias("panels"),
             pl.col("gap").mean().alias("mean_gap"),
-            (pl.col("groups_under") > 0).sum().cast(pl.Int64).alias("panels_flagged"),
+            pl.col("chance_gap").mean().alias("mean_chance_gap"),
+            pl.col("gap_excess").mean().alias("mean_excess"),
+            pl.col("differs").sum().cast(pl.Int64).alias("panels_differing"),
         )
-        .sort("mean_gap", descending=True, nulls_last=True)
+        .sort("mean_excess", "borough_name", descending=[True, False], nulls_last=True)
     )
 
 
 def ward_gap(members: pl.DataFrame, panels: pl.DataFrame, population: pl.DataFrame, day: dt.date) -> pl.DataFrame:
-    """Each ward's combined diversity gap on ``day``, for the borough map: (ward_code, value, label).
+    """Each ward's diversity gap beyond chance on ``day``, for the borough map: (ward_code, value, label).
 
-    value = the combined index of dissimilarity (0-100; mean of ethnic group and age), none
-    where the ward has no open panel or too little stated data. Example label: "Diversity gap
-    30 of 100 (ethnic group 25, age 35)".
+    value = the combined gap less what a random panel of the same size from the ward scores
+    (``gap_beyond_chance``), none where the ward has no open panel or too little stated data.
+    Example label: "Diversity gap 30 of 100, a random panel of its size 22: 8 beyond chance
+    (ethnic group 25, age 35)".
     """
     d = build(members, panels, population, day)
     return gap_labels(d)
@@ -519,10 +700,15 @@ def gap_labels(d: Diversity) -> pl.DataFrame:
     parts = [f"{dim.label.lower()} " for dim in d.dims if dim.in_combined]
     keys = [dim.key for dim in d.dims if dim.in_combined]
     rows = []
-    for r in d.panels.select("ward_code", "gap", *[f"{k}_index" for k in keys if f"{k}_index" in d.panels.columns]).iter_rows(named=True):
-        if r["gap"] is None:
+    columns = ["ward_code", "gap", "chance_gap", "gap_excess", *[f"{k}_index" for k in keys if f"{k}_index" in d.panels.columns]]
+    for r in d.panels.select(columns).iter_rows(named=True):
+        if r["gap_excess"] is None:
             rows.append((r["ward_code"], None, "Diversity gap: not enough stated data"))
             continue
         detail = ", ".join(f"{p}{r[f'{k}_index']:.0f}" for p, k in zip(parts, keys))
-        rows.append((r["ward_code"], float(r["gap"]), f"Diversity gap {r['gap']:.0f} of 100 ({detail})"))
+        rows.append((
+            r["ward_code"], float(r["gap_excess"]),
+            f"Diversity gap {r['gap']:.0f} of 100, a random panel of its size {r['chance_gap']:.0f}: "
+            f"{r['gap_excess']:.0f} beyond chance ({detail})",
+        ))
     return pl.DataFrame(rows, schema={"ward_code": pl.String, "value": pl.Float64, "label": pl.String}, orient="row")

@@ -29,6 +29,10 @@ WARD_SHARE = "Ward share (%)"
 EXPECTED = "Expected members"
 RATIO = "Ratio (actual / expected)"
 VERDICT = "Verdict"
+DIFFERS = "Differs from ward beyond chance"
+EXCESS = "Diversity gap beyond chance"
+CHANCE = "Diversity gap of a random panel of its size"
+DIFFERING = "Panels differing from their ward beyond chance"
 
 
 def _pct_col(name: str, alias: str) -> pl.Expr:
@@ -71,42 +75,51 @@ def _yes(col: str, alias: str) -> pl.Expr:
 
 
 def panels_table(panels: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
-    """One row per open panel in the area: size, gaps, flags, review; worst gap first."""
+    """One row per open panel in the area: size, gaps, flags, review; largest gap beyond chance first.
+
+    Beside each panel's gap, what a panel of the same size drawn at random from its ward would
+    score on average (``dv.gap_beyond_chance``): ranking by the raw gap would put the smallest
+    panels first, since they are furthest from their wards by chance alone.
+    """
     t = panels.join(wards.select("ward_code", "ward_name", "borough_name"), on="ward_code", how="left")
     cols = [
         pl.col("ward_name").alias("Ward"),
         pl.col("borough_name").alias("Borough"),
         pl.col("panel_size").alias(MEMBERS),
+        pl.col("gap_excess").round(0).alias(EXCESS),
         pl.col("gap").round(0).alias("Diversity gap (0-100)"),
+        pl.col("chance_gap").round(0).alias(CHANCE),
         pl.col("ethnic_group_index").round(0).alias("Ethnic group index") if "ethnic_group_index" in t.columns else pl.lit(None).alias("Ethnic group index"),
         pl.col("age_band_index").round(0).alias("Age index") if "age_band_index" in t.columns else pl.lit(None).alias("Age index"),
     ]
     if "sex_index" in t.columns:
         cols.append(pl.col("sex_index").round(0).alias("Sex index"))
     cols += [
-        pl.col("under_represented").alias("Groups under-represented"),
+        pl.when(pl.col("differs")).then(pl.lit("Yes: ") + pl.col("differs_in")).otherwise(pl.lit("No")).alias(DIFFERS),
         _yes("no_resident", "No resident member"),
         _yes("no_business", "No business member"),
         _yes("councillor_led", "Councillor-led"),
         pl.col("months_since_review").alias("Months since membership review"),
         pl.col("review_note").fill_null("").alias("Review note"),
     ]
-    return t.sort("gap", descending=True, nulls_last=True).select(cols)
+    return t.sort("gap_excess", "ward_name", descending=[True, False], nulls_last=True).select(cols)
 
 
 def panels_export(table: pl.DataFrame, *, threshold: int = privacy.THRESHOLD) -> pl.DataFrame:
-    """Panel sizes of 1 to 4 hidden, and the indices of such panels with them."""
-    indices = [c for c in table.columns if c.endswith("index") or c.startswith("Diversity gap")]
+    """Panel sizes of 1 to 4 hidden, and the indices and test results of such panels with them."""
+    indices = [c for c in table.columns if c.endswith("index") or c.startswith("Diversity gap") or c == DIFFERS]
     return privacy.protect_cells(table, counts=[MEMBERS], derived={c: MEMBERS for c in indices}, threshold=threshold)
 
 
 def borough_table(panels: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
-    """Per borough: open panels, mean diversity gap, panels with a group under-represented."""
+    """Per borough: open panels, mean diversity gap, panels differing from their ward beyond chance."""
     return dv.by_borough(panels, wards).select(
         pl.col("borough_name").alias("Borough"),
         pl.col("panels").cast(pl.Int64).alias("Open panels"),
         pl.col("mean_gap").round(0).alias("Mean diversity gap (0-100)"),
-        pl.col("panels_flagged").alias("Panels with a group under-represented"),
+        pl.col("mean_chance_gap").round(0).alias("Mean gap of random panels of the same sizes"),
+        pl.col("mean_excess").round(0).alias("Mean diversity gap beyond chance"),
+        pl.col("panels_differing").alias(DIFFERING),
     )
 
 
@@ -153,8 +166,17 @@ def rollup_table(rollup: pl.DataFrame) -> pl.DataFrame:
         pl.col("expected").round(1).alias(EXPECTED),
         pl.col("shortfall").round(1).alias("Shortfall (expected - actual)"),
         pl.col("ratio").round(2).alias(RATIO),
-        pl.col("panels_flagged").alias("Panels flagged under-represented"),
+        pl.col("p_value").map_elements(_p_words, return_dtype=pl.String).alias(POOLED_P),
+        pl.when(pl.col("beyond_chance")).then(pl.lit("Yes")).otherwise(pl.lit("No")).alias(POOLED),
     )
+
+
+POOLED_P = "Chance of a difference this large (p)"
+POOLED = "Beyond chance (after correction)"
+
+
+def _p_words(p: float) -> str:
+    return "under 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def rollup_export(table: pl.DataFrame, *, threshold: int = privacy.THRESHOLD) -> pl.DataFrame:
@@ -163,7 +185,7 @@ def rollup_export(table: pl.DataFrame, *, threshold: int = privacy.THRESHOLD) ->
         count="Actual members",
         group_by=["Dimension"],
         total_public=False,
-        row_derived=["Shortfall (expected - actual)", RATIO],
+        row_derived=["Shortfall (expected - actual)", RATIO, POOLED_P, POOLED],
         group_derived=[],
         threshold=threshold,
     )
@@ -241,15 +263,59 @@ def _members_words(dimension: str, category: str) -> str:
 
 
 def rollup_finding(place: str, rollup: pl.DataFrame) -> str:
-    """'London: panels have 559 fewer members aged 16-24 than their wards' profiles suggest (...)'."""
+    """'London: panels have 564 fewer members aged 16-24 than their wards' profiles suggest (266 against 830
+    expected; beyond chance)': the group furthest short, and its pooled test (``dv.rollup``)."""
     short = rollup.filter(pl.col("shortfall") >= 0.5)
     if short.is_empty():
         return f"{place}: no group is short of members compared with the wards' profiles"
     top = short.row(0, named=True)
+    chance = "beyond chance" if top["beyond_chance"] else "could be chance"
     return (
         f"{place}: panels have {top['shortfall']:,.0f} fewer {_members_words(top['dimension'], top['category'])} "
-        f"than their wards' profiles suggest ({top['actual']:,} against {top['expected']:,.0f} expected)"
+        f"than their wards' profiles suggest ({top['actual']:,} against {top['expected']:,.0f} expected; {chance})"
     )
+
+
+def differing_finding(place: str, av: AreaView) -> str:
+    """'London: 3 of 608 panels differ from their ward beyond chance, after correcting for 1,824 tests'."""
+    if not av.tested:
+        return f"{place}: no panel has enough stated membership and Census data to test against its ward"
+    panels = "panel differs" if av.differing == 1 else "panels differ"
+    return (
+        f"{place}: {av.differing:,} of {av.tested:,} {panels} from their ward beyond chance, after correcting for "
+        f"{av.tests.height:,} tests (false-discovery rate {dv.LEVEL:.0%})"
+    )
+
+
+def chance_finding(av: AreaView) -> str:
+    """'A panel of the same size drawn at random from its ward's residents would score 24 on average (not
+    0: ...); the gap here is 2 points beyond chance.' Both are means over the area's panels."""
+    excess = av.gap_excess
+    how = "no wider than chance would give" if excess < 0.5 else f"{excess:.0f} points beyond chance"
+    return (
+        f"A panel of the same size drawn at random from its ward's residents would score {av.chance_gap:.0f} on average "
+        f"(not 0: a small panel rarely mirrors its ward exactly); the gap here is {how}."
+    )
+
+
+def chance_sentence(tests: pl.DataFrame, dim: dv.Dimension) -> str:
+    """One panel's test on one dimension, in words, e.g. 'Taken as a whole: index 42; a panel of 12 drawn
+    at random from the ward's residents scores 24 on average, and scores 42 or more 1.2% of the time.
+    Beyond chance (after correcting for the 3 tests here).'"""
+    rows = tests.filter(pl.col("dimension") == dim.key)
+    if rows.is_empty():
+        return "Taken as a whole: not tested (no stated data, or no Census figures for this ward)."
+    r = rows.row(0, named=True)
+    verdict = "Beyond chance" if r["beyond_chance"] else "Could be chance"
+    return (
+        f"Taken as a whole: index {r['index']:.0f}; a panel of {r['stated']} drawn at random from the ward's residents "
+        f"scores {r['chance_index']:.0f} on average, and {r['index']:.0f} or more {_chance(r['p_value'])} of the time. "
+        f"{verdict} (after correcting for the {tests.height} tests here)."
+    )
+
+
+def _chance(p: float) -> str:
+    return "under 0.1%" if p < 0.001 else f"{p:.1%}"
 
 
 def rollup_chart(rollup: pl.DataFrame, title: str, *, top: int = 8) -> go.Figure:
@@ -275,11 +341,21 @@ class AreaView:
 
     def __init__(self, d: dv.Diversity, wards: pl.DataFrame, met_codes: list[str]):
         self.comparison = in_wards(d.comparison, met_codes)
-        self.panels = in_wards(d.panels, met_codes)
+        # Each panel's tests, corrected across this area's panels: the area decides the correction.
+        self.tests = dv.beyond_chance(in_wards(d.tests, met_codes))
+        findings = dv.panel_findings(self.tests)
+        self.panels = (
+            in_wards(d.panels, met_codes)
+            .join(findings, on="ward_code", how="left")
+            .with_columns(pl.col("differs").fill_null(False), pl.col("differs_in").fill_null(""))
+        )
+        self.tested = findings.height
         self.ethnic_stated, self.members = dv.completeness(self.comparison, dv.ETHNIC.key)
         self.age_stated, _ = dv.completeness(self.comparison, dv.AGE.key)
         self.gap = self.panels["gap"].mean() if self.panels.height else None
-        self.flagged = int((self.panels["groups_under"] > 0).sum())
+        self.chance_gap = self.panels["chance_gap"].mean() if self.panels.height else None
+        self.gap_excess = self.panels["gap_excess"].mean() if self.panels.height else None
+        self.differing = int(self.panels["differs"].sum())
         self.rollup = dv.rollup(self.comparison)
         self.rollup_table = rollup_table(self.rollup)
         self.panels_table = panels_table(self.panels, wards)

@@ -15,12 +15,13 @@ import polars as pl
 
 from dashboard.domain import areas
 from dashboard.domain.areas import Area
-from dashboard.domain.formatting import count, pct
+from dashboard.domain.formatting import count, pct, uk_date
 from dashboard.domain.periods import Period
 from dashboard.figures import meetings as mt
 from dashboard.figures import outcomes as oc
 from dashboard.figures import promises as pr
 from dashboard.figures.compare import comparison
+from dashboard.figures.expressions import FEEDBACK_DAYS
 
 Tables = Mapping[str, pl.DataFrame]
 
@@ -196,16 +197,19 @@ class PromisesView:
     recurrence_title: str
     lags: pl.DataFrame
     lags_title: str
+    feedback_days: int = FEEDBACK_DAYS
 
 
-def promises_view(tables: Tables, area: Area, period: Period, *, first: dt.date, review_days: int) -> PromisesView:
+def promises_view(tables: Tables, area: Area, period: Period, *, first: dt.date, review_days: int,
+                  feedback_days: int = FEEDBACK_DAYS) -> PromisesView:
     wards, promises = tables["wards"], tables["promises"]
     met = areas.met_wards_in(wards, area)
     codes = met["ward_code"].to_list()
     london_met = areas.met_wards(wards)
-    now = pr.summary(promises, codes, period, review_days=review_days)
-    before = pr.summary(promises, codes, period.previous(), review_days=review_days)
-    london = None if area.is_london else pr.summary(promises, london_met["ward_code"].to_list(), period, review_days=review_days)
+    now = pr.summary(promises, codes, period, review_days=review_days, feedback_days=feedback_days)
+    before = pr.summary(promises, codes, period.previous(), review_days=review_days, feedback_days=feedback_days)
+    london = (None if area.is_london
+              else pr.summary(promises, london_met["ward_code"].to_list(), period, review_days=review_days, feedback_days=feedback_days))
     summary_title = (
         f"{area.name}: {pct(now['completion'])} of the {count(now['closed'])} promises closed were achieved "
         f"({pct(before['completion'])} the period before"
@@ -239,23 +243,38 @@ def promises_view(tables: Tables, area: Area, period: Period, *, first: dt.date,
         f"last {pr.RECURRENCE_ROUNDS} rounds or more"
     )
     lags = pr.feedback_lags(promises, codes, period)
-    lags_title = (
-        f"{area.name}: residents were told the outcome of {pct(now['feedback_share'])} of promises closed "
-        f"({pct(before['feedback_share'])} the period before"
-        + ("" if london is None else f"; London {pct(london['feedback_share'])}") + ")"
-        if now["closed"] else f"{area.name}: no promise was closed in {period.label}, so there was no outcome to tell residents"
-    )
+    lags_title = feedback_finding(area.name, period, now, before, london, feedback_days)
     return PromisesView(
         now, before, london, summary_title, statuses, status_title, overdue, overdue_title, categories, categories_title,
-        origin_area, origin_title, recurrence, recurrence_title, lags, lags_title,
+        origin_area, origin_title, recurrence, recurrence_title, lags, lags_title, feedback_days,
     )
 
 
-OUTCOME_CHOICES = {
-    "completion": "Promises achieved, of those closed",
-    "feedback_share": "Residents told the outcome, of promises closed",
-    "survey_pct": "Public Attitude Survey measure (boroughs only)",
-}
+def feedback_finding(place: str, period: Period, now: dict, before: dict, london: dict | None, days: int) -> str:
+    """'Hackney: residents were told the outcome within 28 days of closing for 45% of the 40 promises closed
+    by 3 December 2023 (41% the period before; London 44%)'."""
+    if not now["closed"]:
+        return f"{place}: no promise was closed in {period.label}, so there was no outcome to tell residents"
+    cut = uk_date(period.end - dt.timedelta(days=days))
+    if not now["feedback_counted"]:
+        return f"{place}: no promise closed in {period.label} by {cut} has had its {days} days to be told yet"
+    return (
+        f"{place}: residents were told the outcome within {days} days of closing for {pct(now['feedback_share'])} of the "
+        f"{count(now['feedback_counted'])} promises closed by {cut} ({pct(before['feedback_share'])} the period before"
+        + ("" if london is None else f"; London {pct(london['feedback_share'])}") + ")"
+    )
+
+
+def outcome_choices(feedback_days: int = FEEDBACK_DAYS) -> dict[str, str]:
+    """The outcomes activity can be set against: column -> label."""
+    return {
+        "completion": "Promises achieved, of those closed",
+        "feedback_share": f"{pr.told_label(feedback_days)}, of promises closed at least {feedback_days} days before the end",
+        "survey_pct": "Public Attitude Survey measure (boroughs only)",
+    }
+
+
+OUTCOME_CHOICES = outcome_choices()
 
 
 @dataclass(frozen=True)
@@ -275,16 +294,19 @@ class OutcomesView:
     x_median: float | None
     y_median: float | None
     scatter_title: str
+    feedback_days: int = FEEDBACK_DAYS
 
 
-def outcomes_view(tables: Tables, area: Area, period: Period, *, measure: str, outcome: str, first: dt.date) -> OutcomesView:
+def outcomes_view(tables: Tables, area: Area, period: Period, *, measure: str, outcome: str, first: dt.date,
+                  feedback_days: int = FEEDBACK_DAYS) -> OutcomesView:
     wards, promises, engagement, confidence = tables["wards"], tables["promises"], tables["engagement"], tables["confidence"]
     met = areas.met_wards_in(wards, area)
     codes = met["ward_code"].to_list()
     london_met = areas.met_wards(wards)
-    now = oc.summary(engagement, promises, codes, period)
-    before = oc.summary(engagement, promises, codes, period.previous())
-    london = None if area.is_london else oc.summary(engagement, promises, london_met["ward_code"].to_list(), period)
+    now = oc.summary(engagement, promises, codes, period, feedback_days=feedback_days)
+    before = oc.summary(engagement, promises, codes, period.previous(), feedback_days=feedback_days)
+    london = (None if area.is_london
+              else oc.summary(engagement, promises, london_met["ward_code"].to_list(), period, feedback_days=feedback_days))
     outputs_title = (
         f"{area.name}: {count(now['activities'])} activities reached {count(now['people'])} people; "
         + (f"{pct(now['completion'])} of promises closed were achieved"
@@ -310,7 +332,7 @@ def outcomes_view(tables: Tables, area: Area, period: Period, *, measure: str, o
     survey_quarters = oc.survey_by_quarter(confidence, area_boroughs, measure, first, period.end)
 
     # Points: boroughs at London/BCU level, wards at borough/ward level; medians are London's.
-    london_wards = oc.by_ward(engagement, promises, london_met, period)
+    london_wards = oc.by_ward(engagement, promises, london_met, period, feedback_days=feedback_days)
     if area.level in ("london", "bcu"):
         all_points = oc.by_borough(london_wards, confidence, period.end, measure=measure)
         x, level = "activities_per_ward", "borough"
@@ -329,5 +351,5 @@ def outcomes_view(tables: Tables, area: Area, period: Period, *, measure: str, o
     scatter_title = f"{area.name}: {high_poor} of {points.height} {level}s have above-median activity but below-median outcomes"
     return OutcomesView(
         now, before, london, outputs_title, kinds, survey, survey_london, survey_title, survey_quarters,
-        points, level, outcome, x_median, y_median, scatter_title,
+        points, level, outcome, x_median, y_median, scatter_title, feedback_days,
     )

@@ -34,6 +34,30 @@ def told_by(day: dt.date) -> pl.Expr:
     return pl.col("feedback_published_on").is_not_null() & (pl.col("feedback_published_on") <= day)
 
 
+FEEDBACK_DAYS = 28  # the rubric's [feedback] told_within_days, when no rubric is given
+
+
+def told_within(days: int) -> pl.Expr:
+    """True for a closed promise whose outcome residents were told within ``days`` of its closing.
+
+    Feedback on or before the day it closed (an interim update) counts. Example, 28 days: closed
+    1 March 2023, told 29 March -> True; told 30 March -> False; never told -> False.
+    """
+    return pl.col("feedback_published_on").is_not_null() & (
+        pl.col("feedback_published_on") <= pl.col("closed_on").dt.offset_by(f"{days}d")
+    )
+
+
+def feedback_settled(day: dt.date, days: int) -> pl.Expr:
+    """True for a promise closed at least ``days`` before ``day``: by ``day`` its ``days`` have run,
+    so whether residents were told within them is settled and will not change when seen later.
+
+    Example, 28 days, day 31 December 2023: closed 3 December -> True (its 28 days end on 31
+    December); closed 4 December -> False (not counted yet, neither as told nor as not told).
+    """
+    return pl.col("closed_on") <= day - dt.timedelta(days=days)
+
+
 def share(numerator: str, denominator: str) -> pl.Expr:
     """numerator / denominator, null (not zero, not infinity) where the denominator is 0."""
     return pl.when(pl.col(denominator) > 0).then(pl.col(numerator) / pl.col(denominator)).otherwise(None)

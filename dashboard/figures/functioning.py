@@ -28,7 +28,7 @@ from dashboard.domain import status_style as s
 from dashboard.domain.areas import MET
 from dashboard.domain.formatting import uk_date_expr
 from dashboard.domain.periods import months_before, months_between
-from dashboard.figures.expressions import open_on
+from dashboard.figures.expressions import FEEDBACK_DAYS, open_on
 
 SEVERITIES = (s.NOT_FUNCTIONING, s.AT_RISK)
 SEVERITY_WORDS = {"not functioning": s.NOT_FUNCTIONING, "at risk": s.AT_RISK}
@@ -63,6 +63,8 @@ class Rules:
     chair_may_be_police_officer: bool = False
     min_minutes_share: float = 0.5
     at_risk_failures_make_not_functioning: int = 3
+    # Not a rule: "you said, we did" counts a promise told within this many days of closing.
+    feedback_days: int = FEEDBACK_DAYS
     # (rule id, status its failure leads to), one pair per rule in RULE_IDS
     severities: tuple[tuple[str, str], ...] = (
         ("meetings", s.NOT_FUNCTIONING),
@@ -97,6 +99,7 @@ _TOML_FIELDS = {
     ("chair", "chair_may_be_police_officer"): "chair_may_be_police_officer",
     ("minutes", "min_share_published"): "min_minutes_share",
     ("status", "at_risk_failures_make_not_functioning"): "at_risk_failures_make_not_functioning",
+    ("feedback", "told_within_days"): "feedback_days",
 }
 
 

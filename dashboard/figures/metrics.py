@@ -15,10 +15,11 @@ import polars as pl
 
 from dashboard.domain import vocabulary as v
 from dashboard.domain.periods import Period
-from dashboard.figures.expressions import achieved, between, in_wards, open_on, told_by
-from dashboard.figures.promises import closed_in
+from dashboard.figures.expressions import FEEDBACK_DAYS, achieved, between, in_wards, open_on
+from dashboard.figures.promises import closed_in, feedback_counted
 
 GOOD_JOB = '"Good Job" local'
+SURVEY_DESIGN_BASE = 400  # Public Attitude Survey interviews a borough in any 12 months, by design (no bases are published)
 
 
 def wards_with_panel(panels: pl.DataFrame, ward_codes: Sequence[str], day: dt.date) -> int:
@@ -44,16 +45,21 @@ def promise_completion(promises: pl.DataFrame, ward_codes: Sequence[str], period
     return closed.filter(achieved()).height, closed.height
 
 
-def feedback_given(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period) -> tuple[int, int]:
-    """("you said, we did" published by the period's end, closed) for promises closed in the period.
+def feedback_given(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, *, days: int = FEEDBACK_DAYS,
+                   as_of: dt.date | None = None) -> tuple[int, int]:
+    """(told within ``days`` of closing, counted): "you said, we did", on promises given their full time.
 
-    Example: 2 promises closed in the quarter, one with feedback published a week later but
-    still inside the quarter -> (1, 2): 50%. Feedback published after the period ends does
-    not count for it: the figure is what residents had been told by then.
+    Counted: promises closed in the period, at least ``days`` (28 unless the rubric's [feedback]
+    setting says otherwise) before ``as_of``, the period's last day unless given. Told: residents
+    were told the outcome within ``days`` of its closing (feedback before closing counts).
+    Counting only promises whose ``days`` have run means a recent quarter is not understated
+    for being recent, and a period's rate is the same whenever it is seen.
+    Example, October to December 2023, 28 days: closed 1 November and told 20 November (told);
+    closed 10 November and told 20 December, 40 days later (not told); closed 15 December (its
+    28 days run to 12 January 2024: not counted yet) -> (1, 2): 50%.
     """
-    closed = closed_in(promises, ward_codes, period)
-    told = closed.filter(told_by(period.end))
-    return told.height, closed.height
+    counted = feedback_counted(promises, ward_codes, period, days=days, as_of=as_of)
+    return int(counted["told"].sum()), counted.height
 
 
 def engagement_reach(engagement: pl.DataFrame, ward_codes: Sequence[str], period: Period) -> tuple[int, int]:
@@ -95,10 +101,13 @@ class Figures:
     achieved: int
     closed: int
     told: int
+    feedback_counted: int
     activities: int
     people_reached: int
     good_job: float | None
     good_job_on: dt.date | None
+    feedback_days: int = FEEDBACK_DAYS
+    survey_design_base: int | None = None  # interviews behind good_job by the survey's design, for its noise
 
     @property
     def panel_share(self) -> float | None:
@@ -110,7 +119,7 @@ class Figures:
 
     @property
     def feedback_share(self) -> float | None:
-        return self.told / self.closed if self.closed else None
+        return self.told / self.feedback_counted if self.feedback_counted else None
 
 
 def overview(
@@ -123,11 +132,14 @@ def overview(
     engagement: pl.DataFrame,
     confidence: pl.DataFrame,
     period: Period,
+    feedback_days: int = FEEDBACK_DAYS,
 ) -> Figures:
     achieved, closed = promise_completion(promises, met_ward_codes, period)
-    told, _ = feedback_given(promises, met_ward_codes, period)
+    told, counted = feedback_given(promises, met_ward_codes, period, days=feedback_days)
     activities, people = engagement_reach(engagement, met_ward_codes, period)
     good_job, on = confidence_value(confidence, borough_codes, period.end)
+    boroughs = (confidence.filter(pl.col("borough_code") != v.LONDON_CODE)["borough_code"].n_unique()
+                if borough_codes is None else len(borough_codes))
     return Figures(
         wards=len(met_ward_codes),
         with_panel=wards_with_panel(panels, met_ward_codes, period.end),
@@ -135,8 +147,11 @@ def overview(
         achieved=achieved,
         closed=closed,
         told=told,
+        feedback_counted=counted,
         activities=activities,
         people_reached=people,
         good_job=good_job,
         good_job_on=on,
+        feedback_days=feedback_days,
+        survey_design_base=SURVEY_DESIGN_BASE * boroughs if good_job is not None else None,
     )

@@ -15,8 +15,8 @@ import polars as pl
 
 from dashboard.domain import vocabulary as v
 from dashboard.domain.periods import Period
-from dashboard.figures.expressions import achieved, between, in_wards, told_by
-from dashboard.figures.promises import closed_in
+from dashboard.figures.expressions import FEEDBACK_DAYS, achieved, between, feedback_settled, in_wards, told_within
+from dashboard.figures.promises import closed_in, feedback_counted, told_label
 
 SMALL_BASE = 100  # survey answers below this make a borough figure unreliable
 OUTPUT_KINDS = ("contact session", "newsletter", "social media")
@@ -48,14 +48,16 @@ def by_kind(engagement: pl.DataFrame, ward_codes: Sequence[str], period: Period)
     )
 
 
-def summary(engagement: pl.DataFrame, promises: pl.DataFrame, ward_codes: Sequence[str], period: Period) -> dict[str, float | int | None]:
+def summary(engagement: pl.DataFrame, promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, *,
+            feedback_days: int = FEEDBACK_DAYS) -> dict[str, float | int | None]:
     """Outputs and promise outcomes for the wards in the period.
 
     activities, per_ward (activities per Met ward), contact sessions, newsletters, social media
     (counts), people and young (people reached), young_share (young of people reached);
-    completion (achieved of promises closed) and feedback_share (closed promises whose outcome
-    residents were told by the period end). Example: 3 activities reaching 20 people, 5 of them
-    young, in 2 wards -> per_ward 1.5, young_share 0.25.
+    completion (achieved of promises closed) and feedback_share (of the promises closed in the
+    period at least ``feedback_days`` before its end, the share whose outcome residents were
+    told within ``feedback_days`` of closing: ``promises.feedback_counted``). Example: 3
+    activities reaching 20 people, 5 of them young, in 2 wards -> per_ward 1.5, young_share 0.25.
     """
     kinds = by_kind(engagement, ward_codes, period)
     counts = dict(zip(kinds["kind"], kinds["activities"]))
@@ -63,7 +65,7 @@ def summary(engagement: pl.DataFrame, promises: pl.DataFrame, ward_codes: Sequen
     people = int(kinds["people_reached"].sum())
     young = int(kinds["young_people_reached"].sum())
     closed = closed_in(promises, ward_codes, period)
-    told = closed.filter(told_by(period.end))
+    counted = feedback_counted(promises, ward_codes, period, days=feedback_days)
     n = closed.height
     return {
         "activities": activities,
@@ -74,21 +76,27 @@ def summary(engagement: pl.DataFrame, promises: pl.DataFrame, ward_codes: Sequen
         "young_share": young / people if people else None,
         "closed": n,
         "completion": closed.filter(achieved()).height / n if n else None,
-        "feedback_share": told.height / n if n else None,
+        "feedback_counted": counted.height,
+        "feedback_share": float(counted["told"].mean()) if counted.height else None,
     }
 
 
-SUMMARY_ROWS = (
-    ("activities", "Engagement activities (output)", "count"),
-    ("per_ward", "Activities per Met ward (output)", "count"),
-    ("contact session", "Contact sessions (output)", "count"),
-    ("newsletter", "Newsletters (output)", "count"),
-    ("social media", "Social media posts (output)", "count"),
-    ("people", "People reached (output)", "count"),
-    ("young", "Young people reached (output)", "count"),
-    ("completion", "Promises achieved, of those closed (outcome)", "%"),
-    ("feedback_share", "Residents told the outcome, of promises closed (outcome)", "%"),
-)
+def summary_rows(feedback_days: int = FEEDBACK_DAYS) -> tuple[tuple[str, str, str], ...]:
+    """The Engagement outcomes comparison table's rows (key, figure, unit)."""
+    return (
+        ("activities", "Engagement activities (output)", "count"),
+        ("per_ward", "Activities per Met ward (output)", "count"),
+        ("contact session", "Contact sessions (output)", "count"),
+        ("newsletter", "Newsletters (output)", "count"),
+        ("social media", "Social media posts (output)", "count"),
+        ("people", "People reached (output)", "count"),
+        ("young", "Young people reached (output)", "count"),
+        ("completion", "Promises achieved, of those closed (outcome)", "%"),
+        ("feedback_share", f"{told_label(feedback_days)}, of promises closed at least {feedback_days} days before the end (outcome)", "%"),
+    )
+
+
+SUMMARY_ROWS = summary_rows()
 
 
 def base_note(base_n: int | None) -> str:
@@ -145,20 +153,24 @@ def survey_by_quarter(confidence: pl.DataFrame, boroughs: pl.DataFrame, measure:
     )
 
 
-def _promise_outcomes(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period) -> pl.DataFrame:
+def _promise_outcomes(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, feedback_days: int) -> pl.DataFrame:
     closed = closed_in(promises, ward_codes, period)
+    settled = feedback_settled(period.end, feedback_days)
     return closed.group_by("ward_code").agg(
         pl.len().cast(pl.Int64).alias("closed"),
         achieved().sum().cast(pl.Int64).alias("achieved"),
-        told_by(period.end).sum().cast(pl.Int64).alias("told"),
+        settled.sum().cast(pl.Int64).alias("feedback_counted"),
+        (settled & told_within(feedback_days)).sum().cast(pl.Int64).alias("told"),
     )
 
 
-def by_ward(engagement: pl.DataFrame, promises: pl.DataFrame, met_wards: pl.DataFrame, period: Period) -> pl.DataFrame:
+def by_ward(engagement: pl.DataFrame, promises: pl.DataFrame, met_wards: pl.DataFrame, period: Period, *,
+            feedback_days: int = FEEDBACK_DAYS) -> pl.DataFrame:
     """Per Met ward: outputs (activities, people reached) and outcomes (promises closed,
-    achieved, told; completion and feedback shares) in the period. A ward with nothing closed
-    has null shares. Columns: ward_code, ward_name, borough_code, borough_name, activities,
-    people_reached, closed, achieved, told, completion, feedback_share.
+    achieved; feedback_counted and told as in ``summary``; completion and feedback shares) in
+    the period. A ward with nothing closed (or counted) has null shares. Columns: ward_code,
+    ward_name, borough_code, borough_name, activities, people_reached, closed, achieved,
+    feedback_counted, told, completion, feedback_share.
     """
     codes = met_wards["ward_code"].to_list()
     acts = (
@@ -170,11 +182,11 @@ def by_ward(engagement: pl.DataFrame, promises: pl.DataFrame, met_wards: pl.Data
     return (
         met_wards.select("ward_code", "ward_name", "borough_code", "borough_name")
         .join(acts, on="ward_code", how="left")
-        .join(_promise_outcomes(promises, codes, period), on="ward_code", how="left")
-        .with_columns(pl.col("activities", "people_reached", "closed", "achieved", "told").fill_null(0))
+        .join(_promise_outcomes(promises, codes, period, feedback_days), on="ward_code", how="left")
+        .with_columns(pl.col("activities", "people_reached", "closed", "achieved", "feedback_counted", "told").fill_null(0))
         .with_columns(
             pl.when(pl.col("closed") > 0).then(pl.col("achieved") / pl.col("closed")).alias("completion"),
-            pl.when(pl.col("closed") > 0).then(pl.col("told") / pl.col("closed")).alias("feedback_share"),
+            pl.when(pl.col("feedback_counted") > 0).then(pl.col("told") / pl.col("feedback_counted")).alias("feedback_share"),
         )
     )
 
@@ -187,7 +199,7 @@ def by_borough(ward_rows: pl.DataFrame, confidence: pl.DataFrame, day: dt.date, 
     """
     agg = ward_rows.group_by("borough_code", "borough_name").agg(
         pl.len().alias("met_wards"),
-        pl.col("activities", "people_reached", "closed", "achieved", "told").sum(),
+        pl.col("activities", "people_reached", "closed", "achieved", "feedback_counted", "told").sum(),
     )
     survey = (
         confidence.filter((pl.col("measure") == measure) & (pl.col("quarter_end") <= day))
@@ -201,7 +213,7 @@ def by_borough(ward_rows: pl.DataFrame, confidence: pl.DataFrame, day: dt.date, 
             (pl.col("activities") / pl.col("met_wards")).alias("activities_per_ward"),
             (pl.col("people_reached") / pl.col("met_wards")).alias("people_per_ward"),
             pl.when(pl.col("closed") > 0).then(pl.col("achieved") / pl.col("closed")).alias("completion"),
-            pl.when(pl.col("closed") > 0).then(pl.col("told") / pl.col("closed")).alias("feedback_share"),
+            pl.when(pl.col("feedback_counted") > 0).then(pl.col("told") / pl.col("feedback_counted")).alias("feedback_share"),
             pl.col("base_n").map_elements(base_note, return_dtype=pl.String, skip_nulls=False).alias("survey_base"),
         )
         .sort("borough_name")

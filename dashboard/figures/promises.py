@@ -12,7 +12,7 @@ import polars as pl
 from dashboard.domain import vocabulary as v
 from dashboard.domain.periods import Period, quarter_ends, quarter_start
 from dashboard.figures.compare import quarter_of
-from dashboard.figures.expressions import achieved, between, in_wards, told_by
+from dashboard.figures.expressions import FEEDBACK_DAYS, achieved, between, feedback_settled, in_wards, told_by, told_within
 
 DEFAULT_REVIEW_DAYS = 91  # one quarter: an open promise older than this is past its review
 RECURRENCE_ROUNDS = 4  # the same category in 4 or more rounds running (about two years)
@@ -49,6 +49,22 @@ def closed_in(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period)
     return in_wards(promises, ward_codes).filter((pl.col("status") != v.PROMISE_OPEN) & between("closed_on", period))
 
 
+def feedback_counted(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, *, days: int = FEEDBACK_DAYS,
+                     as_of: dt.date | None = None) -> pl.DataFrame:
+    """The promises a "told within ``days`` of closing" rate counts, with ``told`` (bool) for each.
+
+    Closed in the period, and at least ``days`` before ``as_of`` (the period's last day unless
+    given), so every promise counted has had its full ``days`` to be told: a recent period is
+    not made to look worse than an older one merely because its residents have not been told
+    yet, and the rate for a period does not change when it is seen later. Example, 28 days,
+    October to December 2023 (as of 31 December): closed 1 November, told 20 November -> counted,
+    told; closed 10 November, told 20 December (40 days) -> counted, not told; closed 15 December
+    -> not counted yet (its 28 days run to 12 January 2024).
+    """
+    day = period.end if as_of is None else as_of
+    return closed_in(promises, ward_codes, period).filter(feedback_settled(day, days)).with_columns(told_within(days).alias("told"))
+
+
 def overdue(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *, review_days: int = DEFAULT_REVIEW_DAYS) -> pl.DataFrame:
     """Promises still open on ``day`` that were set more than ``review_days`` before it.
 
@@ -68,24 +84,30 @@ def overdue(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *, re
     )
 
 
-def summary(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, *, review_days: int = DEFAULT_REVIEW_DAYS) -> dict[str, float | int | None]:
+def summary(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, *, review_days: int = DEFAULT_REVIEW_DAYS,
+            feedback_days: int = FEEDBACK_DAYS) -> dict[str, float | int | None]:
     """Headline promise figures for the wards in the period.
 
     set (promises set in the period); closed (closed in it); achieved; completion = achieved /
     closed; median_days_to_close (set_on to closed_on for those closed, same day = 0);
     open_at_end and past_review (open on the last day, and of those, set more than
     ``review_days`` before it); panel_share (of promises set in the period, the share the panel
-    chose rather than the borough or centre); told (closed promises whose outcome was
-    published to residents by the period end, including feedback before closing);
-    feedback_share = told / closed; median_feedback_lag (days from closing to publishing,
-    for those told; feedback before closing counts as 0).
-    Example: 2 closed, one achieved and fed back 10 days after closing, one withdrawn ->
-    completion 0.5, feedback_share 0.5, median_feedback_lag 10.
+    chose rather than the borough or centre); feedback_counted (closed in the period at least
+    ``feedback_days`` before its end, ``feedback_counted``) and told (of those, residents told
+    the outcome within ``feedback_days`` of closing, feedback before closing included);
+    feedback_share = told / feedback_counted; median_feedback_lag (days from closing to
+    publishing, for the promises closed in the period and told by its end; feedback before
+    closing counts as 0).
+    Example: 2 closed in the quarter more than 28 days before its end, one achieved and fed back
+    10 days after closing, one withdrawn and never fed back -> completion 0.5, feedback_share
+    0.5, median_feedback_lag 10.
     """
     wards = in_wards(promises, ward_codes)
     set_rows = wards.filter(between("set_on", period))
     closed = closed_in(promises, ward_codes, period)
-    told = closed.filter(told_by(period.end))
+    told_by_end = closed.filter(told_by(period.end))
+    counted = feedback_counted(promises, ward_codes, period, days=feedback_days)
+    told = int(counted["told"].sum())
     # Lazy, so only the columns used are gathered, not every promise's every column.
     open_rows = (
         wards.lazy().filter(pl.col("set_on") <= period.end).with_columns(status_on(period.end))
@@ -94,7 +116,7 @@ def summary(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, *
     past = open_rows.filter((pl.lit(period.end) - pl.col("set_on")).dt.total_days() > review_days)
     achieved_n = closed.filter(achieved()).height
     days = (closed["closed_on"] - closed["set_on"]).dt.total_days()
-    lags = (told["feedback_published_on"] - told["closed_on"]).dt.total_days().clip(lower_bound=0)
+    lags = (told_by_end["feedback_published_on"] - told_by_end["closed_on"]).dt.total_days().clip(lower_bound=0)
     return {
         "set": set_rows.height,
         "closed": closed.height,
@@ -104,23 +126,35 @@ def summary(promises: pl.DataFrame, ward_codes: Sequence[str], period: Period, *
         "open_at_end": open_rows.height,
         "past_review": past.height,
         "panel_share": float((set_rows["origin"] == "panel").mean()) if set_rows.height else None,
-        "told": told.height,
-        "feedback_share": told.height / closed.height if closed.height else None,
-        "median_feedback_lag": float(lags.median()) if told.height else None,
+        "feedback_counted": counted.height,
+        "told": told,
+        "feedback_share": told / counted.height if counted.height else None,
+        "median_feedback_lag": float(lags.median()) if told_by_end.height else None,
     }
 
 
-SUMMARY_ROWS = (
-    ("set", "Promises set", "count"),
-    ("closed", "Promises closed", "count"),
-    ("completion", "Achieved, of those closed", "%"),
-    ("median_days_to_close", "Time to close (median days)", "days"),
-    ("open_at_end", "Open at the end of the period", "count"),
-    ("past_review", "Open and past review", "count"),
-    ("panel_share", "Chosen by the panel, of those set", "%"),
-    ("feedback_share", "Outcome fed back to residents, of those closed", "%"),
-    ("median_feedback_lag", "Closing to feedback (median days)", "days"),
-)
+def told_label(days: int = FEEDBACK_DAYS) -> str:
+    """How every page names the feedback rate: 'Residents told within 28 days of closing'."""
+    return f"Residents told within {days} days of closing"
+
+
+def summary_rows(feedback_days: int = FEEDBACK_DAYS) -> tuple[tuple[str, str, str], ...]:
+    """The Promises comparison table's rows (key, figure, unit)."""
+    return (
+        ("set", "Promises set", "count"),
+        ("closed", "Promises closed", "count"),
+        ("completion", "Achieved, of those closed", "%"),
+        ("median_days_to_close", "Time to close (median days)", "days"),
+        ("open_at_end", "Open at the end of the period", "count"),
+        ("past_review", "Open and past review", "count"),
+        ("panel_share", "Chosen by the panel, of those set", "%"),
+        ("feedback_counted", f"Closed at least {feedback_days} days before the end", "count"),
+        ("feedback_share", f"{told_label(feedback_days)}, of those", "%"),
+        ("median_feedback_lag", "Closing to feedback (median days)", "days"),
+    )
+
+
+SUMMARY_ROWS = summary_rows()
 
 
 def categories_over_time(promises: pl.DataFrame, ward_codes: Sequence[str], first: dt.date, last: dt.date) -> pl.DataFrame:

@@ -80,7 +80,7 @@ def test_pack_never_shows_a_member_count_below_five(app_env):
     _, xlsx = views.briefing_files(views.selection(periods.period_ending(dt.date(2023, 12, 31), "quarter"), borough="E09000008"))
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     seen_fewer = False
-    for name in ("Panel diversity", "Groups under-represented"):
+    for name in ("Panel diversity", "Groups against ward profiles"):
         sheet = book[name]
         header = [c.value for c in sheet[1]]
         for col, title in enumerate(header):

@@ -194,7 +194,7 @@ def test_map_with_a_ward_chosen_outlines_it_and_shows_its_detail(app_env):
     assert any(h.value.startswith(f"{name} (Hackney): ") for h in at.subheader)
 
 
-@pytest.mark.parametrize("metric", ["Panel status", "Meetings in the last 12 months", "Promise completion", "Diversity gap"])
+@pytest.mark.parametrize("metric", ["Panel status", "Meetings in the last 12 months", "Promise completion", "Diversity gap beyond chance"])
 def test_every_map_metric_has_a_legend_and_a_table(app_env, metric):
     at = open_page("pages/borough_map.py", map_metric=metric)
     rows = table(at, "map_values")
@@ -218,7 +218,7 @@ def test_diversity_gap_on_the_map_is_the_diversity_pages_own(app_env):
 
     day = dt.date(2023, 12, 31)
     _, shown, _ = views.view(maps.map_view, views.selection(periods.period_ending(day, "quarter"), borough="E09000012"),
-                             metric="Diversity gap", highlight=None)
+                             metric="Diversity gap beyond chance", highlight=None)
     engine = eng.make_engine(app_env)
     fresh = diversity.ward_gap(queries.members(engine), queries.panels(engine), queries.ward_population(engine), day)
     engine.dispose()

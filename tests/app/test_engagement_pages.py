@@ -107,6 +107,21 @@ def test_promises_page_london_and_borough(app_env):
     assert hackney.startswith("Hackney: ") and number(r"Hackney: ([\d,]+)", hackney) < london_overdue
 
 
+def test_you_said_we_did_counts_promises_given_their_28_days(app_env):
+    """Checked with plain SQL on the sample: of the promises closed in Met wards from 1 October to
+    3 December 2023, 68 of 493 were told within 28 days (14%); July to 2 September 68 of 517 (13%);
+    the 12 months to 3 December 377 of 2,620 (14%): the quarter is no longer about half the year."""
+    at = open_page("pages/promises.py")
+    told = [t for t in titles(at) if "residents were told the outcome" in t]
+    assert told == ["London: residents were told the outcome within 28 days of closing for 14% of the 493 promises closed by "
+                    "3 December 2023 (13% the period before)"]
+    year = open_page("pages/promises.py", span="12 months")
+    assert any(t.startswith("London: residents were told the outcome within 28 days of closing for 14% of the 2,620 promises")
+               for t in titles(year))
+    overview = open_page("pages/overview.py")
+    assert {m.label: m.value for m in overview.metric}["Residents told within 28 days of closing"] == "14% of 493"
+
+
 def test_promises_page_sets_promises_beside_the_concerns(app_env):
     """A finding, a chart titled with its finding, the roll-up and every ward, with downloads."""
     at = open_page("pages/promises.py", span="year")
@@ -175,6 +190,11 @@ def test_about_page_defines_the_new_figures(app_env):
     text = " ".join(m.value for m in at.markdown)
     assert "**Promises: recurrence.**" in text and "latest ``rounds``" in text
     assert "**Meetings: longest gap.**" in text and "**Engagement outcomes: survey latest.**" in text
+    # Each test against chance and its correction, in plain words.
+    assert "**Tests against chance, and their corrections, in plain words.**" in text
+    for words in ("corrected together (the Benjamini-Hochberg method)", "description, never a finding",
+                  "too few to compare", "no real change", "Poisson binomial", "Differs from the ward beyond chance"):
+        assert words in text, words
 
 
 def test_city_of_london_gets_a_plain_message_not_empty_charts(app_env):
@@ -185,3 +205,16 @@ def test_city_of_london_gets_a_plain_message_not_empty_charts(app_env):
         assert not at.exception
         assert "City of London Police" in at.info[0].value
         assert not at.get("plotly_chart")
+
+
+def test_overview_calls_no_change_on_small_bases_or_within_survey_noise(app_env):
+    """Hackney, October to December 2023: 67% of 24 promises achieved and 26% of 19 told, against
+    fewer than 30 the quarter before: 'too few to compare', no arrow. London's survey, 47% against
+    48%, is within its noise (1.2 points on 12,800 interviews): 'no real change'."""
+    hackney = {m.label: m for m in open_page("pages/overview.py", borough="Hackney").metric}
+    for label in ("Promises achieved", "Residents told within 28 days of closing"):
+        assert hackney[label].delta == "too few to compare"
+        assert hackney[label].proto.direction == hackney[label].proto.NONE  # words only: no arrow
+    london = {m.label: m for m in open_page("pages/overview.py").metric}
+    assert london["Police do a good job locally"].delta == "no real change"
+    assert london["Promises achieved"].delta == "-2 points"  # 696 and 746 promises: called

@@ -14,7 +14,9 @@ from dashboard.app.navigation import PAGES
 ROOT = Path(__file__).resolve().parents[2]
 
 # The pages whose figures are worked out by the functioning rubric (a panel's status).
-RUBRIC_PAGES = {"pages/coverage.py", "pages/remedy_plans.py", "pages/trend.py", "pages/borough_map.py", "pages/briefing.py"}
+# The Overview, Promises and Engagement outcomes pages read the rubric for the "you said, we did" window.
+RUBRIC_PAGES = {"pages/coverage.py", "pages/remedy_plans.py", "pages/trend.py", "pages/borough_map.py", "pages/briefing.py",
+                "pages/overview.py", "pages/promises.py", "pages/outcomes.py"}
 
 
 def open_page(page: str, borough: str | None = None) -> AppTest:

@@ -127,3 +127,40 @@ def test_the_concerns_key_migration_names_duplicates_and_changes_nothing(any_url
     with engine.begin() as conn:  # a third resident's concern of that day is not
         conn.execute(text(concern), {"source": "online", "at": "2023-05-16 12:00:00"})
     engine.dispose()
+
+
+def test_the_age_and_sex_migration_replaces_the_best_fit_rows_and_keeps_a_users_own(any_url):
+    """0007: a database loaded with the old LSOA best-fit ages (Abbey: 5,359 residents, against
+    3,957 in TS021) gets the Output Area based file's (Abbey 0-15: 1,018, 16-24: 371, ... 65+:
+    211, adding up to 3,957); age rows a user loaded with another source are kept; wards with
+    Census rows get sex by ward (Abbey 1,945 female, 2,011 male)."""
+    from alembic import command
+
+    engine = eng.make_engine(any_url)
+    with engine.begin() as conn:
+        command.upgrade(eng._alembic_config(conn), "0006")
+    old = "Census 2021 age, usual residents, LSOA best fit to 2022 wards (ONS, GLA; OGL v3.0)"
+    row = "INSERT INTO ward_population (ward_code, dimension, category, count, source) VALUES (:w, :d, :c, :n, :s)"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO borough (code, name, police_force) VALUES ('E09000002', 'Barking and Dagenham', 'Met')"))
+        conn.execute(text("INSERT INTO ward (code, name, borough_code) VALUES ('E05014053', 'Abbey', 'E09000002'), "
+                          "('E05014054', 'Alibon', 'E09000002')"))
+        for band, n in (("0-15", 1405), ("16-24", 500), ("25-34", 1300), ("35-49", 1200), ("50-64", 600), ("65+", 354)):
+            conn.execute(text(row), {"w": "E05014053", "d": "age_band", "c": band, "n": n, "s": old})
+        conn.execute(text(row), {"w": "E05014053", "d": "ethnic_group", "c": "White", "n": 900, "s": "TS021"})
+        conn.execute(text(row), {"w": "E05014054", "d": "age_band", "c": "16-24", "n": 7, "s": "a board's own Census download"})
+    eng.upgrade(engine)
+    with engine.connect() as conn:
+        def counts(ward, dimension):
+            return dict(conn.execute(text("SELECT category, count FROM ward_population WHERE ward_code = :w AND dimension = :d"),
+                                     {"w": ward, "d": dimension}).all())
+
+        age, sex, kept = counts("E05014053", "age_band"), counts("E05014053", "sex"), counts("E05014054", "age_band")
+        no_census_sex = counts("E05014054", "sex")
+        batches = conn.execute(text("SELECT file_name, rows_new FROM import_batch WHERE table_name = 'ward_population' ORDER BY id")).all()
+    assert age == {"0-15": 1018, "16-24": 371, "25-34": 857, "35-49": 1023, "50-64": 477, "65+": 211}
+    assert sum(age.values()) == 3957
+    assert sex == {"Female": 1945, "Male": 2011}
+    assert kept == {"16-24": 7} and no_census_sex == {}
+    assert [tuple(b) for b in batches] == [("census2021_age6_london_wards.csv", 6), ("census2021_ts008_sex_london_wards.csv", 2)]
+    engine.dispose()

@@ -52,6 +52,7 @@ class _PromisesView:  # the fields of engagement_views.PromisesView the section 
         self.now = self.before = {"set": 3, "closed": 2, "completion": 0.5}
         self.london = None
         self.summary_title = "Testshire: 50% of the 2 promises closed were achieved"
+        self.feedback_days = 28
 
 
 def test_promises_past_review_counted_by_who_chose_them():

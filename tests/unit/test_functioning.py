@@ -238,6 +238,12 @@ def test_city_of_london_wards_get_their_own_label():
 
 def test_the_shipped_rubric_is_the_documented_default():
     assert f.parse_rules(rubric.rubric_text()) == f.Rules()
+    assert f.Rules().feedback_days == 28
+
+
+def test_the_feedback_window_is_read_from_the_rubric():
+    text = rubric.rubric_text().replace("told_within_days = 28", "told_within_days = 14")
+    assert f.parse_rules(text).feedback_days == 14
 
 
 @pytest.mark.parametrize(
@@ -247,6 +253,8 @@ def test_the_shipped_rubric_is_the_documented_default():
         ("min_present = 3", "min_present = 5", "min_present must be at most of_last"),
         ("of_last = 4", 'of_last = "four"', "[dwo] of_last must be a int"),
         ("[meetings]", "[meetings", "not valid TOML"),
+        ("told_within_days = 28", "told_within_days = -1", "[feedback] told_within_days must not be negative"),
+        ("told_within_days = 28", "", "has no [feedback] told_within_days"),
     ],
 )
 def test_a_broken_rubric_gives_a_plain_message(old, new, message):

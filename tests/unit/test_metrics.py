@@ -45,13 +45,48 @@ def test_completion_is_achieved_of_closed_in_period():
     assert metrics.promise_completion(_promises(), ["A"], Q1) == (1, 3)
 
 
-def test_feedback_counts_only_what_residents_had_been_told_by_the_end():
-    # Of 3 closed in Q1, one was fed back in Q1; one only on 2 April (after the period).
-    assert metrics.feedback_given(_promises(), ["A"], Q1) == (1, 3)
+def test_feedback_counts_promises_given_their_28_days():
+    # As of 31 March only the promises closed by 3 March have had 28 days: 5 January (told in 5
+    # days) and 1 February (never told). 31 March's promise waits, rather than counting as untold.
+    assert metrics.feedback_given(_promises(), ["A"], Q1) == (1, 2)
+    # Seen on 30 April its 28 days have run: told on 2 April, 2 days after closing.
+    assert metrics.feedback_given(_promises(), ["A"], Q1, as_of=D(2023, 4, 30)) == (2, 3)
+    # With 3 days, 5 January's promise (told after 5 days) is not told in time.
+    assert metrics.feedback_given(_promises(), ["A"], Q1, days=3) == (0, 2)
+
+
+def test_a_quarters_feedback_rate_does_not_change_when_seen_later():
+    """Promises closed July to September 2023, told 0, 27, 28, 29 and 200 days after closing, or
+    never: 3 of 6 within 28 days, whether seen on 31 December 2023 or years later (the old rule,
+    "told by the end of the period", gave 1 of 6 on 30 September and 4 of 6 a year later)."""
+    closed = [D(2023, 7, 1), D(2023, 8, 1), D(2023, 8, 15), D(2023, 9, 1), D(2023, 9, 30), D(2023, 9, 2)]
+    lags = [0, 27, 28, 29, 200, None]
+    promises = pl.DataFrame({
+        "ward_code": ["A"] * 6, "status": ["achieved"] * 6, "closed_on": closed,
+        "feedback_published_on": [None if lag is None else c + dt.timedelta(days=lag) for c, lag in zip(closed, lags)],
+    })
+    q3 = period_ending(D(2023, 9, 30), "quarter")
+    for day in (D(2023, 12, 31), D(2024, 3, 31), D(2024, 12, 31), D(2030, 1, 1)):
+        assert metrics.feedback_given(promises, ["A"], q3, as_of=day) == (3, 6), day
+
+
+def test_a_recent_quarter_is_not_lower_than_the_year_for_being_recent():
+    """A promise closed every 4 days from 5 January 2023, told alternately 10 and 40 days later: half are
+    told within 28 days, in every quarter. The October to December quarter and the 12 months to
+    December both say 50%, though the quarter's last promises were not yet told on 31 December."""
+    closed = [D(2023, 1, 5) + dt.timedelta(days=4 * i) for i in range(91)]
+    promises = pl.DataFrame({
+        "ward_code": ["A"] * 91, "status": ["achieved"] * 91, "closed_on": closed,
+        "feedback_published_on": [c + dt.timedelta(days=10 if i % 2 == 0 else 40) for i, c in enumerate(closed)],
+    })
+    told_q, counted_q = metrics.feedback_given(promises, ["A"], period_ending(D(2023, 12, 31), "quarter"))
+    told_y, counted_y = metrics.feedback_given(promises, ["A"], period_ending(D(2023, 12, 31), "year"))
+    assert (told_q / counted_q, told_y / counted_y) == (0.5, 0.5)  # 8 of 16, 42 of 84
+    assert (told_q, counted_q) == (8, 16)  # closed 4 October to 3 December: 16 promises, 8 told in 10 days
 
 
 def test_no_closed_promises_gives_no_rate_not_zero():
-    figures = metrics.Figures(1, 1, 0, 0, 0, 0, 0, 0, None, None)
+    figures = metrics.Figures(1, 1, 0, 0, 0, 0, 0, 0, 0, None, None)
     assert figures.completion is None and figures.feedback_share is None
 
 

@@ -56,9 +56,15 @@ def test_summary_hand_computed():
     assert s["set"] == 2  # p1 and p7 were set in Q1
     assert s["panel_share"] == 1.0
     assert s["open_at_end"] == 3 and s["past_review"] == 1  # p5 only
-    # Told by 31 March: p1 (same day), p2 (before closing), p3 (20 days) -> 3 of 4.
-    assert s["told"] == 3 and s["feedback_share"] == 0.75
-    # Lags clipped at 0 for feedback on or before closing: 0, 0, 20 -> median 0.
+    # Counted: closed by 3 March, so their 28 days have run by 31 March: p1 (told the same day)
+    # and p3 (told after 20 days) -> 2 of 2. p2 and p4 closed later in March: not counted yet.
+    assert s["feedback_counted"] == 2 and s["told"] == 2 and s["feedback_share"] == 1.0
+    # Within 10 days, counting what closed by 21 March: p1 and p2 (told before closing) told; p3
+    # (20 days) and p4 (26 days) not -> 2 of 4.
+    ten = pr.summary(PROMISES, ["A", "B"], Q1, feedback_days=10)
+    assert (ten["feedback_counted"], ten["told"], ten["feedback_share"]) == (4, 2, 0.5)
+    # The median lag is of those told by the end, clipped at 0 for feedback on or before closing:
+    # p1 0, p2 0, p3 20 -> median 0.
     assert s["median_feedback_lag"] == 0.0
 
 
