@@ -130,7 +130,7 @@ def test_the_concerns_key_migration_names_duplicates_and_changes_nothing(any_url
 
 
 def test_the_age_and_sex_migration_replaces_the_best_fit_rows_and_keeps_a_users_own(any_url):
-    """0007: a database loaded with the old LSOA best-fit ages (Abbey: 5,359 residents, against
+    """0009: a database loaded with the old LSOA best-fit ages (Abbey: 5,359 residents, against
     3,957 in TS021) gets the Output Area based file's (Abbey 0-15: 1,018, 16-24: 371, ... 65+:
     211, adding up to 3,957); age rows a user loaded with another source are kept; wards with
     Census rows get sex by ward (Abbey 1,945 female, 2,011 male)."""

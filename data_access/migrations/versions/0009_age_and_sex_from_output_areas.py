@@ -1,7 +1,7 @@
 """Census age by ward from Output Areas in place of the best fit of whole LSOAs, and sex by ward.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 
 The age profile panels are compared with was built by adding each LSOA whole to the one ward it
 best fits; for 185 of 679 wards its population was more than 10% off the ward's real Census
@@ -22,8 +22,8 @@ import polars as pl
 import sqlalchemy as sa
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
