@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 from dashboard.app import state
-from data_access import writes
 from data_access import engine as eng
+from data_access import writes
 from tests.app.test_access_pages import start
 
 ROOT = Path(__file__).resolve().parents[2]
