@@ -27,15 +27,17 @@ def meetings_held(page) -> int:
     return int(metric.get_by_test_id("stMetricValue").inner_text().replace(",", ""))
 
 
-def seconds_until(page, url: str, expected: int) -> float:
-    """Reload the Overview on ``url`` until it shows ``expected`` meetings; the seconds it took."""
-    started = time.monotonic()
+def seconds_until(page, url: str, expected: int, since: float) -> float:
+    """Reload the Overview on ``url`` until it shows ``expected`` meetings. Returns the seconds from
+    ``since`` (the change's commit) to the start of the first request that showed it: how old the
+    figures a visitor could be served were, leaving out the page's own load time."""
     while True:
+        asked = time.monotonic()
         open_page(page, url, "")
         if meetings_held(page) == expected:
-            return time.monotonic() - started
-        if time.monotonic() - started > LIMIT + 10:
-            pytest.fail(f"after {time.monotonic() - started:.1f} s the other process still shows {meetings_held(page)}")
+            return asked - since
+        if time.monotonic() - since > LIMIT + 20:
+            pytest.fail(f"after {time.monotonic() - since:.1f} s the other process still shows {meetings_held(page)}")
         time.sleep(0.25)
 
 
@@ -49,9 +51,10 @@ def test_an_import_through_either_process_or_the_command_line_shows_on_the_other
         open_page(page, a, "data")
         page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
             files=[{"name": "meetings.csv", "mimeType": "text/csv", "buffer": THROUGH_A}])
+        clicked = time.monotonic()  # the import commits after this (counting from here over-counts)
         page.get_by_role("button", name="Import", exact=True).click()
         expect(page.get_by_text("Imported: meetings 1 new")).to_be_visible(timeout=60_000)
-        waited = seconds_until(page, b, before + 1)
+        waited = seconds_until(page, b, before + 1, since=clicked)
         assert waited <= LIMIT, f"process B showed the import after {waited:.1f} s"
 
         csv = tmp_path / "later meetings.csv"
@@ -59,6 +62,6 @@ def test_an_import_through_either_process_or_the_command_line_shows_on_the_other
         done = subprocess.run([sys.executable, "-m", "data_access", "--url", url, "import", str(csv)],
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
-        waited = seconds_until(page, b, before + 3)
+        waited = seconds_until(page, b, before + 3, since=time.monotonic())  # it committed just before it exited
         assert waited <= LIMIT, f"process B showed the command line's import after {waited:.1f} s"
         print(f"two processes: seen after {waited:.1f} s")
