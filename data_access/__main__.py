@@ -152,7 +152,10 @@ def run_import(engine, args) -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     for r in results:
-        print(f"Imported batch {r.batch_id} into {r.table}: {r.new:,} new, {r.changed:,} changed, {r.unchanged:,} unchanged.")
+        if r.recorded:
+            print(f"Imported batch {r.batch_id} into {r.table}: {r.new:,} new, {r.changed:,} changed, {r.unchanged:,} unchanged.")
+        else:
+            print(f"{r.describe()}.")
     return 0
 
 

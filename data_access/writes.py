@@ -37,11 +37,22 @@ class ImportRefused(Exception):
 
 @dataclass(frozen=True)
 class BatchResult:
-    batch_id: int
+    batch_id: int | None  # None: every row was unchanged, so no batch was recorded
     table: str
     new: int
     changed: int
     unchanged: int
+
+    @property
+    def recorded(self) -> bool:
+        return self.batch_id is not None
+
+    def describe(self) -> str:
+        """'meetings 4 new, 0 changed, 1 unchanged', or what an import that changed nothing says."""
+        if not self.recorded:
+            rows = "the row is" if self.unchanged == 1 else f"all {self.unchanged:,} rows are"
+            return f"{self.table}: {rows} already there, unchanged, so nothing was imported and no import was recorded"
+        return f"{self.table} {self.new:,} new, {self.changed:,} changed, {self.unchanged:,} unchanged"
 
 
 def references(engine: Engine, *, extra_promise_refs: frozenset[str] = frozenset(), boroughs: Sequence[str] | None = None) -> im.References:
@@ -296,6 +307,8 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
            who: str | None = None, boroughs: Sequence[str] | None = None) -> BatchResult:
     """Write checked rows in one transaction and record the batch; raises ImportRefused.
 
+    A file whose rows are all unchanged writes nothing and records no batch (batch_id None): an
+    empty batch would become "the last import" of the table, and undo would undo nothing.
     ``who``: the audit event for the import is written in the same transaction, so there is never
     an import without its event. ``boroughs``: rows it would overwrite outside them refuse it
     (access_checks.OutOfScope), checked again inside the transaction.
@@ -310,6 +323,8 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
             require_own_rows(conn, table, frame, boroughs, file=file_name, current=current)
             changes = im.diff(frame, current, table)
             counts = im.diff_counts(changes)
+            if counts[im.NEW] + counts[im.CHANGED] == 0:
+                return BatchResult(None, table, 0, 0, counts[im.UNCHANGED])
             batch_id = conn.execute(
                 insert(ImportBatch).values(
                     file_name=file_name[:255], checksum=checksum(data), table_name=spec.db_table, kind=kind,

@@ -189,6 +189,34 @@ def test_preview_upsert_and_undo_restore_exactly(any_url, monkeypatch):
     engine.dispose()
 
 
+def test_a_file_of_unchanged_rows_records_no_batch(any_url):
+    """Importing the same file twice records one batch: the second changes nothing, so it never
+    becomes "the last import" that undo would take back."""
+    engine = eng.make_engine(any_url)
+    seed.prepare(engine)
+    (first,) = writes.import_checked(engine, writes.check_files(engine, [("meetings.csv", MEETINGS)]), [MEETINGS], kind="upload",
+                                     who="steward@example.org")
+    before = snapshot(any_url)
+    (again,) = writes.import_checked(engine, writes.check_files(engine, [("again.csv", MEETINGS)]), [MEETINGS], kind="upload",
+                                     who="steward@example.org")
+    assert (again.batch_id, again.new, again.changed, again.unchanged) == (None, 0, 0, 4)
+    assert "all 4 rows are already there, unchanged" in again.describe()
+    assert snapshot(any_url) == before  # no batch, no change record, no audit event
+    assert writes.undo_last(engine, "meetings") == (4, 0, "meetings.csv")
+    with engine.connect() as conn:
+        assert conn.execute(select(ImportBatch.id).where(ImportBatch.table_name == "meeting")).scalars().all() == [first.batch_id]
+    engine.dispose()
+
+
+def test_the_command_line_says_an_unchanged_file_was_not_recorded(ready_url, tmp_path, capsys):
+    rc, _ = run(ready_url, tmp_path, "meetings.csv", MEETINGS, capsys=capsys)
+    before = snapshot(ready_url)
+    rc, output = run(ready_url, tmp_path, "meetings.csv", MEETINGS, capsys=capsys)
+    assert rc == 0 and "meetings: all 4 rows are already there, unchanged, so nothing was imported" in output
+    assert snapshot(ready_url) == before
+    assert main(["--url", ready_url, "undo", "meetings"]) == 0
+
+
 @pytest.mark.parametrize("bulk", [False, True], ids=["row-checks", "bulk-checks"])
 def test_a_refused_row_rolls_back_the_whole_file(any_url, monkeypatch, bulk):
     """The database refuses one row (its ward is unknown there): no row and no batch is written."""
