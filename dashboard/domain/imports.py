@@ -356,10 +356,12 @@ def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: 
     spec: CsvTable = TABLES[table]
     required = [c for c in spec.columns if c not in spec.optional]
     if missing := [c for c in required if c not in columns]:
+        # The file's own header as written, so the user sees what the app found in it.
+        own = ", ".join((h or "").strip() or "(blank)" for h in raw.row(0)) if raw.height else "(none)"
         return table, empty, [Problem(file, 1, ", ".join(missing), None,
                                       f"The file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}, "
                                       f"which the {table} table needs, so nothing was imported. Its columns are: "
-                                      f"{', '.join(spec.columns)}.")]
+                                      f"{shown(own)}. The {table} template's are: {', '.join(spec.columns)}.")]
     seen: set[str] = set()
     keep: dict[str, str] = {}
     for raw_name, name in zip(raw.columns, columns):
@@ -457,9 +459,14 @@ def _parse_column(col: Column, window: tuple[dt.date, dt.date]) -> tuple[pl.Expr
         # The window also stops what the parser reads as year -1, 23 or 10000 ("-001-01-01", "5/5/23").
         value = pl.when(parsed.is_between(pl.lit(earliest), pl.lit(latest))).then(parsed)
         shaped = s.str.contains(ISO_DATE) | s.str.contains(UK_DATE)
+        # Day first is the only reading of dd/mm/yyyy here; a date that is real only month first
+        # (12/31/2023, 05/13/2023) is an American spreadsheet's, and saying so tells the user why.
+        month_first = s.str.to_date("%m/%d/%Y", strict=False)
         reason = (pl.when(given & s.str.contains(TWO_DIGIT_YEAR))
                   .then(pl.lit("has a two-digit year; write the year in four digits (05/05/2023 or 2023-05-05)"))
                   .when(given & ~shaped).then(pl.lit(f"is not a date: {DATE_HINT}"))
+                  .when(given & s.str.contains(UK_DATE) & parsed.is_null() & month_first.is_not_null())
+                  .then(pl.format("looks like a US date (month first); write it as {}", month_first.dt.to_string("%Y-%m-%d")))
                   .when(given & parsed.is_null()).then(pl.lit("is not a real date (no such day in the calendar)"))
                   .when(given).then(pl.lit(f"is outside the dates this dashboard accepts ({earliest.isoformat()} to "
                                            f"{latest.isoformat()}); check the year"))

@@ -164,6 +164,28 @@ def test_each_bad_cell_is_named_by_row_and_column(refs, data, row, column, words
     assert words in p.problem
 
 
+@pytest.mark.parametrize(("value", "iso"), [("12/31/2023", "2023-12-31"), ("05/13/2023", "2023-05-13"), ("2/29/2024", "2024-02-29")])
+def test_a_us_date_is_named_as_one_with_its_iso_spelling(refs, value, iso):
+    p = only(im.check(meetings(f"E05014053,{value},8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs))
+    assert (p.row, p.column, p.value) == (2, "held_on", value)
+    assert p.problem == f"looks like a US date (month first); write it as {iso}"
+
+
+def test_a_date_real_neither_way_is_not_called_a_us_date(refs):
+    p = only(im.check(meetings("E05014053,31/31/2023,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs))
+    assert "not a real date" in p.problem and "US" not in p.problem
+    # 05/06/2023 is read day first, as a UK spreadsheet writes it: 5 June.
+    assert im.check(meetings("E05014053,05/06/2023,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs).frame["held_on"][0] == dt.date(2023, 6, 5)
+
+
+def test_a_missing_column_lists_the_files_own_columns(refs):
+    p = only(im.check(b"Ward Code,Date,Attendees\nE05014053,2023-05-05,8\n", file="m.csv", refs=refs, table="meetings"))
+    assert p.row == 1 and p.column.startswith("held_on, public_attendees")
+    own = p.problem.split("Its columns are: ", 1)[1]
+    assert own.startswith("Ward Code, Date, Attendees.")
+    assert "The meetings template's are: ward_code, held_on, attendees" in p.problem
+
+
 def test_duplicates_within_the_file_name_both_rows(refs):
     result = im.check(meetings(GOOD, "E05014053,05/05/2023,9,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs)
     assert [(p.row, p.column) for p in result.errors] == [(2, "ward_code, held_on"), (3, "ward_code, held_on")]
