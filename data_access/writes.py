@@ -42,16 +42,18 @@ class BatchResult:
     new: int
     changed: int
     unchanged: int
+    file: str = ""
 
     @property
     def recorded(self) -> bool:
         return self.batch_id is not None
 
     def describe(self) -> str:
-        """'meetings 4 new, 0 changed, 1 unchanged', or what an import that changed nothing says."""
+        """'meetings 4 new, 0 changed, 1 unchanged', or the sentence for an import that changed nothing."""
         if not self.recorded:
-            rows = "the row is" if self.unchanged == 1 else f"all {self.unchanged:,} rows are"
-            return f"{self.table}: {rows} already there, unchanged, so nothing was imported and no import was recorded"
+            rows = "its row is" if self.unchanged == 1 else f"all {self.unchanged:,} rows are"
+            return (f"Nothing imported into {self.table} from {self.file}: {rows} already there, unchanged, "
+                    "so no import was recorded")
         return f"{self.table} {self.new:,} new, {self.changed:,} changed, {self.unchanged:,} unchanged"
 
 
@@ -324,7 +326,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
             changes = im.diff(frame, current, table)
             counts = im.diff_counts(changes)
             if counts[im.NEW] + counts[im.CHANGED] == 0:
-                return BatchResult(None, table, 0, 0, counts[im.UNCHANGED])
+                return BatchResult(None, table, 0, 0, counts[im.UNCHANGED], file_name)
             batch_id = conn.execute(
                 insert(ImportBatch).values(
                     file_name=file_name[:255], checksum=checksum(data), table_name=spec.db_table, kind=kind,
@@ -360,7 +362,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
         raise ImportRefused(f"The database refused the rows of {file_name} ({reason}); nothing was imported.") from exc
     except Exception as exc:  # e.g. the driver's own errors from COPY; still all or nothing
         raise ImportRefused(f"The import of {file_name} failed ({type(exc).__name__}: {str(exc)[:300]}); nothing was imported.") from exc
-    return BatchResult(batch_id, table, counts[im.NEW], counts[im.CHANGED], counts[im.UNCHANGED])
+    return BatchResult(batch_id, table, counts[im.NEW], counts[im.CHANGED], counts[im.UNCHANGED], file_name)
 
 
 def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = None) -> tuple[int, int, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 
 import polars as pl
 import streamlit as st
@@ -44,20 +45,37 @@ def template(name: str) -> bytes:
     return writes.template(name)
 
 
+UPLOADS = "data_uploads"  # imports made in this session: part of the uploader's key, so an import empties it
+RESULT = "data_import_result"  # what the last import did: shown under the empty uploader until new files are chosen
+
+
+def upload_limit_mb() -> float:
+    """The size of one file the uploader takes: the importer's limit (imports.max_megabytes, whose
+    default .streamlit/config.toml repeats as server.maxUploadSize), never above the server's own."""
+    return min(imports.max_megabytes(), float(st.get_option("server.maxUploadSize")))
+
+
 def upload_check_import(user: Access) -> None:
     """The uploader, then for the files given: the problems found, what an import would change, and the Import button."""
-    limit = imports.max_bytes()
+    limit_mb = upload_limit_mb()
     uploads = st.file_uploader(
-        f"Upload one or several CSV files (up to {limit // (1024 * 1024)} MB each)", type=["csv"],
-        accept_multiple_files=True, key="upload",
+        f"Upload one or several CSV files (up to {limit_mb:g} MB each)", type=["csv"],
+        accept_multiple_files=True, key=f"upload_{st.session_state.get(UPLOADS, 0)}",
+        max_upload_size=max(1, math.ceil(limit_mb)),
     )
     if user.writable is not None:
         names = dict(state.table("boroughs").select("borough_code", "borough_name").iter_rows())
         st.caption("You may import rows for " + ", ".join(sorted(names.get(c, c) for c in user.writable))
                    + " only; a file with a row for another borough is refused whole.")
     if not uploads:
-        st.info("Choose CSV files to check them. Start from a template so the column names match.")
+        if result := st.session_state.get(RESULT):
+            for level, message in result:
+                (st.success if level == "success" else st.info)(message)
+        else:
+            st.info("Choose CSV files to check them. Start from a template so the column names match.")
         return
+    st.session_state.pop(RESULT, None)  # new files: the last import's result has been read
+    limit = int(limit_mb * 1024 * 1024)
     names, datas, too_big = [], [], []
     for f in uploads:
         if problem := imports.size_problem(f.name, f.size, limit):  # before reading the bytes
@@ -65,8 +83,12 @@ def upload_check_import(user: Access) -> None:
             continue
         names.append(f.name)
         datas.append(f.getvalue())
-    checked = _check(names, datas)
-    problems = too_big + [p for c in checked for p in c.problems]
+    _report_and_import(_check(names, datas), datas, user, too_big=too_big)
+
+
+def _report_and_import(checked: list, datas: list[bytes], user: Access, *, too_big=()) -> None:
+    """The problems of checked files, what an import would change, and the Import button."""
+    problems = list(too_big) + [p for c in checked for p in c.problems]
     errors = [p for p in problems if p.severity == imports.ERROR]
     if problems:
         notes = len(problems) - len(errors)
@@ -88,14 +110,18 @@ def upload_check_import(user: Access) -> None:
             mine.append(c)
         except OutOfScope as exc:
             outside.append(str(exc))
+    changes = 0
     if mine:
         st.subheader("What the import would change")
         summary = [{"file": c.file, "table": c.table, **imports.diff_counts(writes.preview(engine, c.table, c.frame))} for c in mine]
+        changes = sum(row[imports.NEW] + row[imports.CHANGED] for row in summary)
         ui.table_with_download(pl.DataFrame(summary), file_name="import_preview.csv", key="preview")
     if errors:
         st.error("Nothing can be imported until every problem is fixed. Correct the file(s) and upload them again.")
     elif outside:
         st.error(ui.escape_md(" ".join(outside)))
+    elif mine and changes == 0:
+        st.info("Every row of these files is already in the database, unchanged, so there is nothing to import.")
     elif ready and st.button("Import", type="primary", key="import"):
         _import(checked, datas, ready, user)
 
@@ -164,7 +190,19 @@ def _import(checked: list, datas: list[bytes], ready: list, user: Access) -> Non
     except writes.ImportRefused as exc:
         st.error(ui.escape_md(str(exc)))
     else:
-        _changed("Imported: " + "; ".join(f"{r.table} {r.new:,} new, {r.changed:,} changed, {r.unchanged:,} unchanged" for r in results))
+        _imported(results)
+
+
+def _imported(results: list, *extra: tuple[str, str]) -> None:
+    """After an import: empty the uploader (a second click has nothing to import) and keep what
+    the import did on screen below it until new files are chosen."""
+    done = [r.describe() for r in results if r.recorded]
+    result = [("success", "Imported: " + "; ".join(done))] if done else []
+    result += [("info", ui.escape_md(r.describe()) + ".") for r in results if not r.recorded]
+    st.session_state[RESULT] = result + list(extra)
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
+    state.clear()
+    st.rerun()
 
 
 def review_concerns(user: Access) -> None:

@@ -70,13 +70,19 @@ NUMBER_WORDS = frozenset(
 )
 
 
-def max_bytes() -> int:
-    """The size limit for one file: WARD_PANEL_MAX_UPLOAD_MB megabytes, default 20."""
+def max_megabytes() -> float:
+    """The size limit for one file in megabytes: WARD_PANEL_MAX_UPLOAD_MB, default DEFAULT_MAX_MB
+    (which .streamlit/config.toml's server.maxUploadSize repeats, so the server takes what the page offers)."""
     try:
         mb = float(os.environ.get(MAX_MB_ENV, DEFAULT_MAX_MB))
     except ValueError:
-        mb = DEFAULT_MAX_MB
-    return int(mb * 1024 * 1024)
+        return DEFAULT_MAX_MB
+    return mb if mb > 0 else DEFAULT_MAX_MB
+
+
+def max_bytes() -> int:
+    """The size limit for one file in bytes (max_megabytes)."""
+    return int(max_megabytes() * 1024 * 1024)
 
 
 @dataclass(frozen=True)

@@ -156,14 +156,14 @@ def test_a_steward_upload_with_a_camden_row_is_refused_and_their_own_is_audited(
     engine = eng.make_engine(writable_url)
     before = writes.existing(engine, "meetings").height
     at = start("pages/data.py")
-    at.file_uploader(key="upload").set_value([("two boroughs.csv", data, "text/csv")]).run()
+    at.file_uploader(key="upload_0").set_value([("two boroughs.csv", data, "text/csv")]).run()
     assert not at.exception
     # Said before any Import button is offered; data_access refuses it again on write (tests/db).
     assert r"row 3 \(E05013652, Camden\) is outside the boroughs you may change" in at.error[0].value
     assert [b.key for b in at.button if b.key == "import"] == []
     assert writes.existing(engine, "meetings").height == before
     # Only the Hackney row: imported, and audited under the steward's name.
-    at.file_uploader(key="upload").set_value([("hackney.csv", data.rsplit(b"E05013652", 1)[0].rsplit(b"\n", 1)[0] + b"\n",
+    at.file_uploader(key="upload_0").set_value([("hackney.csv", data.rsplit(b"E05013652", 1)[0].rsplit(b"\n", 1)[0] + b"\n",
                                                "text/csv")]).run()
     at.button(key="import").click().run()
     assert not at.exception
@@ -272,7 +272,7 @@ def test_a_hackney_steward_cannot_rewrite_a_camden_promise_from_the_data_page(ro
     at = start("pages/data.py")
     header = "promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on,internal\n"
     data = (header + f"{ref},E05009367,2023-06-01,drugs,panel,Hijacked,open,,,,no\n").encode()
-    at.file_uploader(key="upload").set_value([("promises.csv", data, "text/csv")]).run()
+    at.file_uploader(key="upload_0").set_value([("promises.csv", data, "text/csv")]).run()
     assert not at.exception
     refusal = " ".join(e.value for e in at.error)
     assert "row 2" in refusal and "may not change" in refusal and "nothing in this file was imported" in refusal

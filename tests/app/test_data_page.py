@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from data_access import engine as eng
@@ -37,7 +38,7 @@ def test_bad_upload_shows_every_problem_and_no_import_button(own_db):
     at = data_page()
     bad = b"Ward Code;Held On;attendees;public_attendees;dwo_present;promises_reviewed;minutes_published;format\r\n" \
           b"E05014053;2023-02-30;twelve;1;y;y;y;online\r\n"
-    at.file_uploader(key="upload").set_value([("bad.csv", bad, "text/csv")]).run()
+    at.file_uploader(key="upload_0").set_value([("bad.csv", bad, "text/csv")]).run()
     assert not at.exception
     report = table_with(at, "problem")
     assert report[["file", "row", "column"]].values.tolist() == [["bad.csv", 2, "held_on"], ["bad.csv", 2, "attendees"]]
@@ -51,7 +52,7 @@ def test_good_upload_previews_imports_and_undoes(own_db):
     before = writes.existing(engine, "meetings").height
     data = MEETINGS.replace(b"2023-", b"2024-")  # dates the sample (2014 to 2023) does not have: 4 new meetings
     at = data_page()
-    at.file_uploader(key="upload").set_value([("meetings.csv", data, "text/csv")]).run()
+    at.file_uploader(key="upload_0").set_value([("meetings.csv", data, "text/csv")]).run()
     preview = table_with(at, "unchanged")
     assert preview[["table", "new", "changed", "unchanged"]].values.tolist() == [["meetings", 4, 0, 0]]
     at.button(key="import").click().run()
@@ -75,7 +76,7 @@ def test_good_upload_previews_imports_and_undoes(own_db):
 
 def test_unrecognised_file_lets_the_user_choose_the_table(own_db):
     at = data_page()
-    at.file_uploader(key="upload").set_value([("odd.csv", b"colour,size\nred,3\n", "text/csv")]).run()
+    at.file_uploader(key="upload_0").set_value([("odd.csv", b"colour,size\nred,3\n", "text/csv")]).run()
     report = table_with(at, "problem")
     assert "does not match any table" in report.iloc[0]["problem"]
     box = next(s for s in at.selectbox if s.key.startswith("table_0"))
@@ -90,7 +91,7 @@ def test_a_file_name_is_shown_as_plain_text_never_as_markdown(own_db):
     """A file name is the user's text: one holding a link or an address must not become a live link."""
     name = "[click here](http://evil.example) www.evil.example.csv"
     at = data_page()
-    at.file_uploader(key="upload").set_value([(name, MEETINGS, "text/csv")]).run()
+    at.file_uploader(key="upload_0").set_value([(name, MEETINGS, "text/csv")]).run()
     assert not at.exception
     assert f"Table for {name}" in [t.value for t in at.text]  # st.text: never read as Markdown
     box = next(s for s in at.selectbox if s.key.startswith("table_0"))
@@ -102,7 +103,7 @@ def test_a_windows_1252_file_is_refused_then_read_as_windows_1252_when_chosen(ow
     header = b"promise_ref,ward_code,set_on,category,origin,description,status,closed_on,outcome,feedback_published_on,internal\r\n"
     data = header + "P-CAFE-1,E05014053,2023-03-02,burglary,panel,Patrols near the Caf\u00e9 on the parade,open,,,,\r\n".encode("cp1252")
     at = data_page()
-    at.file_uploader(key="upload").set_value([("cafe.csv", data, "text/csv")]).run()
+    at.file_uploader(key="upload_0").set_value([("cafe.csv", data, "text/csv")]).run()
     assert not at.exception, at.exception
     # Refused as UTF-8, naming the line; nothing can be imported yet.
     report = table_with(at, "problem")
@@ -131,7 +132,47 @@ def test_a_windows_1252_file_is_refused_then_read_as_windows_1252_when_chosen(ow
 
 def test_a_utf8_file_is_offered_no_other_reading(own_db):
     at = data_page()
-    at.file_uploader(key="upload").set_value([("meetings.csv", MEETINGS, "text/csv")]).run()
+    at.file_uploader(key="upload_0").set_value([("meetings.csv", MEETINGS, "text/csv")]).run()
     assert not at.exception, at.exception
     assert not [r for r in at.radio if r.key.startswith("encoding_")]
     assert not [d for d in at.dataframe if "as Windows-1252" in d.value.columns]
+
+
+def test_after_an_import_the_uploader_is_empty_and_the_same_file_again_records_nothing(own_db):
+    """The trap: the file stayed, Import stayed enabled, and a second click recorded an empty batch
+    that became "the last import" for undo."""
+    engine = eng.make_engine(own_db)
+    data = MEETINGS.replace(b"2023-", b"2024-")
+    at = data_page()
+    at.file_uploader(key="upload_0").set_value([("meetings.csv", data, "text/csv")]).run()
+    at.button(key="import").click().run()
+    assert not at.exception, at.exception
+    # The uploader is a new, empty one: nothing to import again; what was imported stays on screen.
+    assert [u.key for u in at.file_uploader] == ["upload_1"]
+    assert [b.key for b in at.button if b.key == "import"] == []
+    at.run()
+    assert "Imported: meetings 4 new, 0 changed, 0 unchanged" in [s.value for s in at.success]
+    # The same file again: it says so, offers no Import, and the last import is still the first.
+    at.file_uploader(key="upload_1").set_value([("meetings again.csv", data, "text/csv")]).run()
+    assert not at.exception, at.exception
+    assert table_with(at, "unchanged")[["new", "changed", "unchanged"]].values.tolist() == [[0, 0, 4]]
+    assert any("already in the database, unchanged, so there is nothing to import" in i.value for i in at.info)
+    assert [b.key for b in at.button if b.key == "import"] == []
+    assert not [s for s in at.success if "Imported" in s.value]  # new files: the last result has been read
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT file_name FROM import_batch WHERE table_name = 'meeting' AND kind = 'upload'")).scalars().all() == [
+            "meetings.csv"]
+    engine.dispose()
+
+
+def test_the_upload_limit_is_the_same_on_the_page_the_widget_and_the_server(own_db):
+    import tomllib
+
+    from dashboard.domain import imports
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == imports.DEFAULT_MAX_MB
+    at = data_page()
+    widget = at.file_uploader(key="upload_0")
+    assert f"up to {imports.DEFAULT_MAX_MB} MB each" in widget.label
+    assert widget.proto.max_upload_size_mb == imports.DEFAULT_MAX_MB

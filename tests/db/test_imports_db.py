@@ -212,7 +212,7 @@ def test_the_command_line_says_an_unchanged_file_was_not_recorded(ready_url, tmp
     rc, _ = run(ready_url, tmp_path, "meetings.csv", MEETINGS, capsys=capsys)
     before = snapshot(ready_url)
     rc, output = run(ready_url, tmp_path, "meetings.csv", MEETINGS, capsys=capsys)
-    assert rc == 0 and "meetings: all 4 rows are already there, unchanged, so nothing was imported" in output
+    assert rc == 0 and "Nothing imported into meetings from meetings.csv: all 4 rows are already there, unchanged" in output
     assert snapshot(ready_url) == before
     assert main(["--url", ready_url, "undo", "meetings"]) == 0
 
