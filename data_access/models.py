@@ -255,6 +255,8 @@ class ImportBatch(Base):
     # Borough codes the import wrote or overwrote, comma separated (None: London-wide loads and
     # batches from before this column): the history a scoped user sees is cut by it.
     boroughs: Mapped[str | None] = mapped_column(Text)
+    # Who imported it, as the audit trail says it (None: the sample and reference loads).
+    imported_by: Mapped[str | None] = mapped_column(String(255))
 
 
 class ImportChange(Base):

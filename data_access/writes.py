@@ -332,6 +332,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
                     file_name=file_name[:255], checksum=checksum(data), table_name=spec.db_table, kind=kind,
                     rows_new=counts[im.NEW], rows_changed=counts[im.CHANGED], rows_unchanged=counts[im.UNCHANGED],
                     imported_at=dt.datetime.now().replace(microsecond=0), boroughs=boroughs_touched(conn, table, changes),
+                    imported_by=None if who is None else who[:255],
                 ).returning(ImportBatch.id)
             ).scalar_one()
             new = changes.filter(pl.col("change") == im.NEW)
@@ -365,11 +366,57 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
     return BatchResult(batch_id, table, counts[im.NEW], counts[im.CHANGED], counts[im.UNCHANGED], file_name)
 
 
-def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = None) -> tuple[int, int, str]:
+@dataclass(frozen=True)
+class LastImport:
+    """The import of a table that undo would take back now."""
+
+    batch_id: int
+    table: str
+    kind: str
+    file_name: str
+    imported_at: dt.datetime
+    imported_by: str | None
+    new: int
+    changed: int
+    boroughs: str | None  # comma separated; None: London-wide
+
+    @property
+    def undoable(self) -> bool:
+        return self.kind in UNDOABLE_KINDS
+
+    def within(self, boroughs: Sequence[str] | None) -> bool:
+        """Whether it touched only rows in ``boroughs`` (None: all of London), so a user of them may see and undo it."""
+        if boroughs is None:
+            return True
+        return self.boroughs is not None and set(self.boroughs.split(",")) <= set(boroughs)
+
+
+def _newest_batch(conn: Connection, table: str):
+    return conn.execute(
+        select(ImportBatch.id, ImportBatch.kind, ImportBatch.file_name, ImportBatch.imported_at, ImportBatch.imported_by,
+               ImportBatch.rows_new, ImportBatch.rows_changed, ImportBatch.boroughs)
+        .where(ImportBatch.table_name == TABLES[table].db_table, ImportBatch.undone_at.is_(None))
+        .order_by(ImportBatch.id.desc()).limit(1)
+    ).first()
+
+
+def last_import(engine: Engine, table: str) -> LastImport | None:
+    """The newest import of ``table`` not yet undone (the one ``undo_last`` would take back), or None."""
+    with engine.connect() as conn:
+        b = _newest_batch(conn, table)
+    if b is None:
+        return None
+    return LastImport(b.id, table, b.kind, b.file_name, b.imported_at, b.imported_by, b.rows_new, b.rows_changed, b.boroughs)
+
+
+def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = None,
+              batch_id: int | None = None) -> tuple[int, int, str]:
     """Undo the newest import of ``table``: (rows deleted, rows restored, file name). One transaction.
 
     ``boroughs``: the boroughs the user may change (None: all London); an undo that
     would touch a row outside them is refused whole (access_checks.OutOfScope).
+    ``batch_id``: the import the user confirmed; if another has become the newest since, nothing
+    is undone (ImportRefused), so an undo never takes back an import the user was not shown.
     """
     spec = TABLES[table]
     key = list(spec.natural_key)
@@ -378,13 +425,12 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
     t = _table(table)
     with engine.begin() as conn:
         one_writer_at_a_time(conn)
-        batch = conn.execute(
-            select(ImportBatch.id, ImportBatch.kind, ImportBatch.file_name)
-            .where(ImportBatch.table_name == spec.db_table, ImportBatch.undone_at.is_(None))
-            .order_by(ImportBatch.id.desc()).limit(1)
-        ).first()
+        batch = _newest_batch(conn, table)
         if batch is None:
             raise ImportRefused(f"There is no import of {table} to undo.")
+        if batch_id is not None and batch.id != batch_id:
+            raise ImportRefused(f"The last import of {table} changed while you were deciding (it is now {batch.file_name}), "
+                                "so nothing was undone. Check which import it is and confirm again.")
         if batch.kind not in UNDOABLE_KINDS:
             raise ImportRefused(
                 f"The last load of {table} was the {batch.kind} data ({batch.file_name}), which cannot be undone here; "

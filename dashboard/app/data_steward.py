@@ -20,7 +20,7 @@ from dashboard.app import state, ui
 from dashboard.app.access import Access
 from dashboard.domain import imports, periods
 from dashboard.domain.contract import TABLES
-from dashboard.domain.formatting import uk_date
+from dashboard.domain.formatting import uk_date, uk_datetime
 from dashboard.figures import concern_form as cf
 from data_access import audit, queries, writes
 from data_access.access_checks import OutOfScope
@@ -281,17 +281,68 @@ def history() -> pl.DataFrame:
     )
 
 
+UNDO_ASKED = "undo_asked"  # the batch the user asked to undo, waiting for their confirmation
+
+
 def undo_last(user: Access) -> None:
-    """The choice of a table and the button that undoes its last import."""
+    """The choice of a table, the import undo would take back (file, time, who, rows), and a
+    confirmation before anything is undone."""
     table = st.selectbox("Undo the last import of", list(TABLES), index=None, placeholder="Choose a table", key="undo_table")
-    if not (table and st.button("Undo last import", key="undo")):
+    if not table:
+        st.session_state.pop(UNDO_ASKED, None)
         return
+    last = writes.last_import(state.engine(), table)
+    if last is None:
+        st.caption(f"There is no import of {table} to undo.")
+        return
+    if not last.within(state.scope()):
+        # Another borough's import: its file and who made it are that borough's business.
+        st.caption(f"The last import of {table} changed rows outside the boroughs you may change, so you cannot undo it. "
+                   "Ask an administrator.")
+        return
+    what = describe_import(last)
+    if not last.undoable:
+        st.caption(f"The last load of {table} is {what}. It cannot be undone here: only uploads and command-line imports can.")
+        return
+    st.text(f"The last import of {table} is {what}.")  # a file name is the user's text: never Markdown
+    asked = st.session_state.get(UNDO_ASKED)
+    if asked != (table, last.batch_id):
+        if st.button("Undo this import", key="undo"):
+            st.session_state[UNDO_ASKED] = (table, last.batch_id)
+            st.rerun()
+        return
+    st.warning(f"Undo it? {_undo_effect(last)} The import stays in the history, marked as undone.")
+    yes, no = st.columns(2)
+    if no.button("No, keep it", key="undo_cancel"):
+        st.session_state.pop(UNDO_ASKED, None)
+        st.rerun()
+    if not yes.button("Yes, undo it", type="primary", key="undo_confirm"):
+        return
+    st.session_state.pop(UNDO_ASKED, None)
     try:
-        deleted, restored, name = writes.undo_last(state.engine(), table, boroughs=user.writable, who=state.who())
+        deleted, restored, name = writes.undo_last(state.engine(), table, boroughs=user.writable, who=state.who(),
+                                                   batch_id=last.batch_id)
     except (writes.ImportRefused, OutOfScope) as exc:
         st.error(ui.escape_md(str(exc)))
     else:
-        _changed(f"Undid the import into {table}: {deleted:,} rows removed, {restored:,} rows restored.")
+        st.session_state.pop(RESULT, None)  # the import it reported is undone
+        _changed(f"Undid the import of {ui.escape_md(name)} into {table}: {deleted:,} rows removed, {restored:,} rows restored.")
+
+
+def describe_import(last: writes.LastImport) -> str:
+    """'meetings.csv, imported on 3 November 2025 at 14:05 by steward@example.org: 4 new rows and 1 changed row'."""
+    who = f"by {last.imported_by}" if last.imported_by else "(who made it was not recorded)"
+    rows = f"{last.new:,} new row{'s' if last.new != 1 else ''} and {last.changed:,} changed row{'s' if last.changed != 1 else ''}"
+    return f"{last.file_name}, imported on {uk_datetime(last.imported_at)} {who}: {rows}"
+
+
+def _undo_effect(last: writes.LastImport) -> str:
+    parts = []
+    if last.new:
+        parts.append(f"the {last.new:,} row{'s' if last.new != 1 else ''} it added will be removed")
+    if last.changed:
+        parts.append(f"the {last.changed:,} row{'s' if last.changed != 1 else ''} it changed will be put back as they were")
+    return (" and ".join(parts) or "nothing will change").capitalize() + "."
 
 
 # --- A resident's concern, from the public ward page ---

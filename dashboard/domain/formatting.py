@@ -19,6 +19,13 @@ def uk_date(day: dt.date | None, *, missing: str = "never") -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def uk_datetime(moment: dt.datetime | None, *, missing: str = "never") -> str:
+    """dt.datetime(2025, 11, 3, 14, 5) -> '3 November 2025 at 14:05'; None -> 'never'."""
+    if moment is None:
+        return missing
+    return f"{uk_date(moment.date())} at {moment:%H:%M}"
+
+
 def uk_date_expr(expr: pl.Expr) -> pl.Expr:
     """uk_date for a polars date column: 2025-11-03 -> '3 November 2025'."""
     return expr.dt.strftime("%-d %B %Y")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,7 @@ def test_good_upload_previews_imports_and_undoes(own_db):
     assert history.iloc[0]["file_name"] == "meetings.csv" and history.iloc[0]["kind"] == "upload"
     at.selectbox(key="undo_table").set_value("meetings").run()
     at.button(key="undo").click().run()
+    at.button(key="undo_confirm").click().run()
     assert "4 rows removed" in at.success[0].value
     assert writes.existing(engine, "meetings").height == before
     # Both are in the audit trail, newest first; sign-in is off, so "open mode".
@@ -162,6 +164,32 @@ def test_after_an_import_the_uploader_is_empty_and_the_same_file_again_records_n
     with engine.connect() as conn:
         assert conn.execute(text("SELECT file_name FROM import_batch WHERE table_name = 'meeting' AND kind = 'upload'")).scalars().all() == [
             "meetings.csv"]
+    engine.dispose()
+
+
+def test_undo_names_the_import_and_waits_for_confirmation(own_db):
+    engine = eng.make_engine(own_db)
+    before = writes.existing(engine, "meetings").height
+    data = MEETINGS.replace(b"2023-", b"2024-")
+    at = data_page()
+    at.file_uploader(key="upload_0").set_value([("my meetings.csv", data, "text/csv")]).run()
+    at.button(key="import").click().run()
+    at.selectbox(key="undo_table").set_value("meetings").run()
+    named = next(t.value for t in at.text if t.value.startswith("The last import of meetings is"))
+    assert re.fullmatch(r"The last import of meetings is my meetings\.csv, imported on \d{1,2} [A-Z][a-z]+ 20\d\d at "
+                        r"\d\d:\d\d by open mode: 4 new rows and 0 changed rows\.", named), named
+    at.button(key="undo").click().run()
+    assert not at.exception, at.exception
+    assert any("The 4 rows it added will be removed." in w.value for w in at.warning)
+    assert writes.existing(engine, "meetings").height == before + 4  # asked, not yet done
+    at.button(key="undo_cancel").click().run()
+    assert not [b for b in at.button if b.key == "undo_confirm"]
+    assert writes.existing(engine, "meetings").height == before + 4
+    at.button(key="undo").click().run()
+    at.button(key="undo_confirm").click().run()
+    assert not at.exception, at.exception
+    assert writes.existing(engine, "meetings").height == before
+    assert "Undid the import of my meetings" in at.success[0].value
     engine.dispose()
 
 

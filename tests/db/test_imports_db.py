@@ -217,6 +217,45 @@ def test_the_command_line_says_an_unchanged_file_was_not_recorded(ready_url, tmp
     assert main(["--url", ready_url, "undo", "meetings"]) == 0
 
 
+def test_the_last_import_says_who_and_undo_takes_back_only_the_one_confirmed(any_url):
+    engine = eng.make_engine(any_url)
+    seed.prepare(engine)
+    (first,) = writes.import_checked(engine, writes.check_files(engine, [("meetings.csv", MEETINGS)]), [MEETINGS], kind="upload",
+                                     who="steward@example.org")
+    last = writes.last_import(engine, "meetings")
+    assert (last.batch_id, last.file_name, last.imported_by, last.new, last.changed, last.undoable) == (
+        first.batch_id, "meetings.csv", "steward@example.org", 4, 0, True)
+    edited = MEETINGS.replace(b"2023-05-05,8,3,", b"2023-05-05,9,3,")
+    (second,) = writes.import_checked(engine, writes.check_files(engine, [("edited.csv", edited)]), [edited], kind="cli", who="cli")
+    before = snapshot(any_url)
+    # The user confirmed the first; another import has come since: nothing is undone.
+    with pytest.raises(writes.ImportRefused, match="changed while you were deciding .* edited.csv"):
+        writes.undo_last(engine, "meetings", batch_id=first.batch_id)
+    assert snapshot(any_url) == before
+    assert writes.undo_last(engine, "meetings", batch_id=second.batch_id) == (0, 1, "edited.csv")
+    assert writes.last_import(engine, "meetings").batch_id == first.batch_id
+    engine.dispose()
+
+
+def test_batches_from_before_the_who_column_get_it_from_their_audit_event(sqlite_url):
+    from alembic import command
+
+    engine = eng.make_engine(sqlite_url)
+    with engine.begin() as conn:
+        command.upgrade(eng._alembic_config(conn), "0008")
+        conn.execute(text("INSERT INTO import_batch (id, file_name, checksum, table_name, kind, rows_new, rows_changed, "
+                          "rows_unchanged, imported_at) VALUES (7, 'm.csv', 'x', 'meeting', 'upload', 1, 0, 0, '2025-11-03 14:05:00'), "
+                          "(8, 'sample', 'y', 'meeting', 'sample', 1, 0, 0, '2025-11-03 14:06:00')"))
+        conn.execute(text("INSERT INTO audit_event (at, who, action, what, rows) VALUES "
+                          "('2025-11-03 14:05:00', 'steward@example.org', 'import', 'm.csv into meetings (batch 7): 1 new, 0 changed, 0 unchanged', 1), "
+                          "('2025-11-03 14:05:30', 'someone@example.org', 'undo', 'the last import of meetings (batch 8)', 1)"))
+    eng.upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id, imported_by FROM import_batch ORDER BY id")).all() == [
+            (7, "steward@example.org"), (8, None)]
+    engine.dispose()
+
+
 @pytest.mark.parametrize("bulk", [False, True], ids=["row-checks", "bulk-checks"])
 def test_a_refused_row_rolls_back_the_whole_file(any_url, monkeypatch, bulk):
     """The database refuses one row (its ward is unknown there): no row and no batch is written."""

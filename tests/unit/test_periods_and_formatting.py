@@ -9,6 +9,8 @@ from dashboard.domain import formatting, periods
 def test_uk_dates_are_written_out():
     assert formatting.uk_date(dt.date(2025, 11, 3)) == "3 November 2025"
     assert formatting.uk_date(None) == "never"
+    assert formatting.uk_datetime(dt.datetime(2025, 11, 3, 14, 5, 59)) == "3 November 2025 at 14:05"
+    assert formatting.uk_datetime(dt.datetime(2025, 1, 9, 9, 0)) == "9 January 2025 at 09:00"
 
 
 def test_percentages_and_missing_denominators():
