@@ -147,7 +147,14 @@ def run_import(engine, args) -> int:
         return 0
     try:
         # The command line runs with the server's rights; each import is audited in its own transaction.
-        results = writes.import_checked(engine, checked, datas, kind="cli", who=audit.command_line_user())
+        if args.command == "import-policeuk":
+            results, unmatched = writes.import_policeuk(engine, checked[0], datas[0], neighbourhood=args.neighbourhood,
+                                                        kind=args.kind, load="cli", who=audit.command_line_user())
+            if unmatched:
+                print(f"Nothing imported: neighbourhood {args.neighbourhood!r} is no 2022 ward, so its {unmatched:,} "
+                      f"{args.kind} were left out. It is kept with the import history (the Data page lists it).")
+        else:
+            results = writes.import_checked(engine, checked, datas, kind="cli", who=audit.command_line_user())
     except writes.ImportRefused as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1

@@ -273,6 +273,25 @@ class ImportChange(Base):
     previous: Mapped[str | None] = mapped_column(Text)
 
 
+class PoliceukUnmatched(Base):
+    """A police.uk file whose neighbourhood id is no 2022 ward code: nothing of it was imported
+    (so no import batch), and it is kept here, shown with the import history, so the id can be
+    matched to a ward later."""
+
+    __tablename__ = "policeuk_unmatched"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    neighbourhood: Mapped[str] = mapped_column(String(100))  # the police.uk id as given
+    kind: Mapped[str] = mapped_column(String(20))  # priorities | events
+    file_name: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64))  # sha256 of the file's bytes
+    items: Mapped[int] = mapped_column(Integer)  # the items not imported
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=False))
+    seen_by: Mapped[str | None] = mapped_column(String(255))  # as the audit trail says it
+    # The boroughs of the user who tried it (comma separated; None: London-wide): a user scoped to
+    # boroughs sees only what users of their boroughs tried, as with the import history.
+    boroughs: Mapped[str | None] = mapped_column(Text)
+
+
 class AuditEvent(Base):
     """Who did what, when, to how many rows: imports, undos and downloads of member-level data."""
 

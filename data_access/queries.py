@@ -27,6 +27,7 @@ from data_access.models import (
     EngagementActivity,
     ImportBatch,
     Meeting,
+    PoliceukUnmatched,
     Promise,
     Ward,
 )
@@ -165,8 +166,22 @@ def import_batches(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
     batches = read(stmt, engine)
     if boroughs is None:
         return batches
-    within = pl.col("boroughs").str.split(",").list.eval(pl.element().is_in(list(boroughs))).list.all()
-    return batches.filter(pl.col("kind").is_in(LONDON_WIDE_KINDS) | (pl.col("boroughs").is_not_null() & within))
+    return batches.filter(pl.col("kind").is_in(LONDON_WIDE_KINDS) | _within(boroughs))
+
+
+def _within(boroughs: Sequence[str]) -> pl.Expr:
+    """A row's ``boroughs`` (comma separated) are all among ``boroughs``; None is London-wide, so not."""
+    return pl.col("boroughs").is_not_null() & pl.col("boroughs").str.split(",").list.eval(
+        pl.element().is_in(list(boroughs))).list.all()
+
+
+def policeuk_unmatched(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    """police.uk files whose neighbourhood id matched no ward, newest first; for a user scoped to
+    ``boroughs``, only those tried by users of their boroughs (like the import history)."""
+    U = PoliceukUnmatched
+    stmt = select(U.seen_at, U.neighbourhood, U.kind, U.file_name, U.items, U.boroughs).order_by(U.seen_at.desc(), U.id.desc())
+    found = read(stmt, engine)
+    return found if boroughs is None else found.filter(_within(boroughs))
 
 
 def data_bounds(engine: Engine) -> tuple[dt.date | None, dt.date | None]:

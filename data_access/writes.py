@@ -558,6 +558,34 @@ def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbo
     return im.Checked(file, table, checked.frame, notes + moved, unlisted=checked.unlisted)
 
 
+def unmatched_items(checked: im.Checked) -> int:
+    """How many items of a checked police.uk file were left out because its neighbourhood id is no 2022 ward."""
+    return sum(p.column == "neighbourhood" and p.severity == im.IGNORED for p in checked.problems)
+
+
+def import_policeuk(engine: Engine, checked: im.Checked, data: bytes, *, neighbourhood: str, kind: str, load: str,
+                    who: str | None = None, boroughs: Sequence[str] | None = None) -> tuple[list[BatchResult], int]:
+    """Import a checked police.uk file (``load``: upload | cli), and keep a neighbourhood id that
+    matched no ward with the import history: (the import's results, items left out unmatched).
+
+    An unmatched id leaves every item out, so there is no import batch to keep it with; it is kept
+    in ``policeuk_unmatched`` (who tried it, and their boroughs, which decide who sees it).
+    """
+    from data_access.models import PoliceukUnmatched
+
+    results = import_checked(engine, [checked], [data], kind=load, boroughs=boroughs, who=who)
+    unmatched = unmatched_items(checked)
+    if unmatched:
+        with engine.begin() as conn:
+            conn.execute(insert(PoliceukUnmatched).values(
+                neighbourhood=neighbourhood[:100], kind=kind, file_name=checked.file[:255], checksum=checksum(data),
+                items=unmatched, seen_at=dt.datetime.now().replace(microsecond=0), seen_by=None if who is None else who[:255],
+                boroughs=None if boroughs is None else ",".join(sorted(boroughs)),
+            ))
+            data_version.bump(conn)
+    return results, unmatched
+
+
 def import_checked(engine: Engine, checked: list[im.Checked], datas: list[bytes], *, kind: str,
                    boroughs=None, who: str | None = None) -> list[BatchResult]:
     """Upsert files that passed, promises before engagement; each file is one transaction.

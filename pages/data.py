@@ -40,6 +40,10 @@ steward.complete_to_setting(user)
 
 st.subheader("Import history")
 ui.table_with_download(steward.history(), file_name="import_history.csv", key="history")
+if (unmatched := steward.policeuk_unmatched()).height:
+    st.caption("police.uk files whose neighbourhood id is no 2022 ward code: nothing of them was imported. "
+               "Upload each again with the ward's code once you know it.")
+    ui.table_with_download(unmatched, file_name="policeuk_unmatched.csv", key="policeuk_unmatched")
 if user.can_import:
     steward.undo_last(user)
 ui.sources_footer()

@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard.app import state, ui
 from dashboard.app.access import Access
-from dashboard.domain import imports, periods
+from dashboard.domain import imports, periods, policeuk
 from dashboard.domain.contract import TABLES
 from dashboard.domain.formatting import uk_date, uk_datetime
 from dashboard.figures import concern_form as cf
@@ -55,24 +55,24 @@ def upload_limit_mb() -> float:
     return min(imports.max_megabytes(), float(st.get_option("server.maxUploadSize")))
 
 
+SOURCES = {"csv": "CSV files (from the templates)", "policeuk": "A police.uk neighbourhood file (JSON)"}
+
+
 def upload_check_import(user: Access) -> None:
     """The uploader, then for the files given: the problems found, what an import would change, and the Import button."""
     limit_mb = upload_limit_mb()
+    source = st.radio("What to upload", list(SOURCES), format_func=SOURCES.get, horizontal=True, key="upload_source")
+    if source == "policeuk":
+        policeuk_upload(user, limit_mb)
+        return
     uploads = st.file_uploader(
         f"Upload one or several CSV files (up to {limit_mb:g} MB each)", type=["csv"],
         accept_multiple_files=True, key=f"upload_{st.session_state.get(UPLOADS, 0)}",
         max_upload_size=max(1, math.ceil(limit_mb)),
     )
-    if user.writable is not None:
-        names = dict(state.table("boroughs").select("borough_code", "borough_name").iter_rows())
-        st.caption("You may import rows for " + ", ".join(sorted(names.get(c, c) for c in user.writable))
-                   + " only; a file with a row for another borough is refused whole.")
+    _own_boroughs(user)
     if not uploads:
-        if result := st.session_state.get(RESULT):
-            for level, message in result:
-                (st.success if level == "success" else st.info)(message)
-        else:
-            st.info("Choose CSV files to check them. Start from a template so the column names match.")
+        _last_result("Choose CSV files to check them. Start from a template so the column names match.")
         return
     st.session_state.pop(RESULT, None)  # new files: the last import's result has been read
     limit = int(limit_mb * 1024 * 1024)
@@ -86,7 +86,59 @@ def upload_check_import(user: Access) -> None:
     _report_and_import(_check(names, datas), datas, user, too_big=too_big)
 
 
-def _report_and_import(checked: list, datas: list[bytes], user: Access, *, too_big=()) -> None:
+def _own_boroughs(user: Access) -> None:
+    if user.writable is not None:
+        names = dict(state.table("boroughs").select("borough_code", "borough_name").iter_rows())
+        st.caption("You may import rows for " + ", ".join(sorted(names.get(c, c) for c in user.writable))
+                   + " only; a file with a row for another borough is refused whole.")
+
+
+def _last_result(otherwise: str) -> None:
+    """Under an empty uploader: what the last import did (until new files are chosen), else how to start."""
+    if result := st.session_state.get(RESULT):
+        for level, message in result:
+            (st.success if level == "success" else st.info)(message)
+    else:
+        st.info(otherwise)
+
+
+def policeuk_upload(user: Access, limit_mb: float) -> None:
+    """A saved police.uk priorities or events response: the neighbourhood id and what it holds are
+    chosen here; then the same checks, preview and Import as a CSV file. A neighbourhood id that is
+    no 2022 ward imports nothing, and is kept with the import history."""
+    upload = st.file_uploader(
+        f"Upload a police.uk response saved as JSON (up to {limit_mb:g} MB)", type=["json"],
+        key=f"policeuk_{st.session_state.get(UPLOADS, 0)}", max_upload_size=max(1, math.ceil(limit_mb)),
+        help="The answer of data.police.uk/api/metropolitan/<neighbourhood id>/priorities (or /events), saved as a file.",
+    )
+    id_col, kind_col = st.columns(2)
+    neighbourhood = id_col.text_input(
+        "police.uk neighbourhood id", key="policeuk_neighbourhood", max_chars=100,
+        help="For most Met teams it is the 2022 ward code, e.g. E05014053, as in the address the file was saved from.",
+    ).strip()
+    kind = kind_col.radio("The file holds the neighbourhood's", policeuk.KINDS, horizontal=True, key="policeuk_kind")
+    _own_boroughs(user)
+    if upload is None:
+        _last_result("Choose a saved police.uk response, and say which neighbourhood it is for and what it holds.")
+        return
+    st.session_state.pop(RESULT, None)
+    if not neighbourhood:
+        st.info("Give the neighbourhood id the file is for (the ward code in the address it was saved from).")
+        return
+    if problem := imports.size_problem(upload.name, upload.size, int(limit_mb * 1024 * 1024)):
+        _report_and_import([], [], user, too_big=[problem])
+        return
+    data = upload.getvalue()
+    memo = st.session_state.setdefault("policeuk_checked", {})
+    key = (hashlib.sha256(data).hexdigest(), upload.name, neighbourhood, kind, len(state.import_batches()))
+    if key not in memo:
+        memo.clear()
+        memo[key] = writes.check_policeuk(state.engine(), data, file=upload.name, kind=kind, neighbourhood=neighbourhood)
+    _report_and_import([memo[key]], [data], user, policeuk=(neighbourhood, kind))
+
+
+def _report_and_import(checked: list, datas: list[bytes], user: Access, *, too_big=(),
+                       policeuk: tuple[str, str] | None = None) -> None:
     """The problems of checked files, what an import would change, and the Import button."""
     problems = list(too_big) + [p for c in checked for p in c.problems]
     errors = [p for p in problems if p.severity == imports.ERROR]
@@ -116,14 +168,20 @@ def _report_and_import(checked: list, datas: list[bytes], user: Access, *, too_b
         summary = [{"file": c.file, "table": c.table, **imports.diff_counts(writes.preview(engine, c.table, c.frame))} for c in mine]
         changes = sum(row[imports.NEW] + row[imports.CHANGED] for row in summary)
         ui.table_with_download(pl.DataFrame(summary), file_name="import_preview.csv", key="preview")
+    unmatched = writes.unmatched_items(checked[0]) if policeuk and checked else 0
     if errors:
         st.error("Nothing can be imported until every problem is fixed. Correct the file(s) and upload them again.")
     elif outside:
         st.error(ui.escape_md(" ".join(outside)))
+    elif unmatched:
+        st.text(f"Nothing in this file can be imported: the neighbourhood id {policeuk[0]} is not a 2022 ward code. "
+                "Keep it with the import history, so it can be matched to a ward later.")
+        if st.button("Keep it with the import history", type="primary", key="import"):
+            _import(checked, datas, ready, user, policeuk=policeuk)
     elif mine and changes == 0:
         st.info("Every row of these files is already in the database, unchanged, so there is nothing to import.")
     elif ready and st.button("Import", type="primary", key="import"):
-        _import(checked, datas, ready, user)
+        _import(checked, datas, ready, user, policeuk=policeuk)
 
 
 def _check(names: list[str], datas: list[bytes]) -> list:
@@ -180,17 +238,27 @@ def _encoding(i: int, name: str, data: bytes, digest: str, memo: dict) -> str:
                          "checked and previewed as usual before anything is imported.")
 
 
-def _import(checked: list, datas: list[bytes], ready: list, user: Access) -> None:
+def _import(checked: list, datas: list[bytes], ready: list, user: Access, *, policeuk: tuple[str, str] | None = None) -> None:
+    extra = []
     try:
         # Each file's audit event is written in the same transaction as its rows.
-        results = writes.import_checked(state.engine(), checked, datas, kind="upload", boroughs=user.writable, who=state.who())
+        if policeuk is None:
+            results = writes.import_checked(state.engine(), checked, datas, kind="upload", boroughs=user.writable, who=state.who())
+        else:
+            neighbourhood, kind = policeuk
+            results, unmatched = writes.import_policeuk(state.engine(), checked[0], datas[0], neighbourhood=neighbourhood, kind=kind,
+                                                        load="upload", boroughs=user.writable, who=state.who())
+            if unmatched:
+                extra.append(("info", f"Nothing imported from {ui.escape_md(checked[0].file)}: its {unmatched:,} {kind} are for "
+                                      f"neighbourhood {ui.escape_md(neighbourhood)}, which is no 2022 ward. It is kept with "
+                                      "the import history below."))
     except OutOfScope as exc:
         state.record(audit.IMPORT_REFUSED, str(exc), sum(c.frame.height for c in ready))
         st.error(ui.escape_md(str(exc)))
     except writes.ImportRefused as exc:
         st.error(ui.escape_md(str(exc)))
     else:
-        _imported(results)
+        _imported(results, *extra)
 
 
 def _imported(results: list, *extra: tuple[str, str]) -> None:
@@ -272,6 +340,14 @@ def complete_to_setting(user: Access) -> None:
         writes.set_complete_to(state.engine(), choice, who=state.who())
         _changed(f"Figures are now complete to {uk_date(choice)}." if choice else
                  "The date the figures are complete to is now worked out from the data.")
+
+
+def policeuk_unmatched() -> pl.DataFrame:
+    """police.uk files whose neighbourhood id matched no ward, newest first: nothing of them was imported."""
+    return state.policeuk_unmatched().select(
+        pl.col("seen_at").alias("tried_at"), "neighbourhood", pl.col("kind").alias("holds"), "file_name",
+        pl.col("items").alias("items_not_imported"),
+    )
 
 
 def history() -> pl.DataFrame:

@@ -312,6 +312,16 @@ def import_batches() -> pl.DataFrame:
     return _batches(database_url(), scope())
 
 
+@_cached_result(ttl=TABLE_TTL, show_spinner=False)
+def _unmatched(url: str, scope: tuple[str, ...] | None) -> pl.DataFrame:
+    return queries.policeuk_unmatched(_engine(url), scope)
+
+
+def policeuk_unmatched() -> pl.DataFrame:
+    """police.uk files whose neighbourhood id matched no ward (for a scoped user, those of their boroughs' users)."""
+    return _unmatched(database_url(), scope())
+
+
 def is_sample() -> bool:
     """True while the activity data in use is the generated sample."""
     batches = import_batches()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import polars as pl
 import pytest
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
@@ -204,3 +205,39 @@ def test_the_upload_limit_is_the_same_on_the_page_the_widget_and_the_server(own_
     widget = at.file_uploader(key="upload_0")
     assert f"up to {imports.DEFAULT_MAX_MB} MB each" in widget.label
     assert widget.proto.max_upload_size_mb == imports.DEFAULT_MAX_MB
+
+
+POLICEUK = ROOT / "sample_data" / "policeuk"
+
+
+def test_a_policeuk_file_is_imported_on_the_page_and_an_unmatched_neighbourhood_is_kept(own_db):
+    engine = eng.make_engine(own_db)
+    at = data_page()
+    at.radio(key="upload_source").set_value("policeuk").run()
+    assert not [u for u in at.file_uploader if u.key.startswith("upload_")]  # one uploader at a time
+    at.file_uploader(key="policeuk_0").set_value(
+        [("priorities.json", (POLICEUK / "example_E05014053_priorities.json").read_bytes(), "application/json")]).run()
+    assert any("Give the neighbourhood id" in i.value for i in at.info)  # nothing is checked without it
+    at.text_input(key="policeuk_neighbourhood").set_value("E05014053").run()
+    assert not at.exception, at.exception
+    assert table_with(at, "unchanged")[["table", "new", "changed"]].values.tolist() == [["promises", 3, 0]]
+    assert "matches no promise category" in " ".join(table_with(at, "problem")["problem"])  # the fourth, as a note
+    at.button(key="import").click().run()
+    assert not at.exception, at.exception
+    assert "Imported: promises 3 new" in at.success[0].value
+    assert writes.existing(engine, "promises").filter(pl.col("promise_ref").str.starts_with("PUK-E05014053")).height == 3
+    # An events file for a neighbourhood that is no ward: nothing imported, the id kept with the history.
+    at.radio(key="policeuk_kind").set_value("events")
+    at.text_input(key="policeuk_neighbourhood").set_value("HEATHROW")
+    at.file_uploader(key="policeuk_1").set_value(
+        [("heathrow events.json", (POLICEUK / "example_E05014053_events.json").read_bytes(), "application/json")]).run()
+    assert not at.exception, at.exception
+    assert any(t.value.startswith("Nothing in this file can be imported: the neighbourhood id HEATHROW") for t in at.text)
+    assert not [d for d in at.dataframe if "unchanged" in d.value.columns]  # nothing to preview
+    at.button(key="import").click().run()
+    assert not at.exception, at.exception
+    assert any("its 3 events are for neighbourhood HEATHROW" in i.value for i in at.info)
+    kept = table_with(at, "items_not_imported")
+    assert kept[["neighbourhood", "holds", "file_name", "items_not_imported"]].values.tolist() == [
+        ["HEATHROW", "events", "heathrow events.json", 3]]
+    engine.dispose()

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from dashboard.domain import imports as im
 from data_access import engine as eng
-from data_access import seed, writes
+from data_access import queries, seed, writes
 from data_access.__main__ import main
 from data_access.models import Base, ImportBatch
 
@@ -320,12 +320,38 @@ def test_policeuk_examples_import_as_promises_and_engagement(tmp_path, capsys):
 
 
 def test_policeuk_unmatched_neighbourhood_is_reported_not_dropped(ready_url, capsys):
-    before = snapshot(ready_url)
+    kept = {"policeuk_unmatched", "data_version"}
+    before = snapshot(ready_url, set(Base.metadata.tables) - kept)
     ev = POLICEUK / "example_E05014053_events.json"
     assert main(["--url", ready_url, "import-policeuk", str(ev), "--neighbourhood", "HEATHROW", "--kind", "events"]) == 0
     out = capsys.readouterr().out
     assert out.count("not matched to a ward") == 3
-    assert snapshot(ready_url) == before
+    assert "Nothing imported: neighbourhood 'HEATHROW' is no 2022 ward, so its 3 events were left out. It is kept" in out
+    assert snapshot(ready_url, set(Base.metadata.tables) - kept) == before  # no row, no batch
+    engine = eng.make_engine(ready_url)
+    kept_rows = queries.policeuk_unmatched(engine)
+    engine.dispose()
+    assert kept_rows.select("neighbourhood", "kind", "file_name", "items").rows()[0] == (
+        "HEATHROW", "events", "example_E05014053_events.json", 3)
+
+
+def test_an_unmatched_policeuk_neighbourhood_is_kept_for_its_boroughs_users(any_url):
+    engine = eng.make_engine(any_url)
+    seed.prepare(engine)
+    data = (POLICEUK / "example_E05014053_priorities.json").read_bytes()
+    hackney, camden = "E09000012", "E09000007"
+    for neighbourhood, boroughs in (("E05014053", None), ("TOWNCENTRE", (hackney,)), ("AIRPORT", None)):
+        checked = writes.check_policeuk(engine, data, file=f"{neighbourhood}.json", kind="priorities", neighbourhood=neighbourhood)
+        results, unmatched = writes.import_policeuk(engine, checked, data, neighbourhood=neighbourhood, kind="priorities",
+                                                    load="upload", who="steward@example.org",
+                                                    boroughs=boroughs if neighbourhood != "E05014053" else None)
+        assert (unmatched == 0) == (neighbourhood == "E05014053")
+        assert [r.new for r in results] == ([3] if neighbourhood == "E05014053" else [])
+    everything = queries.policeuk_unmatched(engine)
+    assert everything.select("neighbourhood", "items", "boroughs").rows() == [("AIRPORT", 4, None), ("TOWNCENTRE", 4, hackney)]
+    assert queries.policeuk_unmatched(engine, (hackney,))["neighbourhood"].to_list() == ["TOWNCENTRE"]
+    assert queries.policeuk_unmatched(engine, (camden,)).height == 0
+    engine.dispose()
 
 
 # --- Property: random mutations of a valid file never raise, and import fully or change nothing --
