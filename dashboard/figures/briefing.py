@@ -31,6 +31,7 @@ class Table:
     frame: pl.DataFrame
     note: str = ""
     pdf_rows: int | None = None  # print only the first rows of a long list; the workbook has them all
+    percent: tuple[str, ...] = ()  # columns of percentages (0 to 100): printed "66%", never a fraction
 
 
 @dataclass(frozen=True)
@@ -242,9 +243,23 @@ def alignment_section(borough: Area, period: Period, view) -> Section:
             "not scored. Concerns residents sent online count only once a board member accepted them.",
         ),
         tables=(
-            Table("Alignment summary", view.rollup),
-            Table("Alignment by ward", view.wards.drop("ward_code")),
+            Table("Alignment summary", alignment_summary(view.rollup), percent=("coverage %", "promises with no concern %")),
+            Table("Alignment by ward", view.wards.drop("ward_code"), percent=("coverage %",)),
         ),
+    )
+
+
+def alignment_summary(rollup: pl.DataFrame) -> pl.DataFrame:
+    """The alignment rollup as the pack prints it: its shares as whole percentages, like the ward
+    table's coverage (0.657 -> 66), so no fraction stands beside a percentage."""
+    return rollup.select(
+        pl.col(rollup.columns[0]).alias("area"), "wards", pl.col("scored").alias("wards scored"),
+        (pl.col("coverage") * 100).round(0).alias("coverage %"),
+        pl.col("ignoring").alias("wards ignoring their top concern"),
+        pl.col("promises_set").alias("promises set"),
+        pl.col("unbacked_promises").alias("promises with no recorded concern"),
+        (pl.col("unbacked_share") * 100).round(0).alias("promises with no concern %"),
+        pl.col("no_concerns").alias("wards with no concern recorded"),
     )
 
 
@@ -371,10 +386,13 @@ def attention_section(borough: Area, period: Period, plans: pl.DataFrame) -> Sec
         f"that was not functioning; {past} remedy plan{'s were' if past != 1 else ' was'} past due and "
         f"{no_plan} ward{'s' if no_plan != 1 else ''} had no plan at all."
     )
+    no_plan = pl.col("plan_state") == cov.NO_PLAN
     table = rows.select(
         pl.col("plan_state").alias("plan"), pl.col("ward_name").alias("ward"),
         pl.col("status").map_elements(lettered, return_dtype=pl.String).alias("status"),
-        "reasons", "action", "owner", pl.col("due_on").alias("due"),
+        # A ward with no plan says so where the plan would be, not "none" three times.
+        "reasons", pl.when(no_plan).then(pl.lit(cov.NO_PLAN)).otherwise(pl.col("action")).alias("action"),
+        "owner", pl.col("due_on").alias("due"),
     )
     return Section(
         "attention", "Wards needing a remedy plan", finding,

@@ -20,6 +20,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     KeepTogether,
     LongTable,
@@ -44,43 +45,89 @@ TITLE = ParagraphStyle("title", parent=STYLES["Title"], fontName="Helvetica-Bold
 BAR_FILLS = (colors.HexColor("#1f4e79"), colors.HexColor("#a6bddb"))  # dark and light: distinct in grey
 
 
-def cell_text(value) -> str:
-    """How a value reads in a printed table: UK dates, one decimal, 'none' for missing."""
+MISSING = "\u2014"  # an em dash: no value (never "none", which reads as a value)
+
+
+def cell_text(value, *, percent: bool = False) -> str:
+    """How a value reads in a printed table: UK dates, one decimal, a dash for missing; in a
+    column of percentages (0 to 100) a whole percentage, 66.4 -> '66%'."""
     if value is None:
-        return "none"
+        return MISSING
     if isinstance(value, dt.date):
         return uk_date(value)
-    if isinstance(value, float):
-        return f"{value:,.1f}".rstrip("0").rstrip(".") if value == value else "none"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if percent and isinstance(value, int | float):
+        return f"{value:.0f}%" if value == value else MISSING
+    if isinstance(value, float):
+        return f"{value:,.1f}".rstrip("0").rstrip(".") if value == value else MISSING
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return str(value)
 
 
-def column_widths(frame: pl.DataFrame, *, sample: int = 60) -> list[float]:
+def header_text(column: str) -> str:
+    return column.replace("_", " ")
+
+
+# Type sizes (points) and cell padding each side, largest first: a table takes the largest at which
+# every column is as wide as its longest word, so Paragraph cells wrap between words and never
+# inside one ("Memb ers", "Hackne y"); a wide table is set smaller rather than broken.
+SIZES = ((8.0, 4.0), (7.5, 3.0), (7.0, 2.5), (6.5, 2.0), (6.0, 1.5), (5.5, 1.5))
+FONT, BOLD = "Helvetica", "Helvetica-Bold"
+
+
+def _texts(frame: pl.DataFrame, percent: tuple[str, ...] = ()) -> list[list[str]]:
+    """Each column's cell texts, as printed."""
+    return [[cell_text(v, percent=c in percent) for v in frame[c].to_list()] for c in frame.columns]
+
+
+def column_widths(frame: pl.DataFrame, *, size: float = 8.0, padding: float = 4.0, percent: tuple[str, ...] = ()) -> list[float]:
     """Share the page width by how much each column holds: a column of sentences (reasons) gets
-    more room than one of codes. Each column first gets room for its longest word; the rest of
-    the width is shared by the average length of the cells."""
-    need, floor = [], []
-    for c in frame.columns:
-        values = [cell_text(x) for x in frame[c].head(sample).to_list()]
-        words = [len(w) for text in [c.replace("_", " "), *values] for w in text.split()] or [1]
-        need.append(max(max(words), (sum(map(len, values)) / len(values)) if values else 0, 4))
-        floor.append((max(words) + 2) * 4.8 / WIDTH)  # the longest word fits on one line (8 pt, bold header)
-    if sum(floor) >= 1:
+    more room than one of codes. Each column first gets room for its longest word, measured in
+    the font it is printed in (the header bold); the rest of the width is shared by the average
+    width of the cells."""
+    floor, need = [], []
+    for c, texts in zip(frame.columns, _texts(frame, percent)):
+        longest = max([stringWidth(w, BOLD, size) for w in header_text(c).split()]
+                      + [stringWidth(w, FONT, size) for t in texts for w in t.split()] or [size])
+        floor.append(longest + 2 * padding + 1)  # a point to spare: Paragraph wraps a word that only just fits
+        need.append(max(sum(stringWidth(t, FONT, size) for t in texts) / len(texts) if texts else 0, longest))
+    if sum(floor) >= WIDTH:
         return [WIDTH * f / sum(floor) for f in floor]
-    spare, total = 1 - sum(floor), sum(need)
-    return [WIDTH * (f + spare * x / total) for x, f in zip(need, floor)]
+    spare, total = WIDTH - sum(floor), sum(need)
+    return [f + spare * x / total for x, f in zip(need, floor)]
 
 
-def _table(frame: pl.DataFrame) -> LongTable:
-    header = [Paragraph(escape(c.replace("_", " ")), HEAD) for c in frame.columns]
-    body = [[Paragraph(escape(cell_text(v)), CELL) for v in row] for row in frame.iter_rows()]
-    t = LongTable([header, *body], repeatRows=1, colWidths=column_widths(frame))
+def table_layout(frame: pl.DataFrame, percent: tuple[str, ...] = ()) -> tuple[float, float, list[float]]:
+    """(type size, padding, column widths): the largest size at which every word fits its column."""
+    for size, padding in SIZES:
+        widths = column_widths(frame, size=size, padding=padding, percent=percent)
+        if fits(frame, widths, size=size, padding=padding, percent=percent):
+            break
+    return size, padding, widths
+
+
+def fits(frame: pl.DataFrame, widths: list[float], *, size: float, padding: float, percent: tuple[str, ...] = ()) -> bool:
+    """Whether the longest word of every column (its header bold) fits inside the column's padding."""
+    for c, texts, width in zip(frame.columns, _texts(frame, percent), widths):
+        words = [(w, BOLD) for w in header_text(c).split()] + [(w, FONT) for t in texts for w in t.split()]
+        if any(stringWidth(w, font, size) > width - 2 * padding for w, font in words):
+            return False
+    return True
+
+
+def _table(frame: pl.DataFrame, percent: tuple[str, ...] = ()) -> LongTable:
+    size, padding, widths = table_layout(frame, percent)
+    cell = ParagraphStyle(f"cell{size}", parent=CELL, fontSize=size, leading=size * 1.25)
+    head = ParagraphStyle(f"head{size}", parent=HEAD, fontSize=size, leading=size * 1.25)
+    header = [Paragraph(escape(header_text(c)), head) for c in frame.columns]
+    columns = _texts(frame, percent)
+    body = [[Paragraph(escape(columns[j][i]), cell) for j in range(len(columns))] for i in range(frame.height)]
+    # repeatRows: a table that runs over a page starts the next with its header again.
+    t = LongTable([header, *body], repeatRows=1, colWidths=widths)
     t.setStyle(
         TableStyle(
             [
@@ -88,6 +135,8 @@ def _table(frame: pl.DataFrame) -> LongTable:
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f0f0f0")]),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#999999")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), padding),
+                ("RIGHTPADDING", (0, 0), (-1, -1), padding),
             ]
         )
     )
@@ -118,9 +167,23 @@ def _bars(chart: Bars) -> Drawing:
     x = 195
     for i, name in enumerate(chart.series):  # legend, so grey-scale prints still say which is which
         d.add(Rect(x, 2, 8, 8, fillColor=BAR_FILLS[i % 2], strokeColor=colors.black, strokeWidth=0.3))
-        d.add(String(x + 11, 3, name, fontName="Helvetica", fontSize=7))
-        x += 20 + 5 * len(name)
+        d.add(String(x + 11, 3, name, fontName=FONT, fontSize=7))
+        x += 11 + stringWidth(name, FONT, 7) + 12
     return d
+
+
+LEGEND_GAP = 3  # points between a legend's lettered box, its word and the next box
+
+
+def legend_boxes(legend: list[tuple[str, str, str]], *, size: float = 7) -> list[tuple[float, float, float]]:
+    """(box x, box width, word x) for each (word, letter, colour): each box as wide as its letter
+    and the word after it, so no letter runs over its swatch's edge and no box over a word."""
+    placed, x = [], 0.0
+    for word, letter, _ in legend:
+        box = max(10.0, stringWidth(letter, BOLD, size) + 4)
+        placed.append((x, box, x + box + LEGEND_GAP))
+        x += box + LEGEND_GAP + stringWidth(word, FONT, size + 0.5) + 4 * LEGEND_GAP
+    return placed
 
 
 def _ward_map(m: WardMap) -> Drawing:
@@ -161,12 +224,10 @@ def _ward_map(m: WardMap) -> Drawing:
         if count:
             d.add(String(cx / count, cy / count - 3, letter, fontName="Helvetica-Bold", fontSize=7, textAnchor="middle",
                          fillColor=colors.black, strokeColor=colors.white, strokeWidth=0.01))
-    x = 0
-    for word, letter, colour in m.legend:
-        d.add(Rect(x, 4, 10, 10, fillColor=colors.HexColor(colour), strokeColor=colors.black, strokeWidth=0.4))
-        d.add(String(x + 2.5, 6.5, letter, fontName="Helvetica-Bold", fontSize=7))
-        d.add(String(x + 13, 6, word, fontName="Helvetica", fontSize=7.5))
-        x += 26 + 4.2 * len(word)
+    for (word, letter, colour), (x, box, text_x) in zip(m.legend, legend_boxes(m.legend)):
+        d.add(Rect(x, 4, box, 10, fillColor=colors.HexColor(colour), strokeColor=colors.black, strokeWidth=0.4))
+        d.add(String(x + box / 2, 6.5, letter, fontName=BOLD, fontSize=7, textAnchor="middle"))
+        d.add(String(text_x, 6, word, fontName=FONT, fontSize=7.5))
     return d
 
 
@@ -186,7 +247,7 @@ def _section(s: Section) -> list:
             flow.append(Paragraph(escape(f"The first {t.pdf_rows} of {frame.height:,} are listed here; the workbook's "
                                          f"sheet \u201c{t.name}\u201d has them all."), BODY))
             frame = frame.head(t.pdf_rows)
-        flow.append(_table(frame) if frame.height else Paragraph("None.", BODY))
+        flow.append(_table(frame, t.percent) if frame.height else Paragraph("None.", BODY))
     flow.append(Spacer(1, 10))
     return flow
 

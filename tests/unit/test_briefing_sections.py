@@ -9,7 +9,7 @@ from dashboard.domain.areas import Area
 from dashboard.domain.periods import period_ending
 from dashboard.figures import briefing
 from dashboard.figures import coverage as cov
-from dashboard.figures.pdf import WIDTH, column_widths
+from dashboard.figures.pdf import WIDTH, column_widths, fits, table_layout
 
 BOROUGH = Area("borough", "Testshire", "E09000099")
 PERIOD = period_ending(dt.date(2023, 12, 31), "quarter")
@@ -73,4 +73,19 @@ def test_a_column_of_sentences_gets_more_room_and_every_word_fits():
     narrow, wide = column_widths(frame)
     assert wide > 3 * narrow
     assert abs(narrow + wide - WIDTH) < 1e-6
-    assert narrow >= (len("plan") + 2) * 4.8
+    assert fits(frame, [narrow, wide], size=8, padding=4)
+
+
+def test_a_table_too_wide_for_the_page_is_set_smaller_not_broken_inside_words():
+    words = ["Councillor-led", "Walthamstow", "Clementswood", "Hackney", "Members", "representation"]
+    frame = pl.DataFrame({f"{w} {i}": [f"{w} {i}"] * 2 for i, w in enumerate(words * 2)})
+    assert not fits(frame, column_widths(frame), size=8, padding=4)  # at 8 points the words cannot all fit
+    size, padding, widths = table_layout(frame)
+    assert size < 8 and fits(frame, widths, size=size, padding=padding)
+    assert abs(sum(widths) - WIDTH) < 1e-6
+
+
+def test_a_ward_with_no_plan_says_no_plan_where_the_plan_would_be():
+    frame = plans([(cov.NO_PLAN, "Abbey", "T", "B", s.NO_PANEL, "No panel open", None, None, None, None, "W1")])
+    table = briefing.attention_section(BOROUGH, PERIOD, frame).tables[0].frame
+    assert table.select("action", "owner", "due").row(0) == (cov.NO_PLAN, None, None)
