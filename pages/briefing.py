@@ -34,21 +34,30 @@ pdf, xlsx = views.briefing_files(for_borough)
 st.header(pack.title)
 if pack.is_sample:
     st.warning("This pack is built from **sample data**; its cover says so.")
-left, right = st.columns(2)
-# The pack holds member-level figures (diversity): each download is audited.
-rows = sum(t.frame.height for section in pack.sections for t in section.tables)
-left.download_button("Download the PDF", pdf, file_name=f"{pack.file_stem()}.pdf", mime="application/pdf", key="pack_pdf", type="primary",
-                     on_click=ui.record_download, args=(f"briefing pack {pack.file_stem()}.pdf", rows))
-right.download_button(
-    "Download the Excel workbook",
-    xlsx,
-    on_click=ui.record_download,
-    args=(f"briefing pack {pack.file_stem()}.xlsx", rows),
-    file_name=f"{pack.file_stem()}.xlsx",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="pack_xlsx",
-)
-st.caption(f"PDF {len(pdf) / 1024:,.0f} KB; workbook {len(xlsx) / 1024:,.0f} KB.")
+
+
+# A fragment: a click (whose callback audits the download) reruns these two buttons only, so
+# the file is the bytes built above, served at once, without drawing the page's figures again.
+@st.fragment
+def downloads(pack, pdf: bytes, xlsx: bytes) -> None:
+    left, right = st.columns(2)
+    # The pack holds member-level figures (diversity): each download is audited.
+    rows = sum(t.frame.height for section in pack.sections for t in section.tables)
+    left.download_button("Download the PDF", pdf, file_name=f"{pack.file_stem()}.pdf", mime="application/pdf", key="pack_pdf",
+                         type="primary", on_click=ui.record_download, args=(f"briefing pack {pack.file_stem()}.pdf", rows))
+    right.download_button(
+        "Download the Excel workbook",
+        xlsx,
+        on_click=ui.record_download,
+        args=(f"briefing pack {pack.file_stem()}.xlsx", rows),
+        file_name=f"{pack.file_stem()}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="pack_xlsx",
+    )
+    st.caption(f"PDF {len(pdf) / 1024:,.0f} KB; workbook {len(xlsx) / 1024:,.0f} KB.")
+
+
+downloads(pack, pdf, xlsx)
 
 for i, section in enumerate(pack.sections, start=1):
     st.subheader(f"{i}. {section.title}")
