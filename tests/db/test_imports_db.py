@@ -242,7 +242,7 @@ def test_batches_from_before_the_who_column_get_it_from_their_audit_event(sqlite
 
     engine = eng.make_engine(sqlite_url)
     with engine.begin() as conn:
-        command.upgrade(eng._alembic_config(conn), "0008")
+        command.upgrade(eng._alembic_config(conn), "0009")
         conn.execute(text("INSERT INTO import_batch (id, file_name, checksum, table_name, kind, rows_new, rows_changed, "
                           "rows_unchanged, imported_at) VALUES (7, 'm.csv', 'x', 'meeting', 'upload', 1, 0, 0, '2025-11-03 14:05:00'), "
                           "(8, 'sample', 'y', 'meeting', 'sample', 1, 0, 0, '2025-11-03 14:06:00')"))

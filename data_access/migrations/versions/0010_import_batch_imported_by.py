@@ -1,7 +1,7 @@
 """Import batches say who imported them, so undo can name the import it will take back.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 
 ``import_batch.imported_by``: the signed-in email, "open mode" or "command line (user)", as the
 audit trail writes it. Batches from before this revision get it from their audit event (which
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

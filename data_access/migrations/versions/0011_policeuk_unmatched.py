@@ -1,7 +1,7 @@
 """police.uk files whose neighbourhood id matched no 2022 ward, kept with the import history.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 
 Such a file imports nothing (every item is "not matched to a ward"), so it records no import
 batch; ``policeuk_unmatched`` keeps the id, the file, what it held and who tried it, so the id
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
