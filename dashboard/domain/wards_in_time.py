@@ -53,10 +53,9 @@ def counts_as(lookup: pl.DataFrame) -> pl.DataFrame:
     Example: Abbey (Barking and Dagenham, E05000026) went 83% to Northbury (E05014066) and 16% to
     the new Abbey (E05014053), so its meetings count for Northbury, 94% of which it had been. The
     new Abbey came 58% from Gascoigne and 42% from old Abbey, and neither's best fit is the new
-    Abbey: its history begins on 5 May 2022.
-
-    Returns old_code, new_code: one row per old ward.
+    Abbey: its history begins on 5 May 2022. The shares are of area, from ONS boundaries.
     """
+    # One row per old ward: old_code, new_code.
     return (lookup.filter(pl.col("best_fit"))
             .sort("old_code", "share_of_old_area", descending=[False, True])
             .unique("old_code", keep="first", maintain_order=True)
