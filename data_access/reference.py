@@ -50,6 +50,10 @@ ATTRIBUTION = (
     "Ward and borough boundaries, ward codes and lookups: Source: Office for National Statistics "
     "licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and "
     "database right 2022.",
+    "Wards before May 2022 and the area shares between them and the 2022 wards (worked out from "
+    "ONS's December 2020 and December 2022 ward boundaries): Source: Office for National Statistics "
+    "licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and "
+    "database right 2021 and 2022.",
     "Census 2021 ethnic group, age and sex by ward: Source: Office for National Statistics licensed "
     "under the Open Government Licence v.3.0. Contains data from the Greater London Authority.",
     "Public Attitude Survey: Source: Mayor's Office for Policing and Crime (MOPAC), Public "
