@@ -40,6 +40,12 @@ def test_the_wards_before_may_2022_are_loaded_with_their_successors(engine):
     assert stored(engine, "SELECT counts_as FROM recorded_ward WHERE code = 'E05000026'") == [("E05014066",)]
     assert queries.former_wards(engine).filter(pl.col("police_force") == "Metropolitan Police Service").height == 632
     assert not seed.load_reference(engine)  # loaded once
+    from data_access.__main__ import check
+
+    assert check(engine) == []
+    with engine.begin() as conn:  # no record uses it yet, so the row can go
+        conn.execute(text("DELETE FROM recorded_ward WHERE code = 'E05000026'"))
+    assert check(engine) == ["ward codes a record cannot be kept on: 1, e.g. E05000026"]
     with pytest.raises(DBAPIError), engine.begin() as conn:  # the database holds records to known codes
         conn.execute(text("INSERT INTO meeting (ward_code, held_on, attendees, public_attendees, dwo_present, promises_reviewed, "
                           "minutes_published, format) VALUES ('E05999999', '2019-01-01', 1, 0, true, true, true, 'online')"))
