@@ -67,6 +67,15 @@ def check(engine) -> list[str]:
     census = set(queries.ward_population(engine)["ward_code"])
     if unknown := census - wards:
         problems.append(f"{len(unknown)} Census ward codes match no ward, e.g. {sorted(unknown)[0]}")
+    # Every ward before May 2022 has one 2022 ward its records count for, and may be recorded on.
+    former = set(queries.former_wards(engine)["ward_code"])
+    successors = queries.ward_successors(engine)
+    best = successors.filter(successors["best_fit"])["old_code"]
+    if former and (without := former - set(best)) | (twice := set(best.filter(best.is_duplicated()))):
+        problems.append(f"wards before May 2022 with no single best-fit 2022 ward: {len(without | twice)}, "
+                        f"e.g. {sorted(without | twice)[0]}")
+    if unrecordable := (former | wards) - set(queries.ward_places(engine)["ward_code"]):
+        problems.append(f"ward codes a record cannot be kept on: {len(unrecordable)}, e.g. {sorted(unrecordable)[0]}")
     return problems
 
 
@@ -237,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                 for p in problems:
                     print(f"Problem: {p}", file=sys.stderr)
                 return 1
-            print("Reference checks passed: every boundary ward has a row; every Census ward code matches a ward.")
+            print("Reference checks passed: every boundary ward has a row; every Census ward code matches a ward; every "
+                  "ward before May 2022 has one best-fit 2022 ward; every ward code of either time can be recorded on.")
     except eng.database_errors() as exc:  # lost, damaged, busy: the app's plain message, then which database and why
         problem = eng.as_problem(exc, url, f"The {args.command} command")
         print(f"Error: {problem}", file=sys.stderr)

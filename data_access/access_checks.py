@@ -51,7 +51,7 @@ def rows_outside(frame: pl.DataFrame, boroughs: Sequence[str] | None, engine: En
     names = dict(queries.boroughs(engine).select("borough_code", "borough_name").iter_rows())
     numbered = frame.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
     if "ward_code" in frame.columns:
-        wards = queries.wards(engine).select("ward_code", "borough_code")
+        wards = queries.ward_places(engine)  # 2022 wards and those before May 2022
         placed = numbered.select("row", pl.col("ward_code").alias("code")).join(
             wards.rename({"ward_code": "code"}), on="code", how="left")
     elif "borough_code" in frame.columns:

@@ -4,7 +4,11 @@ Every table a user maintains has a *natural key* (a unique constraint on the col
 would use to say "this row"): imports upsert on it and the sample generator never repeats it.
 One naming convention for constraints keeps SQLite and PostgreSQL migrations identical.
 
-Codes are ONS GSS codes: boroughs E09, 2022 wards E05, London region E12000007.
+Codes are ONS GSS codes: boroughs E09, wards E05, London region E12000007. ``ward`` holds the
+2022 wards, the wards of every figure; ``ward_pre2022`` the wards in force before 5 May 2022, and
+``ward_successor`` which 2022 wards each one's area went to. Records are kept on the ward code
+valid on their date, so the activity tables point at ``recorded_ward``: every code a record may
+carry, with the 2022 ward it counts for (dashboard.domain.wards_in_time).
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ IMPORTED_CONCERNS = "submitted_at IS NULL"
 
 
 def _ward_fk() -> Mapped[str]:
-    return mapped_column(String(9), ForeignKey("ward.code"), index=True)
+    """A record's ward, as recorded: a 2022 ward, or a ward before May 2022 for a record dated then."""
+    return mapped_column(String(9), ForeignKey("recorded_ward.code"), index=True)
 
 
 class Borough(Base):
@@ -68,6 +73,41 @@ class Ward(Base):
     borough_code: Mapped[str] = mapped_column(String(9), ForeignKey("borough.code"), index=True)
     centroid_lon: Mapped[float | None] = mapped_column(Float)
     centroid_lat: Mapped[float | None] = mapped_column(Float)
+
+
+class FormerWard(Base):
+    """A London ward in force before 5 May 2022 (ONS December 2020 set: 657, 632 of them the Met's).
+
+    174 kept their code in May 2022, so their code is in ``ward`` as well.
+    """
+
+    __tablename__ = "ward_pre2022"
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)  # ONS E05 code, December 2020 wards
+    name: Mapped[str] = mapped_column(String(120))
+    borough_code: Mapped[str] = mapped_column(String(9), ForeignKey("borough.code"), index=True)
+
+
+class WardSuccessor(Base):
+    """An old ward and a 2022 ward that overlap, with the shares of each one's area (real ONS
+    boundaries, 200 m generalised); ``best_fit`` marks the 2022 ward with most of the old one's area."""
+
+    __tablename__ = "ward_successor"
+    old_code: Mapped[str] = mapped_column(String(9), ForeignKey("ward_pre2022.code"), primary_key=True)
+    new_code: Mapped[str] = mapped_column(String(9), ForeignKey("ward.code"), primary_key=True, index=True)
+    share_of_old_area: Mapped[float] = mapped_column(Float)
+    share_of_new_area: Mapped[float] = mapped_column(Float)
+    best_fit: Mapped[bool] = mapped_column(Boolean)
+
+
+class RecordedWard(Base):
+    """Every ward code a record may carry (the 2022 wards and those before May 2022), with its
+    borough (whose users may see and change the record) and the 2022 ward it counts for in
+    figures: itself, or an old ward's best fit."""
+
+    __tablename__ = "recorded_ward"
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    borough_code: Mapped[str] = mapped_column(String(9), ForeignKey("borough.code"), index=True)
+    counts_as: Mapped[str] = mapped_column(String(9), ForeignKey("ward.code"), index=True)
 
 
 class WardPopulation(Base):

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from functools import partial
 
 import polars as pl
-from sqlalchemy import Boolean, Date, DateTime, Engine, Float, Integer, Select, func, select
+from sqlalchemy import Boolean, Date, DateTime, Engine, Float, Integer, Select, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.domain.contract import BY_BOROUGH, TABLES
 from dashboard.domain.vocabulary import LONDON_CODE
+from dashboard.domain.wards_in_time import RECORDED
 from data_access.models import (
     Base,
     Borough,
@@ -25,11 +26,14 @@ from data_access.models import (
     ConfidenceMeasure,
     DataSetting,
     EngagementActivity,
+    FormerWard,
     ImportBatch,
     Meeting,
     PoliceukUnmatched,
     Promise,
+    RecordedWard,
     Ward,
+    WardSuccessor,
 )
 
 Scope = Sequence[str] | None
@@ -83,20 +87,60 @@ def boroughs(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
     return read(stmt.order_by(Borough.name), engine)
 
 
-def wards(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+def _wards_of(model, engine: Engine, boroughs: Scope, *extra) -> pl.DataFrame:
+    """A set of wards with their borough, BCU and police force, ordered by borough and name."""
     stmt = select(
-        Ward.code.label("ward_code"),
-        Ward.name.label("ward_name"),
-        Ward.borough_code,
+        model.code.label("ward_code"),
+        model.name.label("ward_name"),
+        model.borough_code,
         Borough.name.label("borough_name"),
         Borough.bcu,
         Borough.police_force,
-        Ward.centroid_lon,
-        Ward.centroid_lat,
-    ).join(Borough, Borough.code == Ward.borough_code)
+        *extra,
+    ).join(Borough, Borough.code == model.borough_code)
     if boroughs is not None:
-        stmt = stmt.where(Ward.borough_code.in_(list(boroughs)))
-    return read(stmt.order_by(Borough.name, Ward.name), engine)
+        stmt = stmt.where(model.borough_code.in_(list(boroughs)))
+    return read(stmt.order_by(Borough.name, model.name), engine)
+
+
+def wards(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    """The 2022 wards: the wards of every figure."""
+    return _wards_of(Ward, engine, boroughs, Ward.centroid_lon, Ward.centroid_lat)
+
+
+def former_wards(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    """The wards in force before 5 May 2022, with the same columns as ``wards`` (no centroids)."""
+    return _wards_of(FormerWard, engine, boroughs)
+
+
+def ward_successors(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
+    """Each pair of an old ward and a 2022 ward that overlap (dashboard.domain.wards_in_time.LOOKUP_SCHEMA).
+
+    Public reference data, the same for everyone: ``boroughs`` is accepted like every reader's and not used.
+    """
+    stmt = (
+        select(
+            WardSuccessor.old_code,
+            FormerWard.name.label("old_name"),
+            FormerWard.borough_code.label("old_borough_code"),
+            WardSuccessor.new_code,
+            Ward.name.label("new_name"),
+            WardSuccessor.share_of_old_area,
+            WardSuccessor.share_of_new_area,
+            WardSuccessor.best_fit,
+        )
+        .join(FormerWard, FormerWard.code == WardSuccessor.old_code)
+        .join(Ward, Ward.code == WardSuccessor.new_code)
+        .order_by(WardSuccessor.old_code, WardSuccessor.new_code)
+    )
+    return read(stmt, engine)
+
+
+def ward_places(engine: Engine) -> pl.DataFrame:
+    """Every ward code a record may carry (2022 and before May 2022) with its borough: ward_code, borough_code."""
+    return read(select(RecordedWard.code.label("ward_code"), RecordedWard.borough_code).order_by(RecordedWard.code), engine)
+
+
 
 
 def _columns(t, omit: Sequence[str]) -> list:
@@ -112,19 +156,35 @@ def table(name: str, engine: Engine, boroughs: Scope = None, *, omit: Sequence[s
 
     A table scoped by ward keeps the rows of wards in ``boroughs``; one scoped by borough (the
     survey's confidence measures) keeps those boroughs' rows plus the London-wide ones
-    (E12000007). ``ward_code`` keeps one ward's rows. ``omit`` leaves columns in the database:
+    (E12000007). ``ward_code`` keeps one 2022 ward's rows. ``omit`` leaves columns in the database:
     the dashboard's cache keeps only the columns its figures use (memory).
+
+    Rows kept on a ward from before May 2022 come with ``ward_code`` the 2022 ward they count for
+    (its best fit, dashboard.domain.wards_in_time.counts_as) and RECORDED the code they were kept
+    on; RECORDED is empty for a row kept on the 2022 ward itself. So every figure counts 2022
+    wards, and a 2022 ward's rows include those of the old wards that count for it.
     """
     spec = TABLES[name]
     t = Base.metadata.tables[spec.db_table]
-    stmt = select(*_columns(t, omit))
-    if ward_code is not None:
-        stmt = stmt.where(t.c.ward_code == ward_code)
     if spec.scope == BY_BOROUGH:
+        stmt = select(*_columns(t, omit))
         if boroughs is not None:
             stmt = stmt.where(t.c.borough_code.in_([*boroughs, LONDON_CODE]))
         return read(stmt, engine)
-    return read(_in_scope(stmt, t.c.ward_code, boroughs), engine)
+    if spec.dated_by is None:  # 2022 wards only (the Census counts)
+        stmt = select(*_columns(t, omit))
+        if ward_code is not None:
+            stmt = stmt.where(t.c.ward_code == ward_code)
+        return read(_in_scope(stmt, t.c.ward_code, boroughs), engine)
+    place = RecordedWard.__table__
+    columns = [place.c.counts_as.label("ward_code") if c.key == "ward_code" else c for c in _columns(t, omit)]
+    recorded = case((t.c.ward_code != place.c.counts_as, t.c.ward_code)).label(RECORDED)
+    stmt = select(*columns, recorded).select_from(t).join(place, place.c.code == t.c.ward_code)
+    if ward_code is not None:
+        stmt = stmt.where(place.c.counts_as == ward_code)
+    if boroughs is not None:
+        stmt = stmt.where(place.c.borough_code.in_(list(boroughs)))
+    return read(stmt, engine)
 
 
 # One reader per table users maintain, each table(name, ...). The named ones are kept for the

@@ -50,6 +50,10 @@ ATTRIBUTION = (
     "Ward and borough boundaries, ward codes and lookups: Source: Office for National Statistics "
     "licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and "
     "database right 2022.",
+    "Wards before May 2022 and the area shares between them and the 2022 wards (worked out from "
+    "ONS's December 2020 and December 2022 ward boundaries): Source: Office for National Statistics "
+    "licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and "
+    "database right 2021 and 2022.",
     "Census 2021 ethnic group, age and sex by ward: Source: Office for National Statistics licensed "
     "under the Open Government Licence v.3.0. Contains data from the Greater London Authority.",
     "Public Attitude Survey: Source: Mayor's Office for Policing and Crime (MOPAC), Public "
@@ -142,7 +146,25 @@ def borough_geojson() -> dict:
     return json.loads((REFERENCE_DIR / "london_boroughs_2022.geojson").read_text(encoding="utf-8"))
 
 
-def pre2022_lookup() -> pl.DataFrame:
-    """Wards in force before May 2022 -> 2022 wards, with area shares and a best-fit flag."""
-    return pl.read_csv(REFERENCE_DIR / "london_ward_lookup_pre2022_to_2022.csv", infer_schema_length=0)
+def ward_successors() -> pl.DataFrame:
+    """Wards in force before May 2022 -> the 2022 wards they overlap, with area shares and the best
+    fit (columns as ``dashboard.domain.wards_in_time.LOOKUP_SCHEMA``)."""
+    df = pl.read_csv(REFERENCE_DIR / "london_ward_lookup_pre2022_to_2022.csv", infer_schema_length=0)
+    return df.select(
+        pl.col("wd20_code").alias("old_code"),
+        pl.col("wd20_name").alias("old_name"),
+        pl.col("lad20_code").alias("old_borough_code"),
+        pl.col("wd22_code").alias("new_code"),
+        pl.col("wd22_name").alias("new_name"),
+        pl.col("share_of_wd20_area").cast(pl.Float64).alias("share_of_old_area"),
+        pl.col("share_of_wd22_area").cast(pl.Float64).alias("share_of_new_area"),
+        (pl.col("best_fit") == "Y").alias("best_fit"),
+    ).sort("old_code", "new_code")
+
+
+def former_wards() -> pl.DataFrame:
+    """The 657 London wards in force before 5 May 2022 (ONS December 2020 set): code, name, borough_code."""
+    return (ward_successors()
+            .select(pl.col("old_code").alias("code"), pl.col("old_name").alias("name"), pl.col("old_borough_code").alias("borough_code"))
+            .unique("code").sort("code"))
 

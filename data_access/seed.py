@@ -16,14 +16,17 @@ from collections.abc import Callable, Iterable
 import polars as pl
 from sqlalchemy import Connection, Engine, delete, func, insert, select
 
+from dashboard.domain import wards_in_time
 from dashboard.domain.contract import TABLES
 from data_access import data_version, reference
 from data_access.engine import DatabaseProblem, upgrade
 from data_access.models import (
     Base,
     Borough,
+    FormerWard,
     ImportBatch,
     Panel,
+    RecordedWard,
     Ward,
     WardPopulation,
 )
@@ -72,32 +75,58 @@ def _file_digest(names: Iterable[str]) -> str:
     return h.hexdigest()
 
 
+LOOKUP_FILE = "london_ward_lookup_pre2022_to_2022.csv"
+
+
+def _as_recorded(wards: pl.DataFrame) -> pl.DataFrame:
+    """2022 wards as codes a record may carry: each counts for itself."""
+    return wards.select("code", "borough_code", pl.col("code").alias("counts_as"))
+
+
+def _former_wards_frames() -> tuple[tuple[str, pl.DataFrame], ...]:
+    """The wards before May 2022, their successors, and the codes records may carry on them."""
+    lookup = reference.ward_successors()
+    former = reference.former_wards()
+    recorded = (former.join(wards_in_time.counts_as(lookup).rename({"old_code": "code", "new_code": "counts_as"}), on="code")
+                .filter(~pl.col("code").is_in(reference.wards()["code"].implode()))  # a code kept in 2022 is there already
+                .select("code", "borough_code", "counts_as"))
+    successors = lookup.select("old_code", "new_code", "share_of_old_area", "share_of_new_area", "best_fit")
+    return ("ward_pre2022", former), ("ward_successor", successors), ("recorded_ward", recorded)
+
+
 def load_reference(engine: Engine) -> bool:
-    """Load boroughs, wards and Census profiles once; returns True if it loaded anything."""
+    """Load boroughs, wards, Census profiles and the wards before May 2022, each set once (a
+    database made before the older wards were known gets them on its next start); returns True if
+    it loaded anything."""
+    loaded = False
     with engine.begin() as conn:
-        if conn.execute(select(func.count()).select_from(Borough)).scalar():
-            return False
-        loads = (
-            ("borough", reference.boroughs(), ("london_borough_bcu.csv",)),
-            ("ward", reference.wards(), ("london_wards_2022.csv",)),
-            (
-                "ward_population",
-                reference.ward_population(),
-                (reference.ETHNIC_FILE, reference.AGE_FILE, reference.SEX_FILE),
-            ),
-        )
-        for table_name, frame, files in loads:
-            n = insert_frame(conn, table_name, frame)
-            record_batch(
-                conn,
-                file_name=" + ".join(files),
-                digest=_file_digest(files),
-                table_name=table_name,
-                kind="reference",
-                rows_new=n,
+        if not conn.execute(select(func.count()).select_from(Borough)).scalar():
+            wards = reference.wards()
+            loads = (
+                ("borough", reference.boroughs(), ("london_borough_bcu.csv",)),
+                ("ward", wards, ("london_wards_2022.csv",)),
+                ("recorded_ward", _as_recorded(wards), ("london_wards_2022.csv",)),
+                (
+                    "ward_population",
+                    reference.ward_population(),
+                    (reference.ETHNIC_FILE, reference.AGE_FILE, reference.SEX_FILE),
+                ),
             )
-        data_version.bump(conn)
-    return True
+            for table_name, frame, files in loads:
+                _load(conn, table_name, frame, files)
+            loaded = True
+        if not conn.execute(select(func.count()).select_from(FormerWard)).scalar():
+            for table_name, frame in _former_wards_frames():
+                _load(conn, table_name, frame, (LOOKUP_FILE,))
+            loaded = True
+        if loaded:
+            data_version.bump(conn)
+    return loaded
+
+
+def _load(conn: Connection, table_name: str, frame: pl.DataFrame, files: tuple[str, ...]) -> None:
+    n = insert_frame(conn, table_name, frame)
+    record_batch(conn, file_name=" + ".join(files), digest=_file_digest(files), table_name=table_name, kind="reference", rows_new=n)
 
 
 def has_activity(engine: Engine) -> bool:
@@ -135,6 +164,7 @@ def _scaled_reference(conn: Connection, scale: int) -> tuple[pl.DataFrame, pl.Da
     if extra_b:
         insert_frame(conn, "borough", pl.concat(extra_b))
         insert_frame(conn, "ward", pl.concat(extra_w))
+        insert_frame(conn, "recorded_ward", _as_recorded(pl.concat(extra_w)))
         insert_frame(conn, "ward_population", pl.concat(extra_p))
     return pl.concat([boroughs, *extra_b]), pl.concat([wards, *extra_w]), pl.concat([population, *extra_p])
 
@@ -173,6 +203,7 @@ def seed_sample(engine: Engine, generate: Generate, *, label: str, scale: int = 
             conn.execute(delete(ImportBatch).where(ImportBatch.kind == "sample"))
             # Synthetic copies from an earlier --scale run (codes start with Z, never ONS's E).
             conn.execute(delete(WardPopulation).where(WardPopulation.ward_code.like("Z%")))
+            conn.execute(delete(RecordedWard).where(RecordedWard.code.like("Z%")))
             conn.execute(delete(Ward).where(Ward.code.like("Z%")))
             conn.execute(delete(Borough).where(Borough.code.like("Z%")))
         boroughs, wards, population = _scaled_reference(conn, scale)

@@ -25,7 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.domain import imports as im
 from dashboard.domain.contract import TABLES
 from data_access import access_checks, audit, data_version, queries, reference
-from data_access.models import IMPORTED_CONCERNS, Base, ImportBatch, ImportChange, Promise, Ward
+from data_access.models import IMPORTED_CONCERNS, Base, ImportBatch, ImportChange, Promise, RecordedWard
 from data_access.seed import checksum
 
 UNDOABLE_KINDS = ("upload", "cli")
@@ -62,16 +62,18 @@ def references(engine: Engine, *, extra_promise_refs: frozenset[str] = frozenset
 
     ``boroughs`` (the user's, None for London): promise references are those of their boroughs
     only, so a reference to another borough's promise is answered exactly as one that does not exist.
+    The wards before May 2022 and their successors come from the database, so the importer accepts
+    exactly the codes the database's foreign keys do.
     """
     wards = queries.wards(engine)
     ward_frame = wards.select("ward_code", "ward_name", "borough_code", "borough_name")
     borough_codes = frozenset(queries.boroughs(engine)["borough_code"])
     stmt = select(Promise.promise_ref)
     if boroughs is not None:
-        stmt = stmt.join(Ward, Ward.code == Promise.ward_code).where(Ward.borough_code.in_(list(boroughs)))
+        stmt = stmt.join(RecordedWard, RecordedWard.code == Promise.ward_code).where(RecordedWard.borough_code.in_(list(boroughs)))
     with engine.connect() as conn:
         refs = frozenset(r for (r,) in conn.execute(stmt))
-    lookup = reference.pre2022_lookup().filter(pl.col("best_fit") == "Y")
+    lookup = queries.ward_successors(engine)
     return im.References(wards=ward_frame, lookup=lookup, promise_refs=refs | extra_promise_refs, borough_codes=borough_codes)
 
 
@@ -127,7 +129,7 @@ def require_own_rows(conn_or_engine, table: str, frame: pl.DataFrame, boroughs: 
         return
     engine = conn_or_engine if isinstance(conn_or_engine, Engine) else conn_or_engine.engine
     if place == "ward_code":
-        wards = queries.wards(engine).select(pl.col("ward_code").alias("__old_place"), "borough_code")
+        wards = queries.ward_places(engine).select(pl.col("ward_code").alias("__old_place"), "borough_code")
         matched = matched.join(wards, on="__old_place", how="left")
     else:
         matched = matched.with_columns(pl.col("__old_place").alias("borough_code"))
@@ -275,7 +277,7 @@ def boroughs_touched(conn: Connection, table: str, changes: pl.DataFrame) -> str
     if place + im.OLD in changes.columns:
         places |= set(changes.filter(pl.col("change") != im.NEW)[place + im.OLD].drop_nulls().to_list())
     if place == "ward_code":
-        codes = set(conn.execute(select(Ward.borough_code).where(Ward.code.in_(sorted(places)))).scalars())
+        codes = set(conn.execute(select(RecordedWard.borough_code).where(RecordedWard.code.in_(sorted(places)))).scalars())
     else:
         codes = places
     return ",".join(sorted(codes)) or None
@@ -654,7 +656,8 @@ def review_concern(engine: Engine, concern_id: int, *, accept: bool, now: dt.dat
     from data_access.models import Concern
 
     with engine.begin() as conn:
-        mine = Concern.ward_code.in_(select(Ward.code).where(Ward.borough_code.in_(list(boroughs)))) if boroughs is not None else None
+        mine = (Concern.ward_code.in_(select(RecordedWard.code).where(RecordedWard.borough_code.in_(list(boroughs))))
+                if boroughs is not None else None)
         done = conn.execute(
             update(Concern)
             .where(Concern.id == concern_id, Concern.status == "pending", *(() if mine is None else (mine,)))

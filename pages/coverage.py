@@ -7,7 +7,8 @@ from dashboard.app import state, ui, views, ward_view
 from dashboard.domain import areas
 from dashboard.domain import status_style as s
 from dashboard.domain.formatting import pct, uk_date
-from dashboard.figures import coverage, coverage_charts, functioning
+from dashboard.domain.wards_in_time import CHANGE_DAY
+from dashboard.figures import coverage, coverage_charts, functioning, wards_in_time
 
 ui.run_through_app()
 sel = ui.page(
@@ -23,6 +24,8 @@ counts, table, attention = views.view(coverage.coverage_view, sel, count_by=leve
 st.subheader(coverage.coverage_finding(area.name, counts))
 st.caption(f"Panel status on {uk_date(as_of)}, the last day of the chosen period. "
            "City of London wards are policed by City of London Police and are not counted.")
+if as_of < CHANGE_DAY:
+    st.caption(wards_in_time.BEFORE_CHANGE_NOTE)
 cards = [
     ("Met wards", f"{counts['wards']:,}"),
     ("With a panel", f"{counts['with_panel']:,} ({pct(counts['with_panel'] / counts['wards'] if counts['wards'] else None)})"),

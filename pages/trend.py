@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.app import ui, views
 from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
-from dashboard.figures import coverage, coverage_charts
+from dashboard.figures import coverage, coverage_charts, wards_in_time
 
 ui.run_through_app()
 sel = ui.page(
@@ -40,5 +40,6 @@ st.caption(
     "membership review are held, so for past quarters those two rules use today's values (a review after the "
     "quarter end counts as met)."
 )
+st.caption(wards_in_time.TREND_NOTE)
 ui.table_with_download(coverage.dates_as_text(trend), file_name=f"coverage_trend_{area.code or 'london'}.csv", key="trend")
 ui.sources_footer()

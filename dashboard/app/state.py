@@ -23,8 +23,9 @@ from sqlalchemy import Engine
 
 from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
+from dashboard.domain.wards_in_time import RECORDED
+from dashboard.figures import coverage, functioning, maps
 from dashboard.figures import diversity as _diversity_figures
-from dashboard.figures import functioning, maps
 from data_access import access_checks, audit, data_version, queries, reference
 from data_access import engine as eng
 from data_access import rubric as _rubric
@@ -205,7 +206,8 @@ def require_area_codes(codes) -> None:
 # figures out from both.
 from dashboard.domain.contract import TABLES as _TABLES  # noqa: E402
 
-READERS = {"boroughs": queries.boroughs, "wards": queries.wards, **queries.READERS}
+READERS = {"boroughs": queries.boroughs, "wards": queries.wards, "former_wards": queries.former_wards,
+           "ward_successors": queries.ward_successors, **queries.READERS}
 LEFT_OUT = {name: spec.left_out for name, spec in _TABLES.items() if spec.left_out}
 AS_CATEGORIES = {name: spec.categories for name, spec in _TABLES.items() if spec.categories}
 
@@ -219,8 +221,10 @@ def _read(name: str, url: str, scope: tuple[str, ...] | None) -> pl.DataFrame:
 
 
 def compact(name: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """A table's frame as the cache holds it: the AS_CATEGORIES columns as categories."""
-    return frame.with_columns(pl.col(c).cast(pl.Categorical) for c in AS_CATEGORIES.get(name, ()))
+    """A table's frame as the cache holds it: the AS_CATEGORIES columns as categories, and the ward
+    a row was kept on (empty but for rows kept on a ward from before May 2022) as one too."""
+    recorded = (RECORDED,) if RECORDED in frame.columns else ()
+    return frame.with_columns(pl.col(c).cast(pl.Categorical) for c in (*AS_CATEGORIES.get(name, ()), *recorded))
 
 
 @_cached_result(ttl=TABLE_TTL, show_spinner=False, max_entries=256)
@@ -364,11 +368,9 @@ def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str, scope) -> p
     # Each quarter's status is worked out here and only three columns kept, not through the
     # per-date cache: at --scale 10 caching 37 full status frames (with their reasons) cost
     # about 60 MB of the server's memory for a chart that needs none of it.
-    parts = [
-        _work_out_status(url, q, text, scope).select(pl.lit(q, dtype=pl.Date).alias("quarter_end"), "ward_code", "status")
-        for q in quarter_ends
-    ]
-    return pl.concat(parts) if parts else pl.DataFrame(schema={"quarter_end": pl.Date, "ward_code": pl.String, "status": pl.String})
+    tables = {n: _read(n, url, scope) for n in ("wards", "former_wards", "panels", "meetings", "promises")}
+    return coverage.status_history(quarter_ends, tables, _read("ward_successors", url, None), rules=_parsed_rules(text),
+                                   status_on=lambda q: _work_out_status(url, q, text, scope))
 
 
 @_cached_result(ttl=TABLE_TTL, show_spinner=False)

@@ -19,7 +19,7 @@ from dashboard.app import state
 from dashboard.domain import areas, periods
 from dashboard.domain.periods import Period
 from dashboard.domain.selection import Selection
-from dashboard.figures import alignment, briefing, coverage, diversity_view, engagement_views, maps, overview
+from dashboard.figures import alignment, briefing, coverage, diversity_view, engagement_views, maps, overview, wards_in_time
 from data_access import access_checks, reference
 
 
@@ -196,7 +196,8 @@ def coverage_trend(sel: Selection) -> tuple[dt.date, pl.DataFrame | None]:
     if not quarter_ends:
         return start, None
     history = state._history(state.database_url(), quarter_ends, state.rubric_text(), sel.scope)
-    return start, coverage.trend_counts(history, areas.wards_in(state.table("wards"), sel.area)["ward_code"].to_list())
+    codes = wards_in_time.area_codes(sel.area, state.table("wards"), state.table("former_wards"), state.table("ward_successors"))
+    return start, coverage.trend_counts(history, codes)
 
 
 def briefing_pack(sel: Selection) -> briefing.Pack:

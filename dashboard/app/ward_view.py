@@ -12,7 +12,7 @@ from dashboard.app import state, ui, views
 from dashboard.domain import status_style as s
 from dashboard.domain.formatting import uk_date
 from dashboard.domain.selection import Selection
-from dashboard.figures import coverage, coverage_charts
+from dashboard.figures import coverage, coverage_charts, wards_in_time
 
 
 def show(sel: Selection, ward_code: str, *, key: str) -> None:
@@ -32,7 +32,10 @@ def show(sel: Selection, ward_code: str, *, key: str) -> None:
     if row["status"] == s.CITY:
         return
 
-    panels = coverage.panel_history(state.table("panels"), ward_code)
+    lookup = state.table("ward_successors")
+    if note := wards_in_time.history_note(ward_code, lookup):
+        st.info(note + " Records kept on a ward from before May 2022 count for the 2022 ward that took most of its area.")
+    panels = coverage.panel_history(state.table("panels"), ward_code, lookup)
     st.markdown("**Panel history**")
     if panels.is_empty():
         st.write("This ward has never had a panel on record.")

@@ -86,6 +86,9 @@ class CsvTable:
     db_only: tuple[Column, ...] = ()  # columns the database adds that no file carries
     scope: str = BY_WARD
     sample: bool = False  # the sample generator fills it, in the order of this registry (foreign keys first)
+    # The date a row's ward code must be valid on (dashboard.domain.wards_in_time): a ward from
+    # before May 2022 for a date before 5 May 2022, a 2022 ward from then on. None: 2022 wards only.
+    dated_by: str | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -130,6 +133,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("public_contact", TEXT, optional=True),
             ),
             natural_key=("ward_code", "established_on"),
+            dated_by="established_on",
             rules=(Rule("closed_after_established", ("closed_on",), _not_before("closed_on", "established_on"),
                         "closed_on is before established_on"),),
             sample=True,
@@ -148,6 +152,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("left_on", DATE, optional=True),
             ),
             natural_key=("ward_code", "member_ref"),
+            dated_by="joined_on",
             rules=(Rule("left_after_joined", ("left_on",), _not_before("left_on", "joined_on"), "left_on is before joined_on"),),
             sample=True,
         ),
@@ -165,6 +170,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("open_to_public", BOOL, optional=True),
             ),
             natural_key=("ward_code", "held_on"),
+            dated_by="held_on",
             rules=(Rule("public_within_attendees", ("public_attendees",), pl.col("public_attendees") <= pl.col("attendees"),
                         "public_attendees is more than attendees (the public are counted within attendees)"),),
             sample=True,
@@ -186,6 +192,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("internal", BOOL, optional=True),  # a board keeps it off the public page
             ),
             natural_key=("promise_ref",),
+            dated_by="set_on",
             rules=(
                 Rule("closed_after_set", ("closed_on",), _not_before("closed_on", "set_on"), "closed_on is before set_on"),
                 Rule("closed_has_date", ("closed_on",), (pl.col("status") == v.PROMISE_OPEN) | pl.col("closed_on").is_not_null(),
@@ -208,6 +215,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("promise_ref", PROMISE_REF, optional=True, cache=LEAVE_OUT),
             ),
             natural_key=("ward_code", "held_on", "kind"),
+            dated_by="held_on",
             rules=(Rule("young_within_people", ("young_people_reached",), pl.col("young_people_reached") <= pl.col("people_reached"),
                         "young_people_reached is more than people_reached (young people are counted within it)"),),
             sample=True,
@@ -225,6 +233,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("note", TEXT, optional=True, cache=LEAVE_OUT),
             ),
             natural_key=("ward_code", "raised_on", "source", "category"),
+            dated_by="raised_on",
             rules=(
                 Rule("count_at_least_one", ("count",), pl.col("count") >= 1,
                      "count must be at least 1 (how many people or responses raised the concern)"),
@@ -263,6 +272,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("completed_on", DATE, optional=True),
             ),
             natural_key=("ward_code", "problem", "agreed_on"),
+            dated_by="agreed_on",
             rules=(
                 Rule("due_after_agreed", ("due_on",), _not_before("due_on", "agreed_on", optional=False), "due_on is before agreed_on"),
                 Rule("completed_after_agreed", ("completed_on",), _not_before("completed_on", "agreed_on"), "completed_on is before agreed_on"),
@@ -278,6 +288,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("ended_on", DATE, optional=True),
             ),
             natural_key=("ward_code", "officer_ref", "started_on"),
+            dated_by="started_on",
             rules=(Rule("ended_after_started", ("ended_on",), _not_before("ended_on", "started_on"), "ended_on is before started_on"),),
             sample=True,
         ),

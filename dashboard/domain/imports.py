@@ -16,7 +16,10 @@ The steps, each of which can stop the file with a plain message and nothing writ
    VARCHAR length) and free of NUL and other control characters;
 6. the typed frame validated by a dataframely schema (polars-native): required values, allowed
    values from ``dashboard.domain.vocabulary``, ranges, natural keys unique within the file, cross-field
-   rules (an end date not before its start) and references (2022 ward codes, promise refs).
+   rules (an end date not before its start) and references (ward codes, promise refs);
+7. each row's ward code valid on the row's date (``CsvTable.dated_by``): a ward from before
+   5 May 2022 for a date before it, a 2022 ward from then on (``dashboard.domain.wards_in_time``);
+   a code on the wrong side of the change is refused, naming the ward(s) to use.
 
 Every problem is a :class:`Problem` naming the file, the row as a spreadsheet numbers it (the
 header is row 1, the first data row is row 2), the column, the value and the reason in plain
@@ -36,6 +39,7 @@ import dataframely as dy
 import polars as pl
 
 from dashboard.domain import vocabulary as v
+from dashboard.domain import wards_in_time as wt
 from dashboard.domain.contract import (
     BOOL,
     BOROUGH,
@@ -99,8 +103,9 @@ class Problem:
 class References:
     """What other tables a file may point at. Built in data_access and passed in (no DB here).
 
-    ``wards``: the 2022 wards (ward_code, ward_name, borough_code); ``lookup``: pre-2022 ->
-    2022 ward rows (wd20_code, wd20_name, wd22_code, wd22_name, best_fit); ``promise_refs``:
+    ``wards``: the 2022 wards (ward_code, ward_name, borough_code); ``lookup``: the wards before
+    May 2022 and the 2022 wards they overlap (``wards_in_time.LOOKUP_SCHEMA``; without it only
+    2022 ward codes are accepted); ``promise_refs``:
     promise references already in the database (plus those in the same upload);
     ``borough_codes``: borough codes (London E12000007 is also accepted for survey rows).
     """
@@ -109,6 +114,11 @@ class References:
     lookup: pl.DataFrame | None = None
     promise_refs: frozenset[str] = frozenset()
     borough_codes: frozenset[str] = frozenset()
+
+    @property
+    def former_codes(self) -> list[str]:
+        """The codes of the wards in force before 5 May 2022."""
+        return [] if self.lookup is None else self.lookup["old_code"].unique().to_list()
 
 
 @dataclass
@@ -560,6 +570,8 @@ def _schema(table: str, refs: References) -> type[dy.Schema]:
     """A dataframely schema for ``table`` with the reference lists baked into its checks."""
     spec = TABLES[table]
     ward_codes = refs.wards["ward_code"].to_list()
+    # A dated row may name a ward of either side of May 2022 (which side its date allows is step 7).
+    any_codes = sorted(set(ward_codes) | set(refs.former_codes)) if spec.dated_by else ward_codes
     boroughs = sorted(set(refs.borough_codes) | {v.LONDON_CODE})
     attrs: dict = {ROW: dy.Int64(nullable=False)}
     for c in spec.columns:
@@ -578,7 +590,7 @@ def _schema(table: str, refs: References) -> type[dy.Schema]:
         elif kind == CHOICE and choices:
             col = dy.String(nullable=nullable, primary_key=key, check={"allowed": lambda s, ch=choices: s.is_in(list(ch))})
         elif kind == WARD:
-            col = dy.String(nullable=nullable, primary_key=key, check={"known": lambda s, w=ward_codes: s.is_in(w)})
+            col = dy.String(nullable=nullable, primary_key=key, check={"known": lambda s, w=any_codes: s.is_in(w)})
         elif kind == BOROUGH:
             col = dy.String(nullable=nullable, primary_key=key, check={"known": lambda s, b=boroughs: s.is_in(b)})
         else:
@@ -608,25 +620,54 @@ def _reason(table: str, rule: str) -> str:
     return RULES[table][rule][2] if rule in RULES.get(table, {}) else f"fails the check {rule}"
 
 
-def _ward_hint(value: str, refs: References) -> str:
-    """For a pre-2022 ward code or a ward name, the matching 2022 ward to use instead."""
-    wards = refs.wards
-    if refs.lookup is not None and refs.lookup.height:
-        old = refs.lookup.filter((pl.col("wd20_code") == value) & (pl.col("best_fit") == "Y"))
-        if old.height:
-            code, name = old.row(0, named=True)["wd22_code"], old.row(0, named=True)["wd22_name"]
-            return f"is a ward code from before May 2022; the matching 2022 ward is {code} ({name})"
+def _ward_hint(value: str, refs: References, *, dated: bool) -> str:
+    """For a code no ward has, a ward name or a code from before May 2022 where only 2022 wards
+    will do (``dated`` False: the Census counts), the ward(s) to use instead."""
+    wards, lookup = refs.wards, refs.lookup
+    if lookup is not None and lookup.height and (found := wt.successors_text(value, lookup)):
+        return f"is a ward code from before May 2022, and this table takes 2022 wards only; use {found}"
     named = wards.filter(pl.col("ward_name").str.to_lowercase() == value.strip().lower())
     if named.height:
         options = "; ".join(f"{r['ward_code']} ({r['ward_name']}, {r.get('borough_name') or r['borough_code']})"
                             for r in named.head(5).iter_rows(named=True))
         return f"is a ward name, not a code; use the 2022 ward code: {options}"
-    if refs.lookup is not None and refs.lookup.height:
-        old = refs.lookup.filter((pl.col("wd20_name").str.to_lowercase() == value.strip().lower()) & (pl.col("best_fit") == "Y"))
+    if lookup is not None and lookup.height:
+        old = lookup.filter(pl.col("old_name").str.to_lowercase() == value.strip().lower()).unique("old_code").sort("old_code")
         if old.height:
-            options = "; ".join(sorted({f"{r['wd22_code']} ({r['wd22_name']})" for r in old.head(5).iter_rows(named=True)}))
-            return f"is the name of a ward from before May 2022; the best-fitting 2022 ward is {options}"
+            options = "; ".join(f"{r['old_code']} ({r['old_name']})" for r in old.head(5).iter_rows(named=True))
+            then = f"for a date before {wt.uk_date(wt.CHANGE_DAY)} use its code, {options}; " if dated else ""
+            best = lookup.filter(pl.col("old_code").is_in(old["old_code"].implode()) & pl.col("best_fit"))
+            now = "; ".join(sorted({f"{r['new_code']} ({r['new_name']})" for r in best.head(5).iter_rows(named=True)}))
+            return f"is the name of a ward from before May 2022, not a code; {then}the best-fitting 2022 ward is {now}"
+    if dated and lookup is not None:
+        return ("is not a 2022 ward code, nor the code of a ward before 5 May 2022 (E05…); check it against the ward "
+                "list in the template")
     return "is not a 2022 ward code (E05…); check it against the ward list in the template"
+
+
+def wrong_era(valid: pl.DataFrame, table: str, *, file: str, refs: References) -> tuple[pl.DataFrame, list[Problem], int]:
+    """Step 7: (the rows whose ward was in force on their date, the problems of the others, how many).
+
+    Example: a meeting held on 3 March 2019 on Northbury (E05014066, a 2022 ward) is refused,
+    naming Abbey (E05000026), the ward of that date that covered most of Northbury; one held on
+    3 March 2023 on old Abbey is refused, naming Northbury (most of its area) and the new Abbey.
+    """
+    day = TABLES[table].dated_by
+    if day is None or refs.lookup is None or valid.height == 0:
+        return valid, [], 0
+    current = refs.wards["ward_code"].to_list()
+    problems: list[Problem] = []
+    total = 0
+    for column in (c for c, kind in KINDS[table].items() if kind == WARD):
+        wrong = valid.filter(~wt.in_force(pl.col(column), pl.col(day), current, refs.former_codes))
+        total += wrong.height
+        reasons: dict[tuple[str, dt.date], str] = {}
+        for r, code, when in wrong.sort(ROW).select(ROW, column, day).head(MAX_REPORTED).iter_rows():
+            if (code, when) not in reasons:
+                reasons[(code, when)] = wt.wrong_era(code, when, day, refs.lookup, current=current)
+            problems.append(Problem(file, r, column, code, reasons[(code, when)]))
+        valid = valid.join(wrong.select(ROW), on=ROW, how="anti")
+    return valid, problems, total
 
 
 def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, raw: pl.DataFrame | None = None,
@@ -663,8 +704,11 @@ def validate(typed: pl.DataFrame, table: str, *, file: str, refs: References, ra
             for r, val in vals.sort(ROW).head(MAX_REPORTED).iter_rows():
                 why = reason
                 if rule.endswith("check__known") and KINDS[table][column] == WARD and val:
-                    why = _ward_hint(val, refs)
+                    why = _ward_hint(val, refs, dated=TABLES[table].dated_by is not None)
                 problems.append(Problem(file, r, column, val, why))
+    valid, era_problems, era_total = wrong_era(valid, table, file=file, refs=refs)
+    problems += era_problems
+    total += era_total
     # A promise reference (engagement's promise_ref) must name a promise in the database or in this upload.
     for ref in cites_promises(table):
         refs_known = list(refs.promise_refs)

@@ -145,11 +145,11 @@ def ward_for(neighbourhood: str, refs: References) -> tuple[str | None, str | No
         return nid, None
     hint = ""
     if refs.lookup is not None and refs.lookup.height:
-        old = refs.lookup.filter((pl.col("wd20_code") == nid) & (pl.col("best_fit") == "Y"))
+        old = refs.lookup.filter((pl.col("old_code") == nid) & pl.col("best_fit"))
         if old.height:
             r = old.row(0, named=True)
-            hint = (f" It is a ward code from before May 2022; the best-fitting 2022 ward is {r['wd22_code']} "
-                    f"({r['wd22_name']}): import again with --neighbourhood {r['wd22_code']} if that is right.")
+            hint = (f" It is a ward code from before May 2022; the best-fitting 2022 ward is {r['new_code']} "
+                    f"({r['new_name']}): import again with --neighbourhood {r['new_code']} if that is right.")
     return None, (f"not matched to a ward: neighbourhood {nid!r} is not a 2022 ward code (it may be an older id or a "
                   f"town-centre or airport team), so this item was not imported.{hint}")
 

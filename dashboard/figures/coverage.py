@@ -17,6 +17,8 @@ from dashboard.domain import areas, periods
 from dashboard.domain import status_style as s
 from dashboard.domain.areas import MET, Area
 from dashboard.domain.periods import months_before
+from dashboard.domain.wards_in_time import CHANGE_DAY, RECORDED
+from dashboard.figures import functioning, wards_in_time
 from dashboard.figures.expressions import open_on, share
 
 COUNT_COLUMNS = ("wards", "with_panel", "functioning", "at_risk", "not_functioning", "no_panel")
@@ -164,10 +166,40 @@ def trend_quarters(first: dt.date, end: dt.date) -> tuple[dt.date, tuple[dt.date
     return start, tuple(q for q in reversed(periods.quarter_ends(first, end)) if q >= start)
 
 
+HISTORY_SCHEMA = {"quarter_end": pl.Date, "ward_code": pl.String, "status": pl.String}
+
+
+def status_history(quarter_ends: Sequence[dt.date], tables: dict[str, pl.DataFrame], lookup: pl.DataFrame, *,
+                   rules: functioning.Rules, status_on=None) -> pl.DataFrame:
+    """Each ward's status at each quarter end, of the wards that existed then: (quarter_end, ward_code, status).
+
+    ``tables``: wards, former_wards, panels, meetings, promises (as read for figures). A quarter
+    ending on or after 5 May 2022 judges the 2022 wards on their records, predecessors' included
+    (``status_on(day)`` gives it, when a cached one is at hand). One ending before it judges the
+    wards of then, each on the records kept on it (``wards_in_time.kept_on_wards_of_then``).
+    Example: for 31 March 2019 Northbury has no status and old Abbey has one, from old Abbey's
+    meetings; for 30 June 2022 Northbury has one, from old Abbey's meetings and its own.
+    """
+    then = None
+    parts = []
+    for q in quarter_ends:
+        if q >= CHANGE_DAY:
+            status = status_on(q) if status_on is not None else functioning.ward_status(
+                tables["wards"], tables["panels"], tables["meetings"], tables["promises"], rules=rules, as_of=q)
+        else:
+            if then is None:  # keyed once: the same for every quarter before the change
+                then = {n: wards_in_time.kept_on_wards_of_then(tables[n], lookup) for n in ("panels", "meetings", "promises")}
+            status = functioning.ward_status(tables["former_wards"], then["panels"], then["meetings"], then["promises"], rules=rules, as_of=q)
+        parts.append(status.select(pl.lit(q, dtype=pl.Date).alias("quarter_end"), "ward_code", "status"))
+    return pl.concat(parts) if parts else pl.DataFrame(schema=HISTORY_SCHEMA)
+
+
 def trend_counts(history: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFrame:
     """Per quarter end: Met wards, with a panel, functioning, at risk, not functioning, no panel.
 
-    ``history`` is long: (quarter_end, ward_code, status). Example: two wards, one functioning
+    ``history`` is long: (quarter_end, ward_code, status), of the wards that existed at each
+    quarter end (``status_history``), so a count before 5 May 2022 is of the wards of then;
+    ``ward_codes`` holds an area's wards on both sides (``wards_in_time.area_codes``). Example: two wards, one functioning
     and one with no panel at the end of a quarter -> wards 2, with_panel 1, functioning 1.
     """
     rows = history.lazy().filter(pl.col("ward_code").is_in(list(ward_codes)) & (pl.col("status") != s.CITY))
@@ -186,11 +218,18 @@ def trend_counts(history: pl.DataFrame, ward_codes: Sequence[str]) -> pl.DataFra
 # --- one ward -------------------------------------------------------------------------------
 
 
-def panel_history(panels: pl.DataFrame, ward_code: str) -> pl.DataFrame:
+def panel_history(panels: pl.DataFrame, ward_code: str, lookup: pl.DataFrame | None = None) -> pl.DataFrame:
+    """A 2022 ward's panels, oldest first, its predecessors' included; ``kept_on`` names the ward
+    before May 2022 a panel was kept on (empty for the ward's own). Example: Northbury's history
+    holds old Abbey's panel of 2010, kept on "Abbey (E05000026), before May 2022"."""
+    recorded = pl.col(RECORDED).cast(pl.String) if RECORDED in panels.columns else pl.lit(None, dtype=pl.String)
+    names = {} if lookup is None else dict(lookup.select("old_code", "old_name").unique().iter_rows())
+    kept = pl.format("{} ({}), before May 2022", recorded.replace_strict(names, default=recorded, return_dtype=pl.String), recorded)
     return (
         panels.filter(pl.col("ward_code") == ward_code)
         .sort("established_on")
-        .select("established_on", "closed_on", "chair_type", "meetings_open_to_public", "terms_of_reference_agreed", "last_membership_review_on")
+        .select("established_on", "closed_on", "chair_type", "meetings_open_to_public", "terms_of_reference_agreed",
+                "last_membership_review_on", kept.alias("kept_on"))
     )
 
 

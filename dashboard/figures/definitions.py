@@ -49,6 +49,15 @@ FIGURES = {
         "rollup": "Alignment by borough, BCU and London",
         "coverage_12m": "Borough map: promises follow concerns",
     },
+    # London's wards changed on 5 May 2022: how records kept on the wards of before count.
+    "dashboard.domain.wards_in_time": {
+        "counts_as": "Wards before May 2022: the 2022 ward a record counts for",
+    },
+    "dashboard.figures.wards_in_time": {
+        "wards_on": "Wards counted on a date",
+        "kept_on_wards_of_then": "Records before May 2022 in the coverage trend",
+        "history_note": "A ward's history before May 2022",
+    },
 }
 
 

@@ -90,7 +90,7 @@ CSV_CORPUS = [
 @pytest.fixture(scope="module")
 def refs() -> im.References:
     wards = reference.wards().select(pl.col("code").alias("ward_code"), pl.col("name").alias("ward_name"), "borough_code")
-    return im.References(wards=wards, lookup=reference.pre2022_lookup(), borough_codes=frozenset(reference.boroughs()["code"]))
+    return im.References(wards=wards, lookup=reference.ward_successors(), borough_codes=frozenset(reference.boroughs()["code"]))
 
 
 def plain(messages: list[str]) -> None:

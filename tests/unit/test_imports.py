@@ -21,7 +21,7 @@ HEADER = "ward_code,held_on,attendees,public_attendees,dwo_present,promises_revi
 def refs() -> im.References:
     wards = reference.wards().select(pl.col("code").alias("ward_code"), pl.col("name").alias("ward_name"), "borough_code")
     template_refs = pl.read_csv(ROOT / "sample_data" / "templates" / "promises.csv")["promise_ref"].to_list()
-    return im.References(wards=wards, lookup=reference.pre2022_lookup(), promise_refs=frozenset({"P-1", *template_refs}),
+    return im.References(wards=wards, lookup=reference.ward_successors(), promise_refs=frozenset({"P-1", *template_refs}),
                          borough_codes=frozenset(reference.boroughs()["code"]))
 
 
@@ -355,7 +355,7 @@ def test_duplicate_concern_rows_in_a_file_are_refused(refs):
 
 def test_panels_public_contact_and_promises_internal_are_optional_columns(refs):
     panels = (b"ward_code,established_on,chair_type,meetings_open_to_public,terms_of_reference_agreed,public_contact\n"
-              b"E05014053,2015-01-01,resident,yes,yes,Write to the chair at abbey@example.org\n")
+              b"E05014053,2022-06-01,resident,yes,yes,Write to the chair at abbey@example.org\n")
     result = im.check(panels, file="p.csv", refs=refs)
     assert result.ok and result.frame["public_contact"][0] == "Write to the chair at abbey@example.org"
     header = "promise_ref,ward_code,set_on,category,origin,description,status,internal"
@@ -412,8 +412,8 @@ def test_the_date_window_is_a_year_ahead_by_default_and_set_by_the_environment(r
     monkeypatch.setenv(im.EARLIEST_ENV, "1990-01-01")
     monkeypatch.setenv(im.LATEST_ENV, "2030-12-31")
     assert im.date_window() == (dt.date(1990, 1, 1), dt.date(2030, 12, 31))
-    assert im.check(meetings("E05014053,1995-05-05,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs).ok
-    p = only(im.check(meetings("E05014053,1989-12-31,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs))
+    assert im.check(meetings("E05009317,1995-05-05,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs).ok
+    p = only(im.check(meetings("E05009317,1989-12-31,8,3,yes,yes,yes,online,yes"), file="m.csv", refs=refs))
     assert "(1990-01-01 to 2030-12-31)" in p.problem
     monkeypatch.setenv(im.EARLIEST_ENV, "not a date")  # a mistyped setting falls back to the default
     assert im.date_window()[0] == dt.date(2000, 1, 1)

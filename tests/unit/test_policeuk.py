@@ -12,8 +12,9 @@ from dashboard.domain.imports import IGNORED, References
 
 REFS = References(
     wards=pl.DataFrame({"ward_code": ["E05014053"], "ward_name": ["Abbey"], "borough_code": ["E09000002"]}),
-    lookup=pl.DataFrame({"wd20_code": ["E05000026"], "wd20_name": ["Abbey"], "wd22_code": ["E05014066"],
-                         "wd22_name": ["Northbury"], "best_fit": ["Y"]}),
+    lookup=pl.DataFrame({"old_code": ["E05000026"], "old_name": ["Abbey"], "old_borough_code": ["E09000002"],
+                         "new_code": ["E05014066"], "new_name": ["Northbury"], "share_of_old_area": [0.83],
+                         "share_of_new_area": [0.94], "best_fit": [True]}),
 )
 
 

@@ -24,8 +24,8 @@ SPECS = list(c.TABLES.values())
 IDS = [spec.name for spec in SPECS]
 
 # Tables no user maintains: the reference places (loaded from ONS files) and the app's own records.
-NOT_USER_MAINTAINED = {"borough", "ward", "import_batch", "import_change", "audit_event", "data_setting", "data_version",
-                       "policeuk_unmatched"}
+NOT_USER_MAINTAINED = {"borough", "ward", "ward_pre2022", "ward_successor", "recorded_ward", "import_batch", "import_change",
+                       "audit_event", "data_setting", "data_version", "policeuk_unmatched"}
 
 SQL_TYPES = {c.DATE: Date, c.BOOL: Boolean, c.COUNT: Integer, c.INT: Integer, c.PCT: Float, c.DATETIME: DateTime}
 
