@@ -52,7 +52,7 @@ def test_2019_records_on_old_codes_import_and_show_in_the_2022_wards_history():
     held_before = int(before[in_2019_q1]["meetings"].sum())
 
     data = data_page()
-    data.file_uploader(key="upload").set_value([("panels_2009.csv", OLD_ABBEY_PANEL, "text/csv"),
+    data.file_uploader(key="upload_0").set_value([("panels_2009.csv", OLD_ABBEY_PANEL, "text/csv"),
                                                 ("meetings_2019.csv", OLD_ABBEY_MEETINGS, "text/csv")]).run()
     assert not data.exception and not data.error, [e.value for e in data.error]
     data.button(key="import").click().run()
