@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import polars as pl
 
 THRESHOLD = 5
@@ -205,3 +206,126 @@ def _hide(frame: pl.DataFrame, columns: Sequence[str], mask: Sequence[bool], *, 
             pl.Series(c, [WITHHELD if h else (str(int(x)) if keep_number and x is not None else _text(x)) for x, h in zip(values, mask)], dtype=pl.String)
         )
     return out
+
+
+# --- The attacker's linear programme -------------------------------------------------------------
+
+
+def attack(
+    a_eq,
+    b_eq: Sequence[float],
+    lower: Sequence[float],
+    upper: Sequence[float],
+    truth: Sequence[float],
+    check: Sequence[int],
+    *,
+    a_ub=None,
+    b_ub: Sequence[float] | None = None,
+    seed: int = 0,
+) -> dict[int, tuple[float, float]]:
+    """The cells in ``check`` that published figures pin to one whole number: {index: (min, max)}.
+
+    The attacker's problem, as tau-ARGUS and sdcTable audit a suppression pattern: unknowns x
+    with ``lower <= x <= upper`` (a hidden count's published range: 1 to 4 for "fewer than 5"),
+    ``a_eq @ x == b_eq`` (every published total and identity) and ``a_ub @ x <= b_ub`` (figures
+    published rounded, as two inequalities). A cell is pinned when the smallest and largest values
+    it can take hold one whole number between them. ``truth`` (the real values, which satisfy
+    everything) lets most cells be cleared at once: a solution of the programme in which a cell is
+    a whole unit away from its true value proves it has two possible values. Random objectives
+    find such solutions for many cells per solve; the cells left get a minimum and a maximum each.
+    Every bound is of the linear relaxation, so "not pinned" is what an attacker solving it finds.
+
+    Example: x0 + x1 == 2 with both "fewer than 5" (1 to 4): each is pinned to 1.
+    """
+    from scipy import sparse
+    from scipy.optimize import linprog
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(lower)
+    lo = np.asarray(lower, dtype=float)
+    hi = np.asarray(upper, dtype=float)
+    t = np.asarray(truth, dtype=float)
+    eq = sparse.csr_matrix(a_eq, shape=(len(b_eq), n)) if len(b_eq) else sparse.csr_matrix((0, n))
+    ub = sparse.csr_matrix(a_ub, shape=(len(b_ub), n)) if b_ub is not None and len(b_ub) else sparse.csr_matrix((0, n))
+    beq = np.asarray(b_eq, dtype=float)
+    bub = np.asarray(b_ub if b_ub is not None else [], dtype=float)
+    fixed = lo == hi
+    # Fixed cells are constants: move them to the right-hand side.
+    beq = beq - eq[:, fixed] @ lo[fixed]
+    bub = bub - ub[:, fixed] @ lo[fixed]
+    free = np.flatnonzero(~fixed)
+    eq, ub = eq[:, free].tocsr(), ub[:, free].tocsr()
+    rows = sparse.vstack([eq, ub]).tocsr()
+    # Cells linked by no published figure are solved one component at a time.
+    link = (rows.T @ rows) if rows.shape[0] else sparse.csr_matrix((len(free), len(free)))
+    _, label = connected_components(link != 0, directed=False)
+    position = {int(v): i for i, v in enumerate(free)}
+    wanted = [c for c in check if c in position]
+    rng = np.random.default_rng(seed)
+    pinned: dict[int, tuple[float, float]] = {}
+    tol = 1e-6
+    for comp in np.unique(label[[position[c] for c in wanted]]) if wanted else []:
+        cols = np.flatnonzero(label == comp)
+        sub_eq, sub_ub = eq[:, cols], ub[:, cols]
+        eq_rows = np.flatnonzero(sub_eq.getnnz(axis=1))
+        ub_rows = np.flatnonzero(sub_ub.getnnz(axis=1))
+        sub_eq, sub_ub = sub_eq[eq_rows], sub_ub[ub_rows]
+        args = {
+            "A_eq": sub_eq if len(eq_rows) else None, "b_eq": beq[eq_rows] if len(eq_rows) else None,
+            "A_ub": sub_ub if len(ub_rows) else None, "b_ub": bub[ub_rows] if len(ub_rows) else None,
+            "bounds": list(zip(lo[free[cols]], [None if np.isinf(h) else h for h in hi[free[cols]]])),
+            "method": "highs-ds",
+        }
+        true = t[free[cols]]
+        local = {position[c]: c for c in wanted if label[position[c]] == comp}
+        index = {int(v): i for i, v in enumerate(cols)}
+        left = {index[p] for p in local}
+        if not len(eq_rows) and not len(ub_rows):
+            left = set()  # bounds alone: checked below
+            for i in (index[p] for p in local):
+                a, b = lo[free[cols[i]]], hi[free[cols[i]]]
+                if np.floor(b + tol) <= np.ceil(a - tol):
+                    pinned[local[cols[i]]] = (a, b)
+            continue
+        while left:
+            objective = np.zeros(len(cols))
+            chosen = np.fromiter(left, dtype=int)
+            # Push each cell the way it has room to move (a cell at its lowest value can only go up).
+            lows = lo[free[cols[chosen]]]
+            highs = hi[free[cols[chosen]]]
+            at_low = true[chosen] - 1 < lows - tol
+            at_high = true[chosen] + 1 > highs + tol
+            weight = rng.uniform(0.5, 1.0, len(chosen)) * np.where(at_low, -1.0, np.where(at_high, 1.0, rng.choice([-1.0, 1.0], len(chosen))))
+            objective[chosen] = weight
+            # A cell need move one unit only: boxing the cells sought to one unit either side of
+            # their values lets one solution move many of them at once (a solution of the boxed
+            # programme is one of the whole programme, so what it proves holds).
+            box = list(args["bounds"])
+            for i in chosen:
+                a, b = box[i]
+                box[i] = (max(a, true[i] - 1), true[i] + 1 if b is None else min(b, true[i] + 1))
+            result = linprog(objective, **{**args, "bounds": box})
+            if result.status == 2:
+                raise ValueError("the published figures contradict each other (no solution)")
+            if result.status != 0:
+                break
+            moved = {i for i in left if abs(result.x[i] - true[i]) >= 1 - tol}
+            if not moved:
+                break
+            left -= moved
+        for i in sorted(left):
+            span = []
+            for sign in (1, -1):
+                objective = np.zeros(len(cols))
+                objective[i] = sign
+                result = linprog(objective, **args)
+                if result.status == 3:  # no limit that way: not pinned
+                    break
+                if result.status != 0:
+                    raise ValueError("the published figures contradict each other (no solution)")
+                span.append(result.x[i])
+                if abs(result.x[i] - true[i]) >= 1 - tol:
+                    break
+            else:
+                pinned[local[cols[i]]] = (span[0], span[1])
+    return pinned

@@ -142,3 +142,28 @@ def test_a_total_shown_beside_the_cells_never_gives_one_away(values):
     for cell, options in zip(cells, possible_values(cells, int(total))):
         if cell in (FEWER, WITHHELD):
             assert len(options) > 1, (values, out)
+
+
+def test_the_attack_pins_cells_that_totals_leave_one_value():
+    # Barnet's youth members: a borough total of 7 against seven panels each showing "fewer than 5"
+    # and one "withheld" (any count, 0 included): each of the seven must be 1, the withheld one 0.
+    pinned = privacy.attack([[1] * 8], [7], [1] * 7 + [0], [4] * 7 + [float("inf")], [1] * 7 + [0], list(range(8)))
+    assert sorted(pinned) == list(range(8))
+    assert pinned[0] == (1, 1)
+    # With a total of 9 the seven could be 1 or 2 (and the withheld one 0 to 2): nothing is pinned.
+    assert privacy.attack([[1] * 8], [9], [1] * 7 + [0], [4] * 7 + [float("inf")], [2, 1, 1, 1, 1, 1, 1, 1], list(range(8))) == {}
+
+
+def test_the_attack_combines_tables():
+    # Two panels' cells a, b (panel 1) and c, d (panel 2), all "fewer than 5": each panel's cells
+    # add up to 5 and the area's first column to 2, so a = c = 1 and then b = d = 4.
+    eq = [[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0]]
+    pinned = privacy.attack(eq, [5, 5, 2], [1] * 4, [4] * 4, [1, 4, 1, 4], range(4))
+    assert sorted(pinned) == [0, 1, 2, 3]
+    # An area total of 5 instead leaves a from 1 to 4: nothing is pinned.
+    assert privacy.attack(eq, [5, 5, 5], [1] * 4, [4] * 4, [2, 3, 3, 2], range(4)) == {}
+    # An area figure published rounded (a + 0.5c shown as 3.5, so between 3.45 and 3.55) beside
+    # a + c = 5 leaves a = 2 and c = 3 only; without it, a could be 1 to 4.
+    rounded = {"a_ub": [[1, 0, 0.5, 0], [-1, 0, -0.5, 0]], "b_ub": [3.55, -3.45]}
+    assert privacy.attack([[1, 0, 1, 0]], [5], [1] * 4, [4] * 4, [2, 4, 3, 4], range(4)) == {}
+    assert sorted(privacy.attack([[1, 0, 1, 0]], [5], [1] * 4, [4] * 4, [2, 4, 3, 4], range(4), **rounded)) == [0, 2]
