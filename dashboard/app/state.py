@@ -19,7 +19,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.figures import diversity as _diversity_figures
-from dashboard.figures import functioning, maps
+from dashboard.figures import functioning, maps, privacy
 from data_access import access_checks, audit, queries, reference
 from data_access import engine as eng
 from data_access import rubric as _rubric
@@ -246,6 +246,14 @@ def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str, scope) -> p
 @_cached_result(ttl=600, show_spinner=False)
 def _diversity(url: str, day: dt.date, scope):
     return _diversity_figures.build(_read("members", url, scope), _read("panels", url, scope), _read("ward_population", url, scope), day)
+
+
+@_cached_result(ttl=600, show_spinner="Working out which member counts can be shown without revealing small ones…", max_entries=16)
+def _publication(url: str, day: dt.date):
+    """The day's protected member counts (dashboard.figures.privacy.publish), London-wide whoever is
+    looking: the pattern of what is hidden must be the same for every user, or two users' files
+    together could give a count away. It holds only what may be shown of each count."""
+    return privacy.publish(_diversity(url, day, None), _read("wards", url, None))
 
 
 @st.cache_resource(show_spinner=False)

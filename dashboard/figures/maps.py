@@ -46,6 +46,10 @@ class MapInputs:
     # The membership comparison for a day (dashboard.figures.diversity.build), when the caller holds it
     # already: state.py passes the one the diversity page caches, so it is not built twice.
     diversity: Callable[[dt.date], object] | None = None
+    # The day's protected member counts (dashboard.figures.privacy.publish): when given, the diversity
+    # gap is worked out from them only (a range where small counts are hidden), for roles not
+    # allowed exact counts; when None, the exact figures.
+    publication: Callable[[dt.date], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class MapMetric:
     palette: tuple[str, ...] = field(default=SEQUENTIAL)
     # (values of the Met wards shown, area name, inputs) -> a title that states the finding
     finding: Callable[[pl.DataFrame, str, MapInputs], str] | None = None
+    member_derived: bool = False  # worked out from member counts: shown and downloaded through disclosure control
 
     def title_for(self, values: pl.DataFrame, area_name: str, inputs: MapInputs) -> str:
         if self.finding is not None:
@@ -146,7 +151,13 @@ def _diversity_metric(inputs: MapInputs) -> pl.DataFrame:
     """The combined diversity gap of each ward's panel; no open panel -> no data."""
     from dashboard.figures import diversity
 
-    if inputs.diversity is not None:
+    if inputs.publication is not None:
+        from dashboard.figures import diversity_view
+
+        d = inputs.diversity(inputs.as_of) if inputs.diversity is not None else diversity.build(
+            inputs.table("members"), inputs.table("panels"), inputs.table("ward_population"), inputs.as_of)
+        gap = diversity_view.gap_labels(d, inputs.publication(inputs.as_of))
+    elif inputs.diversity is not None:
         gap = diversity.gap_labels(inputs.diversity(inputs.as_of))
     else:
         gap = diversity.ward_gap(inputs.table("members"), inputs.table("panels"), inputs.table("ward_population"), inputs.as_of)
@@ -194,6 +205,7 @@ METRICS: dict[str, MapMetric] = {
         explain=("How far the panel's members are from the ward's Census 2021 profile: the index of dissimilarity, "
                  "0 (the panel mirrors its ward) to 100, the mean of ethnic group and age. Members active on the date."),
         finding=_diversity_finding,
+        member_derived=True,
     ),
 }
 

@@ -250,9 +250,9 @@ class Truth:
             return [w for w in self.open if self.info[w]["borough_name"] == BOROUGH]
         return [w for w in self.open if self.info[w]["borough_name"] == BOROUGH and self.info[w]["ward_name"] == WARD]
 
-    def small_counts(self, ward: str) -> bool:
-        """Whether any count a panel's indices are worked out from is 1 to 4."""
-        return any(0 < self.cells.get((ward, dim, c), 0) < 5 for dim in self.dims for c in self.dims[dim])
+    def small_counts(self, ward: str, dims=None) -> bool:
+        """Whether any count a panel's figures of these dimensions (all if None) are worked out from is 1 to 4."""
+        return any(0 < self.cells.get((ward, dim, c), 0) < 5 for dim in (dims or self.dims) for c in self.dims.get(dim, []))
 
     def model(self) -> Model:
         m = Model()
@@ -283,7 +283,7 @@ class Truth:
 MEMBER_COUNT_COLUMNS = {"Members", "Actual members", "members", *[s.capitalize() for s in SECTORS]}
 ROW_DERIVED = ("Share of all members (%)", "Share of members (%)")
 GROUP_DERIVED = ("Share of members who stated (%)", "Expected members", "Ratio (actual / expected)", "Verdict")
-INDEX_COLUMNS = ("Diversity gap (0-100)", "Ethnic group index", "Age index", "Sex index")
+INDEX_COLUMNS = {"Diversity gap (0-100)": None, "Ethnic group index": ["ethnic_group"], "Age index": ["age_band"], "Sex index": ["sex"]}
 
 
 def kind_of(out: Output) -> str | None:
@@ -315,6 +315,11 @@ def kind_of(out: Output) -> str | None:
     if {"map key", "Diversity gap"} <= cols:
         return "map_values"
     return None
+
+
+def exact_number(text: str) -> bool:
+    """Whether a figure is given exactly: a number that is not part of a range ("20 to 35") or an "about 60"."""
+    return bool(re.search(r"\d", re.sub(r"\d+ to \d+|about \d+", "", text)))
 
 
 class Reader:
@@ -391,11 +396,10 @@ class Reader:
                 if ward is None:
                     continue
                 self.ward_cell(out, ward, "size", "", r["Members"])
+                for col, dims in INDEX_COLUMNS.items():
+                    if col in r and exact_number(str(r[col])) and self.truth.small_counts(ward, dims or ["ethnic_group", "age_band"]):
+                        self.problem("an exact index of a panel with small counts", f"{out.where}: {r['Ward']} {col} = {r[col]}")
                 if self.truth.small_counts(ward):
-                    for col in [c for c in INDEX_COLUMNS if c in r]:
-                        if isinstance(cell_value(r[col]), int | float):
-                            self.problem("an exact index of a panel with small counts",
-                                         f"{out.where}: {r['Ward']} {col} = {r[col]}")
                     verdicts = r.get("Groups under-represented")
                     if verdicts not in (None, WITHHELD):
                         self.problem("a verdict worked out from small counts", f"{out.where}: {r['Ward']} groups under-represented = {verdicts!r}")
@@ -404,8 +408,13 @@ class Reader:
         elif kind == "map_values":
             for r in rows:
                 ward, label = r.get("ward_code"), str(r.get("Diversity gap") or "")
-                if ward in self.truth.panel and self.truth.small_counts(ward) and re.search(r"Diversity gap \d+ of 100|group \d+|age \d+", label):
-                    self.problem("an exact index of a panel with small counts", f"{out.where}: {r.get('ward_name')}: {label}")
+                if ward not in self.truth.panel:
+                    continue
+                for pattern, dims in ((r"Diversity gap ([^(]*) of 100", ["ethnic_group", "age_band"]), (r"ethnic group ([^,)]*)", ["ethnic_group"]),
+                                      (r"age ([^,)]*)", ["age_band"])):
+                    found = re.search(pattern, label)
+                    if found and exact_number(found.group(1)) and self.truth.small_counts(ward, dims):
+                        self.problem("an exact index of a panel with small counts", f"{out.where}: {r.get('ward_name')}: {label}")
 
     def derived_beside(self, out: Output, row: dict, count: str, columns) -> None:
         if cell_value(row[count]) in (FEWER, WITHHELD):
@@ -415,21 +424,27 @@ class Reader:
 
     def read_profile(self, out: Output, ward: str, rows: list[dict]) -> None:
         dim = DIMENSION_KEYS[rows[0]["Dimension"]] if rows else None
-        hidden = any(cell_value(r["Members"]) in (FEWER, WITHHELD) for r in rows)
+        counts = {r["Group"]: cell_value(r["Members"]) for r in rows}
+        stated = [c for c in counts if c != "Not stated"]
+        # How many stated is known where every stated group is shown, or (but for White detail, whose
+        # total is another table's) where "Not stated" is: the panel's size is shown.
+        stated_known = all(isinstance(counts[c], int) for c in stated) or (dim != "white_detail" and isinstance(counts.get("Not stated"), int))
         for r in rows:
             self.ward_cell(out, ward, dim, r["Group"], r["Members"])
-            self.derived_beside(out, r, "Members", ROW_DERIVED)
-            if hidden:
+            # expected members come from how many stated, not from the row's own count
+            self.derived_beside(out, r, "Members", [*ROW_DERIVED, *(c for c in GROUP_DERIVED if c != "Expected members")])
+            if not stated_known:
                 for col in GROUP_DERIVED:
                     if col in r and cell_value(r[col]) not in (None, WITHHELD, ""):
                         self.problem("a figure worked out from a hidden count",
-                                     f"{out.where}: {r['Group']} {col} = {r[col]} in a profile with hidden counts")
+                                     f"{out.where}: {r['Group']} {col} = {r[col]}, where how many stated is hidden")
 
     def read_rollup(self, out: Output, wards: list[str], rows: list[dict]) -> None:
         m = self.model
         for r in rows:
             dim, cat = DIMENSION_KEYS[r["Dimension"]], r["Group"]
             actual = self.area_cell(out, dim, cat, r["Actual members"])
+            self.derived_beside(out, r, "Actual members", ["Shortfall (expected - actual)", "Ratio (actual / expected)"])
             expected = cell_value(r.get("Expected members"))
             if not isinstance(expected, int | float):
                 continue
