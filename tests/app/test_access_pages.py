@@ -120,6 +120,25 @@ def test_the_diversity_page_holds_only_their_members(roles):
     assert at.subheader[0].value.startswith("Hackney: members on ")
 
 
+def test_a_steward_sees_exact_member_counts_and_a_viewer_the_published_ones(roles):
+    """Small counts on screen only for those who load the member records; a viewer's screen is what
+    a download shows (Hackney's panels have sectors with 1 to 4 members)."""
+    hidden = {"fewer than 5", "withheld"}
+
+    def sectors_by_panel(email: str) -> list:
+        roles(email)
+        at = start("pages/diversity.py", borough="Hackney")
+        assert not at.exception
+        table = next(d.value for d in at.dataframe if "Resident" in d.value.columns)
+        return [str(x) for col in ("Business", "School", "Youth", "Agency") for x in table[col]]
+
+    exact = sectors_by_panel("steward@hackney.example.org")
+    assert any(n in {"1", "2", "3", "4"} for n in exact) and not hidden & set(exact)
+    shown = sectors_by_panel("viewer@hackney.example.org")
+    assert not {"1", "2", "3", "4"} & set(shown) and hidden & set(shown)
+    assert len(shown) == len(exact) and all(a == b for a, b in zip(shown, exact) if a not in hidden)
+
+
 def test_a_signed_in_stranger_is_told_they_have_no_access(roles):
     roles("stranger@example.org", groups=["staff"])
     at = start()
