@@ -2,8 +2,10 @@
 
 ``preview`` compares checked rows with the database on the table's natural key. ``upsert`` writes
 them in ONE transaction (all rows or none), records an ``import_batch`` row and, per row, what
-the import did in ``import_change`` (the natural key, and the previous values of a changed row),
-so ``undo_last`` can put the table back exactly as it was.
+the import did in ``import_change`` (the natural key, and of a changed row the old values of the
+columns that changed, no more), so ``undo_last`` can put the table back exactly as it was. Those
+records hold member references and values, so they are kept only while undo may use them
+(``purge_history``): an undone batch's go at once, and every batch's after UNDO_DAYS.
 
 Bulk path (the issue's benchmark: within 3x of ``sqlite3 .import`` and PostgreSQL ``COPY``):
 SQLite gets the driver's ``executemany`` on plain tuples; PostgreSQL gets ``COPY`` of polars'
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,11 +27,38 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.domain import imports as im
 from dashboard.domain.contract import TABLES
+from dashboard.domain.formatting import uk_date
 from data_access import access_checks, audit, queries, reference
 from data_access.models import IMPORTED_CONCERNS, Base, ImportBatch, ImportChange, Promise, Ward
 from data_access.seed import checksum
 
 UNDOABLE_KINDS = ("upload", "cli")
+UNDO_DAYS_ENV = "WARD_PANEL_UNDO_DAYS"
+DEFAULT_UNDO_DAYS = 90  # how long an import can be undone, and its record of changes kept
+CHANGED = "_changed"  # in a changed row's record: which columns changed (their old values are the only ones kept)
+
+
+def undo_days() -> int:
+    """How many days an import can be undone (WARD_PANEL_UNDO_DAYS, a whole number of days; default 90)."""
+    raw = os.environ.get(UNDO_DAYS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_UNDO_DAYS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{UNDO_DAYS_ENV} must be a whole number of days, 1 or more (it is {raw!r}).")
+    return int(raw)
+
+
+def purge_history(conn: Connection, *, now: dt.datetime | None = None, days: int | None = None) -> int:
+    """Delete the change records no undo can use any more; returns how many were deleted.
+
+    They hold member references and the old values of what an import changed (an ethnic group, an
+    age band), kept only for undo: those of a batch already undone, of a load that cannot be undone
+    (the sample), and of every batch imported more than ``days`` (``undo_days()``) ago go.
+    """
+    cutoff = (now or dt.datetime.now()) - dt.timedelta(days=days or undo_days())
+    done = select(ImportBatch.id).where(
+        ImportBatch.undone_at.is_not(None) | ImportBatch.kind.not_in(UNDOABLE_KINDS) | (ImportBatch.imported_at < cutoff))
+    return conn.execute(delete(ImportChange).where(ImportChange.batch_id.in_(done))).rowcount or 0
 
 
 class ImportRefused(Exception):
@@ -225,6 +255,7 @@ def _foreign_keys_checked_once(conn: Connection, table_name: str, rows: int):
         conn.execute(text(f'ALTER TABLE {table_name} ADD CONSTRAINT "{name}" {definition}'))
 
 
+NOW = "__now"  # a row's value now, beside the one an undo restores
 CHANGE_CHUNK = 5_000  # rows per import_change record: per-row records made the change log cost as much as the data
 
 
@@ -323,14 +354,21 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
                 _bulk_insert(conn, spec.db_table, list(spec.columns),
                              _plain(new, bools_as_int=False) if conn.dialect.name == "postgresql" else new)
             _bulk_update(conn, table, _plain(changed, bools_as_int=False) if conn.dialect.name == "postgresql" else changed)
-            # What undo needs: the key of every row touched, and a changed row's old values.
+            # What undo needs and no more: the key of every row touched, and of a changed row the old
+            # values of the columns that changed (a member whose leaving date changed keeps no ethnic
+            # group here), with their names.
+            purge_history(conn)
             plain_new = _plain(new.select(key), bools_as_int=False)
-            plain_old = _plain(changed.select(*key, *(pl.col(c + im.OLD).alias(c) for c in others)), bools_as_int=False)
+            moved = {c: ~pl.col(c).eq_missing(pl.col(c + im.OLD)) for c in others}
+            plain_old = _plain(changed.select(
+                *key, *(pl.when(moved[c]).then(pl.col(c + im.OLD)).alias(c) for c in others),
+                pl.concat_list([pl.when(moved[c]).then(pl.lit(c)) for c in others]).list.drop_nulls().alias(CHANGED),
+            ), bools_as_int=False)
             record = pl.concat([
                 _change_records(plain_new.select(pl.struct(key).struct.json_encode().alias("k"),
                                                  pl.lit(None, dtype=pl.String).alias("p"))),
                 _change_records(plain_old.select(pl.struct(key).struct.json_encode().alias("k"),
-                                                 pl.struct(others).struct.json_encode().alias("p"))),
+                                                 pl.struct([*others, CHANGED]).struct.json_encode().alias("p"))),
             ]).with_columns(pl.lit(batch_id).alias("batch_id"))
             _bulk_insert(conn, "import_change", ["batch_id", "natural_key", "previous"], record)
             if who is not None:
@@ -358,10 +396,13 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
     others = [c for c in spec.columns if c not in key]
     types = im.typed_schema(table)
     t = _table(table)
+    days = undo_days()
+    with engine.begin() as conn:  # first, what is past its time goes (a refusal below would take it back)
+        purge_history(conn, days=days)
     with engine.begin() as conn:
         one_writer_at_a_time(conn)
         batch = conn.execute(
-            select(ImportBatch.id, ImportBatch.kind, ImportBatch.file_name)
+            select(ImportBatch.id, ImportBatch.kind, ImportBatch.file_name, ImportBatch.imported_at)
             .where(ImportBatch.table_name == spec.db_table, ImportBatch.undone_at.is_(None))
             .order_by(ImportBatch.id.desc()).limit(1)
         ).first()
@@ -372,12 +413,17 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
                 f"The last load of {table} was the {batch.kind} data ({batch.file_name}), which cannot be undone here; "
                 "only uploads and command-line imports can."
             )
+        if batch.imported_at < dt.datetime.now() - dt.timedelta(days=days):
+            raise ImportRefused(
+                f"The last import of {table} ({batch.file_name}) was on {uk_date(batch.imported_at.date())}, more than {days} days ago, "
+                f"so it can no longer be undone: what it changed is kept for {days} days only ({UNDO_DAYS_ENV}), as it holds "
+                "members' details. Import a corrected file instead.")
         records = pl.DataFrame(
             conn.execute(select(ImportChange.natural_key, ImportChange.previous).where(ImportChange.batch_id == batch.id)).all(),
             schema={"natural_key": pl.String, "previous": pl.String}, orient="row",
         )
         key_struct = pl.List(pl.Struct({c: pl.String for c in key}))
-        prev_struct = pl.List(pl.Struct({c: _json_dtype(types[c]) for c in others}))
+        prev_struct = pl.List(pl.Struct({**{c: _json_dtype(types[c]) for c in others}, CHANGED: pl.List(pl.String)}))
         inserted = (records.filter(pl.col("previous").is_null())
                     .select(pl.col("natural_key").str.json_decode(key_struct).alias("k")).explode("k").unnest("k")
                     .with_columns(_typed(key, types)))
@@ -386,6 +432,14 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
                             pl.col("previous").str.json_decode(prev_struct).alias("p"))
                     .explode("k", "p").unnest("k").unnest("p")
                     .with_columns(*_typed(key, types), *_typed(others, types)))
+        if restored.height:
+            # Only the columns that changed were kept: the others take the row's values now (a
+            # record without the list, from before it was kept, has every column).
+            now = existing(conn, table).select(*key, *(pl.col(c).alias(c + NOW) for c in others))
+            restored = restored.join(now, on=key, how="left").with_columns(
+                pl.when(pl.col(CHANGED).is_null() | pl.col(CHANGED).list.contains(c)).then(pl.col(c)).otherwise(pl.col(c + NOW)).alias(c)
+                for c in others
+            ).select(*key, *others)
         if boroughs is not None:
             touched = pl.concat([inserted.select(key), restored.select(key)])
             now = existing(conn, table).join(touched, on=key, how="semi")
@@ -416,6 +470,7 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
             conn.execute(stmt, old.select(*(pl.col(c).alias(bind_key[c]) for c in key),
                                           *(pl.col(c).alias(f"v_{c}") for c in others)).to_dicts())
         conn.execute(update(ImportBatch).where(ImportBatch.id == batch.id).values(undone_at=dt.datetime.now().replace(microsecond=0)))
+        purge_history(conn, days=days)  # this batch's record of changes (member references among them) goes with the undo
         if who is not None:  # in the same transaction as the undo
             audit.write(conn, who, audit.UNDO, f"the last import of {table} ({batch.file_name})", inserted.height + restored.height)
     return inserted.height, restored.height, batch.file_name

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from dashboard.figures import diversity as _diversity_figures
 from dashboard.figures import functioning, maps, privacy
-from data_access import access_checks, audit, queries, reference
+from data_access import access_checks, audit, queries, reference, writes
 from data_access import engine as eng
 from data_access import rubric as _rubric
 from sample_data import load as sample_load
@@ -59,6 +59,8 @@ def sample_wanted(url: str) -> bool:
 def _engine(url: str) -> Engine:
     engine = eng.make_engine(url)
     sample_load.prepare(engine, sample=sample_wanted(url))
+    with engine.begin() as conn:  # records of changes past their undo time go, even if nothing is imported again
+        writes.purge_history(conn)
     return engine
 
 

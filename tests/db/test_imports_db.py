@@ -312,3 +312,52 @@ def test_mutated_files_import_fully_or_change_nothing(ready_url, tmp_path, capsy
     after = snapshot(ready_url, WRITABLE)
     after.pop("import_batch"), before.pop("import_batch"), after.pop("import_change"), before.pop("import_change")
     assert after == before
+
+
+MEMBERS = (TEMPLATES / "members.csv").read_bytes()
+
+
+def test_the_import_history_keeps_what_undo_needs_and_only_while_it_may(any_url, monkeypatch):
+    """A changed member keeps in the history the old value of what changed only (not their ethnic
+    group or age); an undone import's records go with the undo; and after WARD_PANEL_UNDO_DAYS an
+    import can no longer be undone and its records (member references among them) are gone."""
+    import datetime as dt
+    import json
+
+    from sqlalchemy import func, update
+
+    from data_access.models import ImportChange
+
+    engine = eng.make_engine(any_url)
+    seed.prepare(engine)
+    (first,) = writes.import_checked(engine, writes.check_files(engine, [("members.csv", MEMBERS)]), [MEMBERS], kind="upload")
+    after_first = snapshot(any_url, ("panel_member",))
+    lines = MEMBERS.decode().splitlines()
+    assert lines[1].endswith(",")  # no leaving date yet: the member leaves at the end of January 2024
+    edited = "\n".join([lines[0], lines[1] + "2024-01-31", *lines[2:]]) + "\n"
+    (second,) = writes.import_checked(engine, writes.check_files(engine, [("left.csv", edited.encode())]), [edited.encode()], kind="upload")
+    assert second.changed == 1
+    with engine.connect() as conn:
+        (previous,) = conn.execute(select(ImportChange.previous).where(ImportChange.batch_id == second.batch_id,
+                                                                       ImportChange.previous.is_not(None))).one()
+    (old,) = json.loads(previous)
+    assert old["_changed"] == ["left_on"] and old["left_on"] is None
+    assert all(value is None for column, value in old.items() if column not in ("_changed", "left_on"))  # no ethnic group, age, sex...
+
+    assert writes.undo_last(engine, "members") == (0, 1, "left.csv")
+    assert snapshot(any_url, ("panel_member",)) == after_first  # restored exactly from what was kept
+    count = select(func.count()).select_from(ImportChange)
+    with engine.connect() as conn:
+        assert conn.execute(count.where(ImportChange.batch_id == second.batch_id)).scalar() == 0
+        assert conn.execute(count.where(ImportChange.batch_id == first.batch_id)).scalar() > 0  # still undoable
+
+    monkeypatch.setenv(writes.UNDO_DAYS_ENV, "30")
+    with engine.begin() as conn:  # the first import was 31 days ago
+        conn.execute(update(ImportBatch).where(ImportBatch.id == first.batch_id)
+                     .values(imported_at=dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=31)))
+    with pytest.raises(writes.ImportRefused, match="more than 30 days ago, so it can no longer be undone"):
+        writes.undo_last(engine, "members")
+    with engine.connect() as conn:
+        assert conn.execute(count).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM panel_member")).scalar() > 0  # the data stays; only its history goes
+    engine.dispose()
