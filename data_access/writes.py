@@ -167,9 +167,9 @@ def check_scope(engine: Engine, checked: list[im.Checked], boroughs: Sequence[st
             require_own_rows(engine, c.table, c.frame, boroughs, file=c.file)
 
 
-def preview(engine: Engine, table: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """Each checked row marked new, changed or unchanged against the database."""
-    return im.diff(frame, existing(engine, table), table)
+def preview(engine: Engine, table: str, frame: pl.DataFrame, *, absent: Sequence[str] = ()) -> pl.DataFrame:
+    """Each checked row marked new, changed or unchanged against the database (``absent``: imports.diff)."""
+    return im.diff(frame, existing(engine, table), table, absent=absent)
 
 
 def _plain(frame: pl.DataFrame, *, bools_as_int: bool) -> pl.DataFrame:
@@ -324,12 +324,13 @@ def import_event(file_name: str, table: str, batch_id: int, new: int, changed: i
 
 
 def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, data: bytes, kind: str,
-           who: str | None = None, boroughs: Sequence[str] | None = None) -> BatchResult:
+           who: str | None = None, boroughs: Sequence[str] | None = None, absent: Sequence[str] = ()) -> BatchResult:
     """Write checked rows in one transaction and record the batch; raises ImportRefused.
 
     ``who``: the audit event for the import is written in the same transaction, so there is never
     an import without its event. ``boroughs``: rows it would overwrite outside them refuse it
-    (access_checks.OutOfScope), checked again inside the transaction.
+    (access_checks.OutOfScope), checked again inside the transaction. ``absent``: optional columns
+    the file left out, whose stored values a row already held keeps (imports.diff).
     """
     spec = TABLES[table]
     key = list(spec.natural_key)
@@ -339,7 +340,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
             one_writer_at_a_time(conn)
             current = existing(conn, table)
             require_own_rows(conn, table, frame, boroughs, file=file_name, current=current)
-            changes = im.diff(frame, current, table)
+            changes = im.diff(frame, current, table, absent=absent)
             counts = im.diff_counts(changes)
             batch_id = conn.execute(
                 insert(ImportBatch).values(
@@ -538,12 +539,18 @@ def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbo
     table, rows, notes = policeuk.parse(data, kind=kind, neighbourhood=neighbourhood, refs=refs, file=file)
     if rows.height == 0:
         return im.Checked(file, table, pl.DataFrame(schema=im.typed_schema(table)), notes)
+    # police.uk says nothing of whether a board keeps a promise internal: left out, so an import
+    # keeps what the board set.
+    rows = rows.drop([c for c in BOARD_ONLY if c in rows.columns])
     checked = im.check(rows.write_csv().encode("utf-8"), file=file, refs=refs, table=table)
     # The generated CSV's row k+1 is the response's item k (header is row 1).
     from dataclasses import replace
 
     moved = [replace(p, row=p.row - 1) if p.row and p.row > 1 else p for p in checked.problems]
-    return im.Checked(file, table, checked.frame, notes + moved, unlisted=checked.unlisted)
+    return im.Checked(file, table, checked.frame, notes + moved, unlisted=checked.unlisted, absent=checked.absent)
+
+
+BOARD_ONLY = ("internal",)  # columns only a board fills in, never police.uk
 
 
 def import_checked(engine: Engine, checked: list[im.Checked], datas: list[bytes], *, kind: str,
@@ -558,7 +565,8 @@ def import_checked(engine: Engine, checked: list[im.Checked], datas: list[bytes]
     for i in im.import_order([c.table for c in checked]):
         c = checked[i]
         if c.ok and c.frame.height:
-            results.append(upsert(engine, c.table, c.frame, file_name=c.file, data=datas[i], kind=kind, who=who, boroughs=boroughs))
+            results.append(upsert(engine, c.table, c.frame, file_name=c.file, data=datas[i], kind=kind, who=who, boroughs=boroughs,
+                                  absent=c.absent))
     return results
 
 

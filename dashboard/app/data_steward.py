@@ -90,7 +90,7 @@ def upload_check_import(user: Access) -> None:
             outside.append(str(exc))
     if mine:
         st.subheader("What the import would change")
-        summary = [{"file": c.file, "table": c.table, **imports.diff_counts(writes.preview(engine, c.table, c.frame))} for c in mine]
+        summary = [{"file": c.file, "table": c.table, **imports.diff_counts(writes.preview(engine, c.table, c.frame, absent=c.absent))} for c in mine]
         ui.table_with_download(pl.DataFrame(summary), file_name="import_preview.csv", key="preview")
     if errors:
         st.error("Nothing can be imported until every problem is fixed. Correct the file(s) and upload them again.")

@@ -361,3 +361,53 @@ def test_the_import_history_keeps_what_undo_needs_and_only_while_it_may(any_url,
         assert conn.execute(count).scalar() == 0
         assert conn.execute(text("SELECT count(*) FROM panel_member")).scalar() > 0  # the data stays; only its history goes
     engine.dispose()
+
+
+def _without(data: bytes, column: str, *, empty: bool = False) -> bytes:
+    """A template with one column left out (or, ``empty``, kept with every cell empty)."""
+    frame = pl.read_csv(data, infer_schema=False)
+    frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column)) if empty else frame.drop(column)
+    return frame.write_csv().encode()
+
+
+def test_an_optional_column_left_out_keeps_what_is_stored_and_an_empty_cell_clears_it(any_url):
+    """For every table: a file without an optional column changes nothing in it (a promise marked
+    internal stays internal); the same column sent with empty cells clears it."""
+    from dashboard.domain.contract import TABLES
+
+    engine = eng.make_engine(any_url)
+    seed.prepare(engine)
+    checked_columns = 0
+    for name, spec in TABLES.items():
+        if not spec.optional or not (TEMPLATES / f"{name}.csv").exists():
+            continue
+        data = (TEMPLATES / f"{name}.csv").read_bytes()
+        if name == "promises":  # every promise of the template marked internal, to see that it stays so
+            data = pl.read_csv(data, infer_schema=False).with_columns(pl.lit("yes").alias("internal")).write_csv().encode()
+        writes.import_checked(engine, writes.check_files(engine, [(f"{name}.csv", data)]), [data], kind="upload")
+        stored = snapshot(any_url, (spec.db_table,))
+        for column in spec.optional:
+            left_out = _without(data, column)
+            checked = writes.check_files(engine, [(f"{name}.csv", left_out)], [name])
+            if not checked[0].ok:  # a rule of the file's own rows needs it (closed promises need closed_on): refused whole
+                assert all(column in (p.column or "") or column in p.problem for p in checked[0].errors), checked[0].errors
+                continue
+            assert checked[0].absent == (column,)
+            (result,) = writes.import_checked(engine, checked, [left_out], kind="upload")
+            assert result.changed == 0, (name, column)
+            assert snapshot(any_url, (spec.db_table,)) == stored, (name, column)
+            checked_columns += 1
+        held = pl.read_csv(data, infer_schema=False)
+        for column in [c for c in spec.optional if held[c].drop_nulls().len()]:
+            emptied = _without(data, column, empty=True)
+            checked = writes.check_files(engine, [(f"{name}.csv", emptied)], [name])
+            if checked[0].ok:
+                writes.import_checked(engine, checked, [emptied], kind="upload")
+                with engine.connect() as conn:
+                    assert conn.execute(text(f"SELECT count(*) FROM {spec.db_table} WHERE {column} IS NOT NULL")).scalar() == 0, (name, column)
+                writes.import_checked(engine, writes.check_files(engine, [(f"{name}.csv", data)]), [data], kind="upload")  # back again
+                stored = snapshot(any_url, (spec.db_table,))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM promise WHERE internal")).scalar() > 0  # still hidden from the public page
+    assert checked_columns >= 12
+    engine.dispose()
