@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -312,4 +313,39 @@ def test_a_hackney_steward_cannot_rewrite_a_camden_promise_from_the_data_page(ro
     assert not any("unchanged" in d.value.columns for d in at.dataframe)  # no preview for a refused file
     with engine.connect() as conn:
         assert conn.execute(sql("SELECT description FROM promise WHERE promise_ref = :r"), {"r": ref}).scalar_one() == words
+    engine.dispose()
+
+
+def test_a_download_is_audited_once_when_its_bytes_are_served_and_never_otherwise(roles, app_env, monkeypatch):
+    """Showing the page or clicking records nothing; each serving of the file records one event (who,
+    which file, how many rows); a serving that fails records nothing."""
+    import streamlit.testing.v1.app_test as app_test_module
+
+    from dashboard.app import ui
+    from data_access import audit
+    from data_access import engine as eng
+    from tests.app.test_nothing_leaks import _download_bytes, _RecordingFiles
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", _RecordingFiles)
+    engine = eng.make_engine(app_env)
+    viewer = "viewer@hackney.example.org"
+
+    def served() -> list[tuple]:
+        log = audit.events(engine).filter((pl.col("who") == viewer) & (pl.col("action") == audit.DOWNLOAD))
+        return log.select("what", "rows").rows()
+
+    before = served()
+    roles(viewer)
+    at = start("pages/diversity.py", borough="Hackney")
+    assert not at.exception
+    button = next(b for b in at.get("download_button") if b.proto.label and "sectors_by_panel" in (b.proto.id or ""))
+    assert served() == before  # the page was shown: nothing served
+    name, data = _download_bytes(button)  # the browser asks for the file: it is made and served
+    assert name.startswith("sectors_by_panel_E09000012_") and data.startswith(b"\xef\xbb\xbfWard,")
+    rows = data.count(b"\n") - 1  # one a panel open in Hackney
+    assert rows >= 15 and served() == [(name, rows), *before]  # recorded once
+    monkeypatch.setattr(ui, "safe_csv", lambda frame: 1 / 0)  # a serving that fails
+    with pytest.raises(ZeroDivisionError):
+        _download_bytes(button)
+    assert served() == [(name, rows), *before]
     engine.dispose()
