@@ -31,6 +31,10 @@ FIGURES = {
         "verdict": "Under-represented, or too few members to say",
         "sector_mix": "Sector mix and panel flags",
     },
+    # What others than those allowed exact counts see of them (dashboard.figures.privacy)
+    "dashboard.figures.diversity_view": {
+        "index_range": "Diversity gap and indices as shown to everyone else: the range the shown counts leave",
+    },
     # Do the promises follow what the community said?
     "dashboard.figures.alignment": {
         "accepted": "Concerns that count",
@@ -87,6 +91,7 @@ DEFINITIONS["Panel status"] = (
     "thresholds are in `dashboard/figures/functioning.toml` and shown on the Panel coverage page. City of London "
     "wards are marked \"Not Met (City of London Police)\" and left out of every count."
 )
+DEFINITIONS["Member counts as published (disclosure control)"] = inspect.getdoc(importlib.import_module("dashboard.figures.privacy")) or ""
 DEFINITIONS["Remedy plan state"] = (
     "For a ward with no panel or a panel not functioning: **No plan** if no remedy plan was agreed by the "
     "date and is still open; **Past due** if the open plan's due date has passed; otherwise **Not yet due**. "
