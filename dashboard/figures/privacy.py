@@ -30,9 +30,10 @@ Figures on screen for roles allowed exact counts, and every statistic, are worke
 counts: only what is shown to others and written out is protected.
 
 Example: two panels of one borough, both 10 members: A (White 7, Asian 2, Black 1) and B (White 8,
-Asian 2). Asian 2, Black 1 and Asian 2 are "fewer than 5". A's Asian is 10 - 7 - Black; moving one
-member from A's Asian to A's White, and one from B's White to B's Asian, keeps every total, so
-withholding B's White (8) and A's White (7) leaves every hidden count two values.
+Asian 2, Black 0). With only the counts of 1 to 4 hidden, B's Asian is 10 - 8 = 2. The cheapest
+move: one member from A's Black to A's Asian, and one from B's Asian to B's Black, which keeps every
+total. So both Blacks are written "withheld" (a 1, whose "fewer than 5" could not go to 0, and a 0),
+White stays shown, and A's Asian could be 1 to 3, B's 1 or 2 (tests/unit/test_privacy.py).
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def publish(d, wards: pl.DataFrame, *, threshold: int = THRESHOLD) -> Publicatio
     fam = family(d, wards)
     try:
         state, hidden = suppress(fam, threshold=threshold)
-    except ValueError as problem:
+    except (ValueError, AssertionError) as problem:  # fails closed: nothing member-derived is shown to others or written out
         return Publication(d.day, problem=str(problem))
     labels = {0: None, 1: fewer_than(threshold), 2: WITHHELD}
     text = {k: labels[s] or str(int(v)) for k, v, s in zip(fam.keys, fam.values.tolist(), state.tolist())}
