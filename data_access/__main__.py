@@ -149,7 +149,7 @@ def run_import(engine, args) -> int:
         print(f"{n:,} problem{'s' if n != 1 else ''} found{listed}; nothing was imported. Fix the file and run again.", file=sys.stderr)
         return 1
     for c in checked:
-        counts = im.diff_counts(writes.preview(engine, c.table, c.frame))
+        counts = im.diff_counts(writes.preview(engine, c.table, c.frame, absent=c.absent))
         print(f"{c.file} -> {c.table}: {counts['new']:,} new, {counts['changed']:,} changed, {counts['unchanged']:,} unchanged rows")
     if args.dry_run:
         print("Dry run: nothing was changed.")

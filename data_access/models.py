@@ -302,8 +302,9 @@ class ImportBatch(Base):
 class ImportChange(Base):
     """What one import did to one row, so the import can be undone exactly.
 
-    ``natural_key`` is the row's natural key as JSON; ``previous`` the row's other values before
-    the import (JSON), or NULL when the import inserted the row (undo deletes it).
+    ``natural_key`` is the rows' natural keys as JSON; ``previous`` the old values of the columns an
+    import changed, with their names (JSON), or NULL when it inserted the rows (undo deletes them).
+    Kept only while the import can be undone (``data_access.writes.purge_history``).
     """
 
     __tablename__ = "import_change"

@@ -2,8 +2,10 @@
 
 ``preview`` compares checked rows with the database on the table's natural key. ``upsert`` writes
 them in ONE transaction (all rows or none), records an ``import_batch`` row and, per row, what
-the import did in ``import_change`` (the natural key, and the previous values of a changed row),
-so ``undo_last`` can put the table back exactly as it was.
+the import did in ``import_change`` (the natural key, and of a changed row the old values of the
+columns that changed, no more), so ``undo_last`` can put the table back exactly as it was. Those
+records hold member references and values, so they are kept only while undo may use them
+(``purge_history``): an undone batch's go at once, and every batch's after UNDO_DAYS.
 
 Bulk path (the issue's benchmark: within 3x of ``sqlite3 .import`` and PostgreSQL ``COPY``):
 SQLite gets the driver's ``executemany`` on plain tuples; PostgreSQL gets ``COPY`` of polars'
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,11 +27,40 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.domain import imports as im
 from dashboard.domain.contract import TABLES
+from dashboard.domain.formatting import uk_date
 from data_access import access_checks, audit, data_version, queries, reference
 from data_access.models import IMPORTED_CONCERNS, Base, ImportBatch, ImportChange, Promise, RecordedWard
 from data_access.seed import checksum
 
 UNDOABLE_KINDS = ("upload", "cli")
+UNDO_DAYS_ENV = "WARD_PANEL_UNDO_DAYS"
+DEFAULT_UNDO_DAYS = 90  # how long an import can be undone, and its record of changes kept
+CHANGED = "_changed"  # in a changed row's record: which columns changed (their old values are the only ones kept)
+
+
+def undo_days() -> int:
+    """How many days an import can be undone (WARD_PANEL_UNDO_DAYS, a whole number of days; default 90)."""
+    raw = os.environ.get(UNDO_DAYS_ENV, "").strip()
+    if not raw:
+        return DEFAULT_UNDO_DAYS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{UNDO_DAYS_ENV} must be a whole number of days, 1 or more (it is {raw!r}).")
+    return int(raw)
+
+
+def purge_history(conn: Connection, *, now: dt.datetime | None = None, days: int | None = None) -> int:
+    """Delete the change records no undo can use any more; returns how many were deleted.
+
+    They hold member references and the old values of what an import changed (an ethnic group, an
+    age band), kept only for undo: those of a batch already undone, of a load that cannot be undone
+    (the sample), and of every batch imported more than ``days`` (``undo_days()``) ago go. A caller
+    whose transaction makes no other change moves the data version on when this deleted anything
+    (an import past its time can no longer be undone).
+    """
+    cutoff = (now or dt.datetime.now()) - dt.timedelta(days=days or undo_days())
+    done = select(ImportBatch.id).where(
+        ImportBatch.undone_at.is_not(None) | ImportBatch.kind.not_in(UNDOABLE_KINDS) | (ImportBatch.imported_at < cutoff))
+    return conn.execute(delete(ImportChange).where(ImportChange.batch_id.in_(done))).rowcount or 0
 
 
 class ImportRefused(Exception):
@@ -152,9 +184,9 @@ def check_scope(engine: Engine, checked: list[im.Checked], boroughs: Sequence[st
             require_own_rows(engine, c.table, c.frame, boroughs, file=c.file)
 
 
-def preview(engine: Engine, table: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """Each checked row marked new, changed or unchanged against the database."""
-    return im.diff(frame, existing(engine, table), table)
+def preview(engine: Engine, table: str, frame: pl.DataFrame, *, absent: Sequence[str] = ()) -> pl.DataFrame:
+    """Each checked row marked new, changed or unchanged against the database (``absent``: imports.diff)."""
+    return im.diff(frame, existing(engine, table), table, absent=absent)
 
 
 def _plain(frame: pl.DataFrame, *, bools_as_int: bool) -> pl.DataFrame:
@@ -240,6 +272,7 @@ def _foreign_keys_checked_once(conn: Connection, table_name: str, rows: int):
         conn.execute(text(f'ALTER TABLE {table_name} ADD CONSTRAINT "{name}" {definition}'))
 
 
+NOW = "__now"  # a row's value now, beside the one an undo restores
 CHANGE_CHUNK = 5_000  # rows per import_change record: per-row records made the change log cost as much as the data
 
 
@@ -308,14 +341,15 @@ def import_event(file_name: str, table: str, batch_id: int, new: int, changed: i
 
 
 def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, data: bytes, kind: str,
-           who: str | None = None, boroughs: Sequence[str] | None = None) -> BatchResult:
+           who: str | None = None, boroughs: Sequence[str] | None = None, absent: Sequence[str] = ()) -> BatchResult:
     """Write checked rows in one transaction and record the batch; raises ImportRefused.
 
     A file whose rows are all unchanged writes nothing and records no batch (batch_id None): an
     empty batch would become "the last import" of the table, and undo would undo nothing.
     ``who``: the audit event for the import is written in the same transaction, so there is never
     an import without its event. ``boroughs``: rows it would overwrite outside them refuse it
-    (access_checks.OutOfScope), checked again inside the transaction.
+    (access_checks.OutOfScope), checked again inside the transaction. ``absent``: optional columns
+    the file left out, whose stored values a row already held keeps (imports.diff).
     """
     spec = TABLES[table]
     key = list(spec.natural_key)
@@ -325,7 +359,7 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
             one_writer_at_a_time(conn)
             current = existing(conn, table)
             require_own_rows(conn, table, frame, boroughs, file=file_name, current=current)
-            changes = im.diff(frame, current, table)
+            changes = im.diff(frame, current, table, absent=absent)
             counts = im.diff_counts(changes)
             if counts[im.NEW] + counts[im.CHANGED] == 0:
                 return BatchResult(None, table, 0, 0, counts[im.UNCHANGED], file_name)
@@ -343,14 +377,21 @@ def upsert(engine: Engine, table: str, frame: pl.DataFrame, *, file_name: str, d
                 _bulk_insert(conn, spec.db_table, list(spec.columns),
                              _plain(new, bools_as_int=False) if conn.dialect.name == "postgresql" else new)
             _bulk_update(conn, table, _plain(changed, bools_as_int=False) if conn.dialect.name == "postgresql" else changed)
-            # What undo needs: the key of every row touched, and a changed row's old values.
+            # What undo needs and no more: the key of every row touched, and of a changed row the old
+            # values of the columns that changed (a member whose leaving date changed keeps no ethnic
+            # group here), with their names.
+            purge_history(conn)
             plain_new = _plain(new.select(key), bools_as_int=False)
-            plain_old = _plain(changed.select(*key, *(pl.col(c + im.OLD).alias(c) for c in others)), bools_as_int=False)
+            moved = {c: ~pl.col(c).eq_missing(pl.col(c + im.OLD)) for c in others}
+            plain_old = _plain(changed.select(
+                *key, *(pl.when(moved[c]).then(pl.col(c + im.OLD)).alias(c) for c in others),
+                pl.concat_list([pl.when(moved[c]).then(pl.lit(c)) for c in others]).list.drop_nulls().alias(CHANGED),
+            ), bools_as_int=False)
             record = pl.concat([
                 _change_records(plain_new.select(pl.struct(key).struct.json_encode().alias("k"),
                                                  pl.lit(None, dtype=pl.String).alias("p"))),
                 _change_records(plain_old.select(pl.struct(key).struct.json_encode().alias("k"),
-                                                 pl.struct(others).struct.json_encode().alias("p"))),
+                                                 pl.struct([*others, CHANGED]).struct.json_encode().alias("p"))),
             ]).with_columns(pl.lit(batch_id).alias("batch_id"))
             _bulk_insert(conn, "import_change", ["batch_id", "natural_key", "previous"], record)
             data_version.bump(conn)
@@ -425,6 +466,10 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
     others = [c for c in spec.columns if c not in key]
     types = im.typed_schema(table)
     t = _table(table)
+    days = undo_days()
+    with engine.begin() as conn:  # first, what is past its time goes (a refusal below would take it back)
+        if purge_history(conn, days=days):
+            data_version.bump(conn)
     with engine.begin() as conn:
         one_writer_at_a_time(conn)
         batch = _newest_batch(conn, table)
@@ -438,12 +483,17 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
                 f"The last load of {table} was the {batch.kind} data ({batch.file_name}), which cannot be undone here; "
                 "only uploads and command-line imports can."
             )
+        if batch.imported_at < dt.datetime.now() - dt.timedelta(days=days):
+            raise ImportRefused(
+                f"The last import of {table} ({batch.file_name}) was on {uk_date(batch.imported_at.date())}, more than {days} days ago, "
+                f"so it can no longer be undone: what it changed is kept for {days} days only ({UNDO_DAYS_ENV}), as it holds "
+                "members' details. Import a corrected file instead.")
         records = pl.DataFrame(
             conn.execute(select(ImportChange.natural_key, ImportChange.previous).where(ImportChange.batch_id == batch.id)).all(),
             schema={"natural_key": pl.String, "previous": pl.String}, orient="row",
         )
         key_struct = pl.List(pl.Struct({c: pl.String for c in key}))
-        prev_struct = pl.List(pl.Struct({c: _json_dtype(types[c]) for c in others}))
+        prev_struct = pl.List(pl.Struct({**{c: _json_dtype(types[c]) for c in others}, CHANGED: pl.List(pl.String)}))
         inserted = (records.filter(pl.col("previous").is_null())
                     .select(pl.col("natural_key").str.json_decode(key_struct).alias("k")).explode("k").unnest("k")
                     .with_columns(_typed(key, types)))
@@ -452,6 +502,14 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
                             pl.col("previous").str.json_decode(prev_struct).alias("p"))
                     .explode("k", "p").unnest("k").unnest("p")
                     .with_columns(*_typed(key, types), *_typed(others, types)))
+        if restored.height:
+            # Only the columns that changed were kept: the others take the row's values now (a
+            # record without the list, from before it was kept, has every column).
+            now = existing(conn, table).select(*key, *(pl.col(c).alias(c + NOW) for c in others))
+            restored = restored.join(now, on=key, how="left").with_columns(
+                pl.when(pl.col(CHANGED).is_null() | pl.col(CHANGED).list.contains(c)).then(pl.col(c)).otherwise(pl.col(c + NOW)).alias(c)
+                for c in others
+            ).select(*key, *others)
         if boroughs is not None:
             touched = pl.concat([inserted.select(key), restored.select(key)])
             now = existing(conn, table).join(touched, on=key, how="semi")
@@ -482,6 +540,7 @@ def undo_last(engine: Engine, table: str, *, boroughs=None, who: str | None = No
             conn.execute(stmt, old.select(*(pl.col(c).alias(bind_key[c]) for c in key),
                                           *(pl.col(c).alias(f"v_{c}") for c in others)).to_dicts())
         conn.execute(update(ImportBatch).where(ImportBatch.id == batch.id).values(undone_at=dt.datetime.now().replace(microsecond=0)))
+        purge_history(conn, days=days)  # this batch's record of changes (member references among them) goes with the undo
         data_version.bump(conn)
         if who is not None:  # in the same transaction as the undo
             audit.write(conn, who, audit.UNDO, f"the last import of {table} ({batch.file_name})", inserted.height + restored.height)
@@ -552,12 +611,18 @@ def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbo
     table, rows, notes = policeuk.parse(data, kind=kind, neighbourhood=neighbourhood, refs=refs, file=file)
     if rows.height == 0:
         return im.Checked(file, table, pl.DataFrame(schema=im.typed_schema(table)), notes)
+    # police.uk says nothing of whether a board keeps a promise internal: left out, so an import
+    # keeps what the board set.
+    rows = rows.drop([c for c in BOARD_ONLY if c in rows.columns])
     checked = im.check(rows.write_csv().encode("utf-8"), file=file, refs=refs, table=table)
     # The generated CSV's row k+1 is the response's item k (header is row 1).
     from dataclasses import replace
 
     moved = [replace(p, row=p.row - 1) if p.row and p.row > 1 else p for p in checked.problems]
-    return im.Checked(file, table, checked.frame, notes + moved, unlisted=checked.unlisted)
+    return im.Checked(file, table, checked.frame, notes + moved, unlisted=checked.unlisted, absent=checked.absent)
+
+
+BOARD_ONLY = ("internal",)  # columns only a board fills in, never police.uk
 
 
 def unmatched_items(checked: im.Checked) -> int:
@@ -600,7 +665,8 @@ def import_checked(engine: Engine, checked: list[im.Checked], datas: list[bytes]
     for i in im.import_order([c.table for c in checked]):
         c = checked[i]
         if c.ok and c.frame.height:
-            results.append(upsert(engine, c.table, c.frame, file_name=c.file, data=datas[i], kind=kind, who=who, boroughs=boroughs))
+            results.append(upsert(engine, c.table, c.frame, file_name=c.file, data=datas[i], kind=kind, who=who, boroughs=boroughs,
+                                  absent=c.absent))
     return results
 
 

@@ -21,7 +21,9 @@ metric = maps.METRICS[metric_name]
 wards = state.table("wards")
 # A chosen ward is shown within its borough, outlined.
 shown = areas.borough_of(wards, area)
-spec, values, title = views.view(maps.map_view, sel.at(shown), metric=metric_name, highlight=area.code if area.level == "ward" else None)
+highlight = area.code if area.level == "ward" else None
+exact = metric.member_derived and ui.exact_counts()  # a member-derived measure is exact only for roles allowed it
+spec, values, title = views.view(maps.map_view, sel.at(shown), metric=metric_name, highlight=highlight, exact=exact)
 st.subheader(title)
 st.caption(f"{metric.explain} As of {uk_date(as_of)}.")
 
@@ -42,14 +44,22 @@ st.html(
 picked = (event.selection.objects.get("wards") or [None])[0] if event and event.selection else None
 ward_code = (picked or {}).get("properties", {}).get("ward_code") or (area.code if area.level == "ward" else None)
 
-table = (
-    values.join(wards.select("ward_code", "ward_name", "borough_name"), on="ward_code")
-    .sort("borough_name", "ward_name")
-    .select("ward_name", "borough_name", "status", pl.col("label").alias(metric.title), pl.col("key").alias("map key"),
-            pl.col("reason_text").alias("reasons"), "ward_code")
-)
+def as_table(values):
+    return coverage.with_icons(
+        values.join(wards.select("ward_code", "ward_name", "borough_name"), on="ward_code")
+        .sort("borough_name", "ward_name")
+        .select("ward_name", "borough_name", "status", pl.col("label").alias(metric.title), pl.col("key").alias("map key"),
+                pl.col("reason_text").alias("reasons"), "ward_code")
+    )
+
+
 with st.expander("The map as a table"):
-    ui.table_with_download(coverage.with_icons(table), file_name=f"map_{shown.code or 'london'}_{as_of}.csv", key="map_values")
+    file_name = f"map_{shown.code or 'london'}_{as_of}.csv"
+    if metric.member_derived:
+        published = values if not exact else views.view(maps.map_view, sel.at(shown), metric=metric_name, highlight=highlight, exact=False)[1]
+        ui.table_with_protected_download(as_table(values), as_table(published), file_name=file_name, key="map_values")
+    else:
+        ui.table_with_download(as_table(values), file_name=file_name, key="map_values")
 
 if ward_code:
     ward_view.show(sel, ward_code, key="map_detail")

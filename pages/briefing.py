@@ -36,24 +36,20 @@ if pack.is_sample:
     st.warning("This pack is built from **sample data**; its cover says so.")
 
 
-# A fragment: a click (whose callback audits the download) reruns these two buttons only, so
-# the file is the bytes built above, served at once, without drawing the page's figures again.
+# A fragment: a click reruns these two buttons only, so the file is the bytes built above, served
+# at once (and audited as it is served), without drawing the page's figures again.
 @st.fragment
 def downloads(pack, pdf: bytes, xlsx: bytes) -> None:
     left, right = st.columns(2)
-    # The pack holds member-level figures (diversity): each download is audited.
+    # The pack holds member-derived figures (diversity, through disclosure control): each file served is audited.
     rows = sum(t.frame.height for section in pack.sections for t in section.tables)
-    left.download_button("Download the PDF", pdf, file_name=f"{pack.file_stem()}.pdf", mime="application/pdf", key="pack_pdf",
-                         type="primary", on_click=ui.record_download, args=(f"briefing pack {pack.file_stem()}.pdf", rows))
-    right.download_button(
-        "Download the Excel workbook",
-        xlsx,
-        on_click=ui.record_download,
-        args=(f"briefing pack {pack.file_stem()}.xlsx", rows),
-        file_name=f"{pack.file_stem()}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="pack_xlsx",
-    )
+    with left:
+        ui.member_download("Download the PDF", lambda: pdf, rows=rows, file_name=f"{pack.file_stem()}.pdf", key="pack_pdf",
+                           mime="application/pdf", what=f"briefing pack {pack.file_stem()}.pdf", type="primary")
+    with right:
+        ui.member_download("Download the Excel workbook", lambda: xlsx, rows=rows, file_name=f"{pack.file_stem()}.xlsx", key="pack_xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           what=f"briefing pack {pack.file_stem()}.xlsx")
     st.caption(f"PDF {len(pdf) / 1024:,.0f} KB; workbook {len(xlsx) / 1024:,.0f} KB.")
 
 

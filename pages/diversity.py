@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.app import state, ui, views
 from dashboard.domain import areas
-from dashboard.domain.formatting import count, pct, uk_date
+from dashboard.domain.formatting import count, uk_date
 from dashboard.figures import diversity as dv
 from dashboard.figures import diversity_view as view
 
@@ -15,16 +15,19 @@ sel = ui.page(
     "group and age, and which sectors sit on the panel.",
     filters=True,
 )
+exact = ui.exact_counts()
 st.warning(
-    "**Restricted: member-level data.** This screen shows exact counts, including small ones, for the "
-    "boroughs your role covers. Do not copy small counts out of the app. Downloads show counts of 1 to 4 as "
-    "\"fewer than 5\", withhold any figure that would reveal them, and are recorded in the audit log."
+    "**Restricted: member-level data.** "
+    + ("This screen shows exact counts, including small ones, for the boroughs your role covers. Do not copy small counts "
+       "out of the app. " if exact else "Counts of 1 to 4 are shown as \"fewer than 5\" (or \"withheld\"), as in a download. ")
+    + "Downloads show counts of 1 to 4 as \"fewer than 5\", withhold any figure that would reveal them, and are recorded in the audit log."
 )
 area, period, day = sel.area, sel.period, sel.as_of
 wards = state.table("wards")
 d = views.diversity(sel)
 av = views.view(view.area_view, sel)  # this area's tables, cached per area and day
-comparison, panels = av.comparison, av.panels
+shown = av if exact else av.safe  # what this user's screen shows; every download is av.safe
+panels = av.panels
 slug = f"{area.code or 'london'}_{day}"
 
 st.subheader(f"{area.name}: members on {uk_date(day)}")
@@ -46,32 +49,34 @@ if panels.is_empty():
     st.info(f"No ward panel was open here on {uk_date(day)}, so there is no membership to compare.")
     ui.sources_footer()
     st.stop()
+if av.safe.problem:
+    st.error("The membership figures cannot be shown or downloaded for this date without revealing small counts: "
+             + av.safe.problem + ". Ask the administrator to check the member records.")
+    if not exact:
+        st.stop()
 
-eth_stated, members_total, age_stated, gap = av.ethnic_stated, av.members, av.age_stated, av.gap
 cols = st.columns(4)
 cols[0].metric("Open panels", count(panels.height), help="Panels open on the day, in Met wards.")
-cols[1].metric("Active members", count(members_total))
+cols[1].metric("Active members", shown.members_text)
 cols[2].metric(
     "Diversity gap (0-100)",
-    "no data" if gap is None else f"{gap:.0f}",
+    shown.gap_text,
     help="Index of dissimilarity between panel and ward: the share of members who would have to be from a "
     "different group to match the ward. The mean of the ethnic group, age and sex indices (and of panels, for an area). "
     "A panel drawn at random from its ward's residents is not 0: see the line below.",
 )
 cols[3].metric(
     "Panels differing from their ward beyond chance",
-    f"{count(av.differing)} of {count(av.tested)}",
+    f"{shown.differing_text} of {count(av.tested)}",
     help="Panels whose membership (by ethnic group, White British and White other, age or sex) is further from the "
     "ward's Census profile than a panel of the same size drawn at random from the ward's residents would be, "
     f"after correcting for testing every panel here together (Benjamini-Hochberg, false-discovery rate {dv.LEVEL:.0%}).",
 )
 if av.chance_gap is not None:
-    st.caption(view.chance_finding(av))
+    st.caption(shown.chance_finding())
 st.caption(
-    f"Ethnic group stated for {pct(eth_stated / members_total if members_total else None)} of members "
-    f"({count(eth_stated)} of {count(members_total)}); age stated for "
-    f"{pct(age_stated / members_total if members_total else None)} ({count(age_stated)}). \"Not stated\" is shown "
-    "as its own row; shares, expected members and the gap are worked out over the members who stated."
+    shown.stated_caption() + " \"Not stated\" is shown as its own row; shares, expected members and the gap are worked "
+    "out over the members who stated."
 )
 if not d.sex_loaded:
     st.info(
@@ -80,10 +85,7 @@ if not d.sex_loaded:
     )
 
 if area.level == "ward":
-    ward_comp = comparison
     for dim in d.dims:
-        rows = ward_comp.filter(ward_comp["dimension"] == dim.key)
-        title = view.profile_finding(area.name, ward_comp, dim)
         st.markdown(f"#### {dim.label}")
         if dim.key == dv.WHITE.key:
             st.caption(
@@ -91,29 +93,15 @@ if area.level == "ward":
                 "Roma, Other White), against White residents in the Census detailed table. Members recorded only "
                 "as \"White\" count as not stated here."
             )
-        st.plotly_chart(view.profile_chart(ward_comp, dim, title), key=f"chart_{dim.key}")
-        st.caption(f"Ward shares: {dim.base}. " + view.chance_sentence(av.tests, dim))
-        table = view.profile_table(rows)
-        ui.table_with_protected_download(table, view.profile_export, file_name=f"diversity_{dim.key}_{slug}.csv", key=f"profile_{dim.key}")
-    row = panels.row(0, named=True)
-    notes = []
-    if row["no_resident"]:
-        notes.append("has no resident member")
-    if row["no_business"]:
-        notes.append("has no business member")
-    if row["councillor_led"]:
-        notes.append("is led by a councillor")
-    if row["months_since_review"] is not None:
-        notes.append(f"last reviewed its membership {row['months_since_review']} months before {uk_date(day)}")
-    else:
-        notes.append(f"has no membership review recorded on or before {uk_date(day)} ({row['review_note']})")
+        st.plotly_chart(shown.profile_chart(dim, shown.profile_title(area.name, dim)), key=f"chart_{dim.key}")
+        st.caption(f"Ward shares: {dim.base}. " + shown.chance_sentence(dim))
+        ui.table_with_protected_download(av.profile(dim), av.safe.profile(dim), file_name=f"diversity_{dim.key}_{slug}.csv", key=f"profile_{dim.key}")
     st.markdown("#### Sector mix")
-    st.write(f"This panel of {row['panel_size']} " + "; ".join(notes) + ".")
-    ui.table_with_protected_download(av.sector_totals, view.sector_totals_export, file_name=f"sectors_{slug}.csv", key="sectors")
+    st.write(shown.panel_sentence(day))
+    ui.table_with_protected_download(av.sector_totals, av.safe.sector_totals, file_name=f"sectors_{slug}.csv", key="sectors")
 else:
-    roll = av.rollup
     st.markdown("#### Members of each group against the wards' profiles, largest shortfall first")
-    st.plotly_chart(view.rollup_chart(roll, view.rollup_finding(area.name, roll)), key="rollup_chart")
+    st.plotly_chart(shown.rollup_chart(shown.rollup_finding(area.name)), key="rollup_chart")
     st.caption(
         "Shortfall: members a group would have if every panel matched its ward (members who stated x ward "
         "share), less the members it has. Chance of a difference this large: if every panel's members were drawn "
@@ -121,24 +109,24 @@ else:
         "from expected (exact, or by the normal curve past 2,000 members); the groups are corrected together "
         f"(Benjamini-Hochberg, {dv.LEVEL:.0%}). One panel is too small to show a shortfall; many together are not."
     )
-    ui.table_with_protected_download(av.rollup_table, view.rollup_export, file_name=f"diversity_groups_{slug}.csv", key="rollup")
+    ui.table_with_protected_download(av.rollup_table, av.safe.rollup_table, file_name=f"diversity_groups_{slug}.csv", key="rollup")
 
     st.markdown("#### Panels, largest gap beyond chance first")
-    st.caption(view.differing_finding(area.name, av) + ".")
-    ui.table_with_protected_download(av.panels_table, view.panels_export, file_name=f"diversity_panels_{slug}.csv", key="panels")
+    st.caption(shown.differing_finding(area.name) + ".")
+    ui.table_with_protected_download(av.panels_table, av.safe.panels_table, file_name=f"diversity_panels_{slug}.csv", key="panels")
     if area.level in ("london", "bcu"):
         st.markdown("#### By borough")
-        ui.show_table(av.borough_table, key="by_borough")
+        ui.show_table(shown.borough_table, key="by_borough")
 
     st.markdown("#### Sector mix")
     flags = st.columns(4)
-    flags[0].metric("Panels with no resident member", count(av.no_resident))
-    flags[1].metric("Panels with no business member", count(av.no_business))
-    flags[2].metric("Councillor-led panels", count(av.councillor_led))
-    flags[3].metric("Membership not reviewed in 12 months", count(av.stale), help="Including panels with no review recorded.")
-    ui.table_with_protected_download(av.sector_totals, view.sector_totals_export, file_name=f"sectors_{slug}.csv", key="sectors")
+    flags[0].metric("Panels with no resident member", shown.no_resident)
+    flags[1].metric("Panels with no business member", shown.no_business)
+    flags[2].metric("Councillor-led panels", shown.councillor_led)
+    flags[3].metric("Membership not reviewed in 12 months", shown.stale, help="Including panels with no review recorded.")
+    ui.table_with_protected_download(av.sector_totals, av.safe.sector_totals, file_name=f"sectors_{slug}.csv", key="sectors")
     with st.expander("Members by sector for each panel"):
-        ui.table_with_protected_download(av.sector_table, view.sector_export, file_name=f"sectors_by_panel_{slug}.csv", key="sectors_by_panel")
+        ui.table_with_protected_download(av.sector_table, av.safe.sector_table, file_name=f"sectors_by_panel_{slug}.csv", key="sectors_by_panel")
 
 with st.expander("How these figures are worked out"):
     st.markdown(

@@ -25,6 +25,9 @@ The first rule that matches a user wins (put people before groups). Roles:
 - ``data_steward``: reads and imports (and undoes imports) for the named boroughs only.
 - ``administrator``: reads and imports everywhere, and reads the audit log.
 
+Viewers see member counts as a download shows them ("fewer than 5", "withheld"); data stewards
+and administrators see exact counts on screen (``exact_counts``). Every download is protected.
+
 The parsing and lookup are pure functions (tested without Streamlit); ``current()`` reads
 ``st.user``. The scope is enforced where data is read and written, in ``data_access``
 (``queries`` take ``boroughs``; ``access_checks.require_within`` refuses imports): hiding
@@ -46,6 +49,7 @@ DATA_STEWARD = "data_steward"
 ADMINISTRATOR = "administrator"
 ROLES = (LONDON_VIEWER, BOROUGH_VIEWER, DATA_STEWARD, ADMINISTRATOR)
 SCOPED_ROLES = (BOROUGH_VIEWER, DATA_STEWARD)  # these name their boroughs; the others see London
+EXACT_COUNT_ROLES = (DATA_STEWARD, ADMINISTRATOR)  # see small member counts on screen; nobody downloads them
 
 # Test hook: the claims of a signed-in user, as JSON, for AppTest (which cannot sign in). It is
 # an environment variable of the server process, so only whoever starts the server can set it;
@@ -151,6 +155,12 @@ class Access:
     def can_set_complete_to(self) -> bool:
         """The date the figures are complete to moves every user's pages: London-wide stewards and administrators only."""
         return self.can_import and self.boroughs is None
+
+    @property
+    def exact_counts(self) -> bool:
+        """May see exact member counts of 1 to 4 on screen: those who load the member records
+        (data stewards, for their boroughs) and administrators. Viewers see what a download shows."""
+        return self.role in EXACT_COUNT_ROLES
 
     @property
     def scope(self) -> tuple[str, ...] | None:

@@ -165,7 +165,7 @@ def _report_and_import(checked: list, datas: list[bytes], user: Access, *, too_b
     changes = 0
     if mine:
         st.subheader("What the import would change")
-        summary = [{"file": c.file, "table": c.table, **imports.diff_counts(writes.preview(engine, c.table, c.frame))} for c in mine]
+        summary = [{"file": c.file, "table": c.table, **imports.diff_counts(writes.preview(engine, c.table, c.frame, absent=c.absent))} for c in mine]
         changes = sum(row[imports.NEW] + row[imports.CHANGED] for row in summary)
         ui.table_with_download(pl.DataFrame(summary), file_name="import_preview.csv", key="preview")
     unmatched = writes.unmatched_items(checked[0]) if policeuk and checked else 0

@@ -24,9 +24,9 @@ from sqlalchemy import Engine
 from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
 from dashboard.domain.wards_in_time import RECORDED
-from dashboard.figures import coverage, functioning, maps
+from dashboard.figures import coverage, functioning, maps, privacy
 from dashboard.figures import diversity as _diversity_figures
-from data_access import access_checks, audit, data_version, queries, reference
+from data_access import access_checks, audit, data_version, queries, reference, writes
 from data_access import engine as eng
 from data_access import rubric as _rubric
 from sample_data import load as sample_load
@@ -66,6 +66,9 @@ def sample_wanted(url: str) -> bool:
 def _engine(url: str) -> Engine:
     engine = eng.make_engine(url)
     sample_load.prepare(engine, sample=sample_wanted(url))
+    with engine.begin() as conn:  # records of changes past their undo time go, even if nothing is imported again
+        if writes.purge_history(conn):
+            data_version.bump(conn)
     return engine
 
 
@@ -376,6 +379,14 @@ def _history(url: str, quarter_ends: tuple[dt.date, ...], text: str, scope) -> p
 @_cached_result(ttl=TABLE_TTL, show_spinner=False)
 def _diversity(url: str, day: dt.date, scope):
     return _diversity_figures.build(_read("members", url, scope), _read("panels", url, scope), _read("ward_population", url, scope), day)
+
+
+@_cached_result(ttl=600, show_spinner="Working out which member counts can be shown without revealing small ones…", max_entries=16)
+def _publication(url: str, day: dt.date):
+    """The day's protected member counts (dashboard.figures.privacy.publish), London-wide whoever is
+    looking: the pattern of what is hidden must be the same for every user, or two users' files
+    together could give a count away. It holds only what may be shown of each count."""
+    return privacy.publish(_diversity(url, day, None), _read("wards", url, None))
 
 
 @st.cache_resource(show_spinner=False)

@@ -128,43 +128,53 @@ def sources_footer() -> None:
             st.caption(f"Data last loaded on {uk_date(batches['imported_at'].max().date())}.")
 
 
+def exact_counts() -> bool:
+    """Whether the current user may see exact member counts of 1 to 4 on screen (access.Access.exact_counts)."""
+    user = state.access()
+    return user is not None and user.exact_counts
+
+
 def table_with_protected_download(
-    frame: pl.DataFrame, protect, *, file_name: str, key: str, label: str = "Download these rows (CSV)"
+    exact: pl.DataFrame, protected: pl.DataFrame, *, file_name: str, key: str, label: str = "Download these rows (CSV)"
 ) -> None:
-    """Exact counts on screen; the CSV goes through ``protect`` (a dashboard.figures.privacy rule) first.
+    """A table of member-derived figures: the one way they reach the screen and leave the app.
 
-    Member-level figures leave the app only with small counts suppressed.
+    On screen, ``exact`` for a role allowed exact counts, else ``protected`` (built from the day's
+    dashboard.figures.privacy.Publication); the download is always ``protected``, and recorded in
+    the audit trail when its bytes are served.
     """
-    show_table(frame, key=f"{key}_table")
-    # The file is made only when asked for (a callable is run on click), so protecting and
-    # writing it costs nothing on an ordinary rerun (the 50 ms budget).
-    # Each download of member-level figures goes in the audit trail: the callback
-    # runs when the button is clicked, before the file is sent.
-    st.download_button(
-        label,
-        lambda: safe_csv(protect(frame)),
-        on_click=record_download,
-        args=(file_name, frame.height),
-        file_name=file_name,
-        mime="text/csv",
-        key=f"{key}_download",
-        help="Counts of 1 to 4 are shown as 'fewer than 5', and figures that would reveal them are withheld.",
-    )
+    show_table(exact if exact_counts() else protected, key=f"{key}_table")
+    member_download(label, lambda: safe_csv(protected), rows=protected.height, file_name=file_name, key=f"{key}_download", mime="text/csv",
+                    help="Counts of 1 to 4 are shown as 'fewer than 5' (or 'withheld'), and figures that would reveal them are withheld.")
 
 
-def record_download(what: str, rows: int | None) -> None:
-    """Audit a download of member-level data as the current user.
+def member_download(label: str, make, *, rows: int | None, file_name: str, key: str, mime: str, what: str | None = None, **options) -> None:
+    """A download of member-derived data, audited once each time its bytes are served.
 
-    A button's callback runs before the page, outside streamlit_app.py's catch, so a lost
-    database is turned into its plain message here.
+    The bytes are made when the file is asked for (``make`` is run then, which also keeps an
+    ordinary rerun quick), and the audit event is written as they are handed over: a click that
+    fails (a quick second click on a button a rerun has replaced) serves nothing and records
+    nothing. No rerun follows the click. The deferred call runs outside the page's run, so who is
+    asking and the engine are taken now. ``what``: the audit log's words (default: the file's name).
     """
+    who, engine = state.who(), state.engine()
+    st.download_button(label, lambda: served_audited(make, engine, who, what or file_name, rows), file_name=file_name, mime=mime,
+                       key=key, on_click="ignore", **options)
+
+
+def served_audited(make, engine, who: str, what: str, rows: int | None) -> bytes:
+    """The bytes of a member download, once its audit event is written; a download that cannot be
+    audited is not served (security fails closed), and a lost database is its one plain message,
+    the detail in the server's log (this runs outside streamlit_app.py's catch)."""
     from data_access import audit
     from data_access.engine import database_errors
 
+    data = make()
     try:
-        state.record(audit.DOWNLOAD, what, rows)
+        audit.record(engine, who, audit.DOWNLOAD, what, rows)
     except database_errors() as exc:
-        st.error(str(state.database_problem(exc, f"Recording the download of {what}")))
+        raise state.database_problem(exc, f"Recording the download of {what}") from None
+    return data
 
 
 def escape_md(text: str) -> str:

@@ -52,6 +52,9 @@ class Source(NamedTuple):
     def diversity(self, day: dt.date):
         return state._diversity(self.url, day, self.scope)
 
+    def publication(self, day: dt.date):
+        return state._publication(self.url, day)
+
     def view(self, builder: Callable, sel: Selection, **options):
         """Another view, from inside a builder (no access check: the outer view was checked)."""
         return _cached(builder, self.url, sel, self.text, options)
@@ -133,7 +136,7 @@ def _alignment(src: Source, sel: Selection):
 
 @_view_of(diversity_view.area_view, by_day=True, max_entries=256)
 def _diversity_area(src: Source, sel: Selection):
-    return diversity_view.area_view(src.diversity(sel.as_of), src.table("wards"), sel.area)
+    return diversity_view.area_view(src.diversity(sel.as_of), src.table("wards"), sel.area, src.publication(sel.as_of))
 
 
 @_view_of(coverage.coverage_view, rules=True, by_day=True)
@@ -143,8 +146,10 @@ def _coverage(src: Source, sel: Selection, *, count_by: str):
 
 
 @_view_of(maps.map_view, rules=True, by_day=True, max_entries=64)
-def _map(src: Source, sel: Selection, *, metric: str, highlight: str | None):
+def _map(src: Source, sel: Selection, *, metric: str, highlight: str | None, exact: bool = False):
+    # ``exact``: the diversity gap as exact figures (for roles allowed them), else from the published counts.
     inputs = maps.MapInputs(as_of=sel.as_of, status=src.status(sel.as_of), table=src.table, diversity=src.diversity,
+                            publication=None if exact else src.publication,
                             min_meetings=state._parsed_rules(src.text).min_meetings_12m)
     return maps.map_view(metric, inputs, src.table("wards"), sel.area, highlight=highlight, shapes=state.boundaries())
 

@@ -9,10 +9,11 @@ import polars as pl
 import streamlit as st
 
 from dashboard.app import state, ui, views
+from dashboard.domain import areas
 from dashboard.domain import status_style as s
 from dashboard.domain.formatting import uk_date
 from dashboard.domain.selection import Selection
-from dashboard.figures import coverage, coverage_charts, wards_in_time
+from dashboard.figures import coverage, coverage_charts, diversity_view, wards_in_time
 
 
 def show(sel: Selection, ward_code: str, *, key: str) -> None:
@@ -59,12 +60,15 @@ def show(sel: Selection, ward_code: str, *, key: str) -> None:
         else:
             ui.table_with_download(coverage.dates_as_text(promises), file_name=f"promises_{ward_code}.csv", key=f"{key}_promises")
         st.markdown("**Membership by sector**")
-        members = coverage.membership_by_sector(state.table("members"), ward_code, as_of)
-        if members.is_empty():
-            st.write("No members on record on this date.")
+        # Member-derived: the same counts as the Membership and diversity page, through the same control.
+        av = views.view(diversity_view.area_view, sel.at(areas.resolve(wards, bcu=None, borough=None, ward=ward_code)))
+        if av.panels.is_empty():
+            st.write("No panel was open on this date, so there is no membership to show.")
         else:
-            st.caption(f"{members['members'].sum()} members on the panel; counts only, never who they are.")
-            ui.table_with_download(members, file_name=f"membership_{ward_code}.csv", key=f"{key}_members")
+            shown = av if ui.exact_counts() else av.safe
+            st.caption(f"{shown.members_text} members on the panel; counts only, never who they are.")
+            ui.table_with_protected_download(av.ward_sectors(ward_code), av.safe.ward_sectors(ward_code),
+                                             file_name=f"membership_{ward_code}.csv", key=f"{key}_members")
     with right:
         st.markdown("**Dedicated Ward Officers**")
         dwo = coverage.dwo_tenure(state.table("dwo_assignments"), ward_code, as_of)

@@ -109,6 +109,21 @@ class CsvTable:
         return tuple(c.name for c in (*self.fields, *self.db_only) if c.cache == CATEGORY)
 
 
+# A member is held by a reference that identifies nobody: never a name or an e-mail address.
+PSEUDONYM_REASON = (
+    "looks like a name or an e-mail address: a member reference must be a code that identifies nobody outside "
+    "your records, of letters and digits with at least one digit, and no spaces or @ (for example M-0042 or HCK-2023-017)"
+)
+
+
+def pseudonymous(column: str) -> pl.Expr:
+    """A reference, not a name or an e-mail address: letters, digits and - _ . / only (no space, no @),
+    starting with a letter or digit, with at least one digit. "M-0042" passes; "Jane Smith",
+    "jane.smith@example.org" and "JSmith" do not."""
+    value = pl.col(column)
+    return value.str.contains(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$") & value.str.contains(r"[0-9]")
+
+
 def _not_before(later: str, earlier: str, *, optional: bool = True) -> pl.Expr:
     """``later`` is on or after ``earlier`` (or empty, when it is optional)."""
     after = pl.col(later) >= pl.col(earlier)
@@ -153,7 +168,10 @@ TABLES: dict[str, CsvTable] = {
             ),
             natural_key=("ward_code", "member_ref"),
             dated_by="joined_on",
-            rules=(Rule("left_after_joined", ("left_on",), _not_before("left_on", "joined_on"), "left_on is before joined_on"),),
+            rules=(
+                Rule("left_after_joined", ("left_on",), _not_before("left_on", "joined_on"), "left_on is before joined_on"),
+                Rule("member_ref_pseudonymous", ("member_ref",), pseudonymous("member_ref"), PSEUDONYM_REASON),
+            ),
             sample=True,
         ),
         CsvTable(

@@ -33,6 +33,7 @@ import datetime as dt
 import io
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import dataframely as dy
@@ -130,6 +131,9 @@ class Checked:
     frame: pl.DataFrame
     problems: list[Problem] = field(default_factory=list)  # as listed: the first MAX_REPORTED errors, and the notes
     unlisted: int = 0  # errors found beyond those listed
+    # Optional columns the file left out: an import keeps what the database holds in them (an empty
+    # cell in a column the file has clears it).
+    absent: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -334,7 +338,7 @@ def shape_problem(text: str, file: str) -> Problem | None:
 
 def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: int | None = None,
                     encoding: str = UTF8) -> tuple[str | None, pl.DataFrame, list[Problem]]:
-    """Steps 1-4: (table, all-text frame with contract columns and ROW, problems)."""
+    """Steps 1-4: (table, all-text frame with ROW and the contract columns the file has, problems)."""
     empty = pl.DataFrame()
     if p := size_problem(file, len(data), limit):
         return table, empty, [p]
@@ -394,12 +398,12 @@ def read_text_frame(data: bytes, *, file: str, table: str | None = None, limit: 
         .with_row_index(ROW, offset=2)
         .select(pl.col(ROW).cast(pl.Int64), *(pl.col(r).alias(n) for r, n in keep.items()))
     )
-    for c in spec.columns:  # optional columns left out of the file
-        if c not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c))
-    frame = frame.select(ROW, *spec.columns)
+    # Optional columns the file leaves out stay out here: ``check`` adds them empty, and notes that they
+    # were left out (an import then keeps what the database holds in them).
+    present = [c for c in spec.columns if c in frame.columns]
+    frame = frame.select(ROW, *present)
     # Blank rows (Excel leaves ",,,," lines at the end) are not data.
-    blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in spec.columns)
+    blank = pl.all_horizontal(pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in present)
     frame = frame.filter(~blank)
     if frame.height == 0:
         problems.append(Problem(file, None, None, None,
@@ -732,6 +736,8 @@ def check(data: bytes, *, file: str, refs: References, table: str | None = None,
         table, text_frame, problems = read_text_frame(data, file=file, table=table, limit=limit, encoding=encoding)
         if table is None or any(p.severity == ERROR for p in problems) or text_frame.height == 0:
             return Checked(file, table, pl.DataFrame(schema=typed_schema(table)) if table else pl.DataFrame(), problems)
+        absent = tuple(c for c in TABLES[table].columns if c not in text_frame.columns)  # optional ones: required were checked
+        text_frame = text_frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in absent).select(ROW, *TABLES[table].columns)
         typed, cell_problems, failed, cell_total = parse_cells(text_frame, table, file=file)
         valid, rule_problems, rule_total = validate(typed, table, file=file, refs=refs, raw=text_frame, failed=failed)
         columns = TABLES[table].columns
@@ -743,7 +749,7 @@ def check(data: bytes, *, file: str, refs: References, table: str | None = None,
         problems = problems + listed
         errors = any(p.severity == ERROR for p in problems)
         frame = typed.select(TABLES[table].columns) if not errors else pl.DataFrame(schema=typed_schema(table))
-        return Checked(file, table, frame, problems, unlisted=cell_total + rule_total - len(listed))
+        return Checked(file, table, frame, problems, unlisted=cell_total + rule_total - len(listed), absent=absent)
     except Exception as exc:  # the promise of this module: a problem, never a traceback
         return Checked(file, None, pl.DataFrame(), [Problem(file, None, None, None,
                                                             f"The file could not be checked ({type(exc).__name__}: {str(exc)[:200]}).")])
@@ -771,18 +777,23 @@ NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
 OLD = "__old"
 
 
-def diff(incoming: pl.DataFrame, existing: pl.DataFrame, table: str) -> pl.DataFrame:
+def diff(incoming: pl.DataFrame, existing: pl.DataFrame, table: str, *, absent: Sequence[str] = ()) -> pl.DataFrame:
     """Each incoming row with ``change`` (new | changed | unchanged) and its old values (``col__old``).
 
     Rows match on the table's natural key; a row is unchanged when every other column is equal,
     empty counting as equal to empty. Example: the database holds (E05014053, 2023-05-05, 8
     attendees); a file with that row at 9 attendees and one more meeting -> 1 changed, 1 new.
+    ``absent``: optional columns the file left out; a row already held keeps its values in them
+    (leaving ``internal`` out of a promises file never makes a hidden promise public), while an
+    empty cell in a column the file has clears the value.
     """
     spec = TABLES[table]
     key = list(spec.natural_key)
     others = [c for c in spec.columns if c not in key]
     old = existing.select(*key, *(pl.col(c).alias(c + OLD) for c in others)).with_columns(pl.lit(True).alias("__found"))
-    joined = incoming.select(spec.columns).join(old, on=key, how="left", nulls_equal=True)
+    joined = incoming.select(spec.columns).join(old, on=key, how="left", nulls_equal=True).with_columns(
+        pl.when(pl.col("__found")).then(pl.col(c + OLD)).otherwise(pl.col(c)).alias(c) for c in absent if c in others
+    )
     same = pl.all_horizontal(pl.col(c).eq_missing(pl.col(c + OLD)) for c in others) if others else pl.lit(True)
     return joined.with_columns(
         pl.when(pl.col("__found").is_null()).then(pl.lit(NEW)).when(same).then(pl.lit(UNCHANGED))

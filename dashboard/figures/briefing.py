@@ -194,31 +194,34 @@ def confidence_section(borough: Area, period: Period, confidence: pl.DataFrame) 
 
 
 def diversity_section(borough: Area, period: Period, view) -> Section:
-    """Membership diversity gaps, through disclosure control: the pack leaves the app."""
-    from dashboard.figures import diversity_view as dvv
-
+    """Membership diversity gaps, as they may leave the app: the pack is a file, so its figures,
+    tables and sentences all come from the view's published twin (``view.safe``)."""
+    safe = view.safe
     if view.panels.is_empty():
         return Section("diversity", "Membership diversity", f"No panel in {borough.name} had members recorded on {uk_date(period.end)}.")
-    stated = pct(view.ethnic_stated / view.members) if view.members else "no data"
+    if safe.problem:
+        return Section("diversity", "Membership diversity",
+                       f"{borough.name}: the membership figures cannot be shown without revealing small counts, so they are left out.")
     return Section(
         "diversity",
         "Membership diversity",
-        dvv.rollup_finding(borough.name, view.rollup) + ".",
+        safe.rollup_finding(borough.name) + ".",
         paragraphs=(
             f"Members active on {uk_date(period.end)} against each ward's Census 2021 profile (ethnic group: residents "
             "of all ages, children included, as no adults-only figure by ward is published; age: residents aged 16 and "
-            f"over; sex: residents of all ages). Ethnic group stated for {stated} of members. "
+            f"over; sex: residents of all ages). {safe.stated_caption()} "
             "Diversity gap: index of dissimilarity, 0 (panel mirrors ward) to 100. A panel drawn at random from its "
-            f"ward's residents does not score 0: at these panel sizes it would score {_whole(view.chance_gap)} on average, "
+            f"ward's residents does not score 0: at these panel sizes it would score {safe.chance_gap_text()} on average, "
             "so each panel's gap is set beside a random panel's of its own size and panels are listed by the difference "
-            "(gap beyond chance). Counts of 1 to 4 are shown as \"fewer than 5\" and figures that would reveal them are withheld.",
-            f"{dvv.differing_finding(borough.name, view)}; {view.no_resident} have no "
-            f"resident member; {view.councillor_led} are led by a councillor; {view.stale} have not reviewed "
+            "(gap beyond chance). Counts of 1 to 4 are shown as \"fewer than 5\" (or \"withheld\"), figures that would "
+            "reveal them are withheld, and a gap that would is given as the range the shown counts leave.",
+            f"{safe.differing_finding(borough.name)}; {safe.no_resident} have no "
+            f"resident member; {safe.councillor_led} are led by a councillor; {safe.stale} have not reviewed "
             "their membership in the last 12 months.",
         ),
         tables=(
-            Table("Groups against ward profiles", dvv.rollup_export(view.rollup_table)),
-            Table("Panel diversity", dvv.panels_export(view.panels_table.drop("Borough"))),
+            Table("Groups against ward profiles", safe.rollup_table),
+            Table("Panel diversity", safe.panels_table.drop("Borough")),
         ),
     )
 

@@ -252,16 +252,6 @@ def current_promises(promises: pl.DataFrame, ward_code: str, as_of: dt.date) -> 
     )
 
 
-def membership_by_sector(members: pl.DataFrame, ward_code: str, as_of: dt.date) -> pl.DataFrame:
-    """Members on the panel on ``as_of``, counted by sector only (never who they are)."""
-    return (
-        members.filter((pl.col("ward_code") == ward_code) & open_on(as_of, start="joined_on", end="left_on"))
-        .group_by("sector")
-        .agg(pl.len().alias("members"))
-        .sort("members", "sector", descending=[True, False])
-    )
-
-
 def dwo_tenure(dwo: pl.DataFrame, ward_code: str, as_of: dt.date) -> pl.DataFrame:
     """The ward's Dedicated Ward Officers up to ``as_of``, newest first, with months in post."""
     end = pl.min_horizontal(pl.col("ended_on").fill_null(as_of), pl.lit(as_of))

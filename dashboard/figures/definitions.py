@@ -40,6 +40,10 @@ FIGURES = {
         "share_change": "Change in a share since the previous period (bases of 30 or more)",
         "survey_change": "Change in a survey measure (beyond the survey's noise)",
     },
+    # What others than those allowed exact counts see of them (dashboard.figures.privacy)
+    "dashboard.figures.diversity_view": {
+        "index_range": "Diversity gap and indices as shown to everyone else: the range the shown counts leave",
+    },
     # Do the promises follow what the community said?
     "dashboard.figures.alignment": {
         "accepted": "Concerns that count",
@@ -105,6 +109,7 @@ DEFINITIONS["Panel status"] = (
     "thresholds are in `dashboard/figures/functioning.toml` and shown on the Panel coverage page. City of London "
     "wards are marked \"Not Met (City of London Police)\" and left out of every count."
 )
+DEFINITIONS["Member counts as published (disclosure control)"] = inspect.getdoc(importlib.import_module("dashboard.figures.privacy")) or ""
 DEFINITIONS["Remedy plan state"] = (
     "For a ward with no panel or a panel not functioning: **No plan** if no remedy plan was agreed by the "
     "date and is still open; **Past due** if the open plan's due date has passed; otherwise **Not yet due**. "

@@ -391,6 +391,20 @@ TEST_COLUMNS = {
 }
 
 
+def chance_index(n: int, shares: Sequence[float], *, key: str = "", exact_limit: int = EXACT_LIMIT, draws: int = MC_DRAWS,
+                 seed: int = SEED) -> float:
+    """The mean index of a panel of ``n`` drawn at random from residents with these ``shares`` (as
+    ``chance_tests`` works it out: exact up to ``exact_limit`` memberships, else seeded draws).
+    Worked example: shares 0.5, 0.5 and n = 4 give 18.75 (``chance_tests``' example)."""
+    w = np.array([shares], dtype=np.float64)
+    w = w / w.sum(axis=1, keepdims=True)
+    counts = np.zeros_like(w)
+    counts[0, 0] = n
+    if math.comb(n + w.shape[1] - 1, w.shape[1] - 1) <= exact_limit:
+        return float(_exact(n, counts, w)[1][0])
+    return float(_simulated(n, counts, w, [key or "chance"], draws, seed)[1][0])
+
+
 def chance_tests(comparison: pl.DataFrame, *, exact_limit: int = EXACT_LIMIT, draws: int = MC_DRAWS, seed: int = SEED) -> pl.DataFrame:
     """One test per panel and dimension: is the panel's whole mix further from its ward's than chance?
 

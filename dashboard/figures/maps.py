@@ -46,6 +46,10 @@ class MapInputs:
     # The membership comparison for a day (dashboard.figures.diversity.build), when the caller holds it
     # already: state.py passes the one the diversity page caches, so it is not built twice.
     diversity: Callable[[dt.date], object] | None = None
+    # The day's protected member counts (dashboard.figures.privacy.publish): when given, the diversity
+    # gap is worked out from them only (a range where small counts are hidden), for roles not
+    # allowed exact counts; when None, the exact figures.
+    publication: Callable[[dt.date], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class MapMetric:
     palette: tuple[str, ...] = field(default=SEQUENTIAL)
     # (values of the Met wards shown, area name, inputs) -> a title that states the finding
     finding: Callable[[pl.DataFrame, str, MapInputs], str] | None = None
+    member_derived: bool = False  # worked out from member counts: shown and downloaded through disclosure control
 
     def title_for(self, values: pl.DataFrame, area_name: str, inputs: MapInputs) -> str:
         if self.finding is not None:
@@ -151,10 +156,14 @@ def _diversity(inputs: MapInputs):
 
 
 def _diversity_metric(inputs: MapInputs) -> pl.DataFrame:
-    """Each ward's panel's diversity gap beyond chance; no open panel -> no data."""
-    from dashboard.figures import diversity
+    """Each ward's panel's diversity gap beyond chance; no open panel -> no data. With a publication
+    (a viewer's map), the gap beyond chance is worked out from the published counts only."""
+    from dashboard.figures import diversity, diversity_view
 
-    gap = diversity.gap_labels(_diversity(inputs))
+    if inputs.publication is not None:
+        gap = diversity_view.gap_labels(_diversity(inputs), inputs.publication(inputs.as_of))
+    else:
+        gap = diversity.gap_labels(_diversity(inputs))
     return (
         inputs.status.select("ward_code", "status")
         .join(gap, on="ward_code", how="left")
@@ -170,8 +179,12 @@ def _diversity_finding(values: pl.DataFrame, area_name: str, inputs: MapInputs) 
     known = values.filter(pl.col("value").is_not_null())
     if known.is_empty():
         return f"{area_name}: no panel has enough stated membership data for a diversity gap"
-    panels = _diversity(inputs).panels.filter(pl.col("ward_code").is_in(known["ward_code"].implode()))
     wide = int((known["value"] >= DIVERSITY_WIDE).sum())
+    if inputs.publication is not None:  # a viewer's map: the published ranges' middles only, never the exact gaps
+        return (f"{area_name}: the typical panel's diversity gap is about {known['value'].median():.0f} beyond what a panel "
+                f"of its size drawn at random from its ward would score; {wide:,} of {known.height:,} panels are "
+                f"{DIVERSITY_WIDE} or more beyond chance")
+    panels = _diversity(inputs).panels.filter(pl.col("ward_code").is_in(known["ward_code"].implode()))
     return (f"{area_name}: the typical panel's diversity gap is {panels['gap'].median():.0f} of 100, against "
             f"{panels['chance_gap'].median():.0f} for a panel of its size drawn at random from its ward; {wide:,} of "
             f"{known.height:,} panels are {DIVERSITY_WIDE} or more beyond chance")
@@ -204,6 +217,7 @@ METRICS: dict[str, MapMetric] = {
                  "residents scores on average. A random panel does not score 0: at panel sizes of 6 to 16 it scores "
                  "about 15 to 30, more for smaller panels. Members active on the date."),
         finding=_diversity_finding,
+        member_derived=True,
     ),
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -118,6 +119,25 @@ def test_the_diversity_page_holds_only_their_members(roles):
     at = start("pages/diversity.py")
     assert not at.exception
     assert at.subheader[0].value.startswith("Hackney: members on ")
+
+
+def test_a_steward_sees_exact_member_counts_and_a_viewer_the_published_ones(roles):
+    """Small counts on screen only for those who load the member records; a viewer's screen is what
+    a download shows (Hackney's panels have sectors with 1 to 4 members)."""
+    hidden = {"fewer than 5", "withheld"}
+
+    def sectors_by_panel(email: str) -> list:
+        roles(email)
+        at = start("pages/diversity.py", borough="Hackney")
+        assert not at.exception
+        table = next(d.value for d in at.dataframe if "Resident" in d.value.columns)
+        return [str(x) for col in ("Business", "School", "Youth", "Agency") for x in table[col]]
+
+    exact = sectors_by_panel("steward@hackney.example.org")
+    assert any(n in {"1", "2", "3", "4"} for n in exact) and not hidden & set(exact)
+    shown = sectors_by_panel("viewer@hackney.example.org")
+    assert not {"1", "2", "3", "4"} & set(shown) and hidden & set(shown)
+    assert len(shown) == len(exact) and all(a == b for a, b in zip(shown, exact) if a not in hidden)
 
 
 def test_a_signed_in_stranger_is_told_they_have_no_access(roles):
@@ -295,3 +315,38 @@ def test_started_without_serve_py_no_page_serves_data(app_env, monkeypatch):
     monkeypatch.setenv("WARD_PANEL_SERVED_BY", "proxy")
     at = start()
     assert not at.exception and metrics_of(at)["Met wards"] == "679"
+
+
+def test_a_download_is_audited_once_when_its_bytes_are_served_and_never_otherwise(roles, app_env, monkeypatch):
+    """Showing the page or clicking records nothing; each serving of the file records one event (who,
+    which file, how many rows); a serving that fails records nothing."""
+    import streamlit.testing.v1.app_test as app_test_module
+
+    from dashboard.app import ui
+    from data_access import audit
+    from data_access import engine as eng
+    from tests.app.test_nothing_leaks import _download_bytes, _RecordingFiles
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", _RecordingFiles)
+    engine = eng.make_engine(app_env)
+    viewer = "viewer@hackney.example.org"
+
+    def served() -> list[tuple]:
+        log = audit.events(engine).filter((pl.col("who") == viewer) & (pl.col("action") == audit.DOWNLOAD))
+        return log.select("what", "rows").rows()
+
+    before = served()
+    roles(viewer)
+    at = start("pages/diversity.py", borough="Hackney")
+    assert not at.exception
+    button = next(b for b in at.get("download_button") if b.proto.label and "sectors_by_panel" in (b.proto.id or ""))
+    assert served() == before  # the page was shown: nothing served
+    name, data = _download_bytes(button)  # the browser asks for the file: it is made and served
+    assert name.startswith("sectors_by_panel_E09000012_") and data.startswith(b"\xef\xbb\xbfWard,")
+    rows = data.count(b"\n") - 1  # one a panel open in Hackney
+    assert rows >= 15 and served() == [(name, rows), *before]  # recorded once
+    monkeypatch.setattr(ui, "safe_csv", lambda frame: 1 / 0)  # a serving that fails
+    with pytest.raises(ZeroDivisionError):
+        _download_bytes(button)
+    assert served() == [(name, rows), *before]
+    engine.dispose()

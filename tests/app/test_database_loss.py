@@ -118,17 +118,15 @@ def test_every_page_after_a_restart_on_a_broken_database(broken_at_start, app_on
     assert logged and logged[0].exc_info
 
 
-def test_recording_a_download_without_the_database_is_a_plain_message(tmp_path, monkeypatch):
-    """A download button's callback runs before the page, outside the entry script's catch."""
+def test_recording_a_download_without_the_database_serves_nothing_and_says_so_plainly(tmp_path):
+    """A member download is served outside the page's run (and its catch): when its audit event
+    cannot be written, no bytes are served (fails closed) and the error is the plain message."""
+    from dashboard.app import ui
+
     path = tmp_path / "damaged.sqlite"
     path.write_bytes(os.urandom(64 * 1024))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
-
-    def press_download() -> None:
-        from dashboard.app import ui
-
-        ui.record_download("diversity_panels.csv", 21)
-
-    at = AppTest.from_function(press_download).run()
-    assert not at.exception, at.exception
-    assert [e.value for e in at.error] == [eng.DAMAGED]
+    engine = eng.make_engine(f"sqlite:///{path}")
+    with pytest.raises(eng.DatabaseProblem) as caught:
+        ui.served_audited(lambda: b"Ward,Members\n", engine, "viewer@hackney.example.org", "diversity_panels.csv", 21)
+    assert str(caught.value) == eng.DAMAGED
+    engine.dispose()

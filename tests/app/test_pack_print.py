@@ -44,8 +44,9 @@ def test_the_pack_downloads_rerun_only_themselves():
     tree = ast.parse((ROOT / "pages" / "briefing.py").read_text())
     fragments = [f for f in ast.walk(tree) if isinstance(f, ast.FunctionDef)
                  and any(ast.unparse(d) == "st.fragment" for d in f.decorator_list)]
+    buttons = ("download_button", "member_download")  # ui.member_download: a download button audited when served
     inside = {ast.unparse(c.args[0]) for f in fragments for c in ast.walk(f)
-              if isinstance(c, ast.Call) and ast.unparse(c.func).endswith("download_button")}
+              if isinstance(c, ast.Call) and ast.unparse(c.func).endswith(buttons)}
     anywhere = {ast.unparse(c.args[0]) for c in ast.walk(tree)
-                if isinstance(c, ast.Call) and ast.unparse(c.func).endswith("download_button")}
+                if isinstance(c, ast.Call) and ast.unparse(c.func).endswith(buttons)}
     assert inside == anywhere == {"'Download the PDF'", "'Download the Excel workbook'"}

@@ -405,3 +405,102 @@ def test_mutated_files_import_fully_or_change_nothing(ready_url, tmp_path, capsy
     after = snapshot(ready_url, WRITABLE)
     after.pop("import_batch"), before.pop("import_batch"), after.pop("import_change"), before.pop("import_change")
     assert after == before
+
+
+MEMBERS = (TEMPLATES / "members.csv").read_bytes()
+
+
+def test_the_import_history_keeps_what_undo_needs_and_only_while_it_may(any_url, monkeypatch):
+    """A changed member keeps in the history the old value of what changed only (not their ethnic
+    group or age); an undone import's records go with the undo; and after WARD_PANEL_UNDO_DAYS an
+    import can no longer be undone and its records (member references among them) are gone."""
+    import datetime as dt
+    import json
+
+    from sqlalchemy import func, update
+
+    from data_access.models import ImportChange
+
+    engine = eng.make_engine(any_url)
+    seed.prepare(engine)
+    (first,) = writes.import_checked(engine, writes.check_files(engine, [("members.csv", MEMBERS)]), [MEMBERS], kind="upload")
+    after_first = snapshot(any_url, ("panel_member",))
+    lines = MEMBERS.decode().splitlines()
+    assert lines[1].endswith(",")  # no leaving date yet: the member leaves at the end of January 2024
+    edited = "\n".join([lines[0], lines[1] + "2024-01-31", *lines[2:]]) + "\n"
+    (second,) = writes.import_checked(engine, writes.check_files(engine, [("left.csv", edited.encode())]), [edited.encode()], kind="upload")
+    assert second.changed == 1
+    with engine.connect() as conn:
+        (previous,) = conn.execute(select(ImportChange.previous).where(ImportChange.batch_id == second.batch_id,
+                                                                       ImportChange.previous.is_not(None))).one()
+    (old,) = json.loads(previous)
+    assert old["_changed"] == ["left_on"] and old["left_on"] is None
+    assert all(value is None for column, value in old.items() if column not in ("_changed", "left_on"))  # no ethnic group, age, sex...
+
+    assert writes.undo_last(engine, "members") == (0, 1, "left.csv")
+    assert snapshot(any_url, ("panel_member",)) == after_first  # restored exactly from what was kept
+    count = select(func.count()).select_from(ImportChange)
+    with engine.connect() as conn:
+        assert conn.execute(count.where(ImportChange.batch_id == second.batch_id)).scalar() == 0
+        assert conn.execute(count.where(ImportChange.batch_id == first.batch_id)).scalar() > 0  # still undoable
+
+    monkeypatch.setenv(writes.UNDO_DAYS_ENV, "30")
+    with engine.begin() as conn:  # the first import was 31 days ago
+        conn.execute(update(ImportBatch).where(ImportBatch.id == first.batch_id)
+                     .values(imported_at=dt.datetime.now().replace(microsecond=0) - dt.timedelta(days=31)))
+    with pytest.raises(writes.ImportRefused, match="more than 30 days ago, so it can no longer be undone"):
+        writes.undo_last(engine, "members")
+    with engine.connect() as conn:
+        assert conn.execute(count).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM panel_member")).scalar() > 0  # the data stays; only its history goes
+    engine.dispose()
+
+
+def _without(data: bytes, column: str, *, empty: bool = False) -> bytes:
+    """A template with one column left out (or, ``empty``, kept with every cell empty)."""
+    frame = pl.read_csv(data, infer_schema=False)
+    frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column)) if empty else frame.drop(column)
+    return frame.write_csv().encode()
+
+
+def test_an_optional_column_left_out_keeps_what_is_stored_and_an_empty_cell_clears_it(any_url):
+    """For every table: a file without an optional column changes nothing in it (a promise marked
+    internal stays internal); the same column sent with empty cells clears it."""
+    from dashboard.domain.contract import TABLES
+
+    engine = eng.make_engine(any_url)
+    seed.prepare(engine)
+    checked_columns = 0
+    for name, spec in TABLES.items():
+        if not spec.optional or not (TEMPLATES / f"{name}.csv").exists():
+            continue
+        data = (TEMPLATES / f"{name}.csv").read_bytes()
+        if name == "promises":  # every promise of the template marked internal, to see that it stays so
+            data = pl.read_csv(data, infer_schema=False).with_columns(pl.lit("yes").alias("internal")).write_csv().encode()
+        writes.import_checked(engine, writes.check_files(engine, [(f"{name}.csv", data)]), [data], kind="upload")
+        stored = snapshot(any_url, (spec.db_table,))
+        for column in spec.optional:
+            left_out = _without(data, column)
+            checked = writes.check_files(engine, [(f"{name}.csv", left_out)], [name])
+            if not checked[0].ok:  # a rule of the file's own rows needs it (closed promises need closed_on): refused whole
+                assert all(column in (p.column or "") or column in p.problem for p in checked[0].errors), checked[0].errors
+                continue
+            assert checked[0].absent == (column,)
+            (result,) = writes.import_checked(engine, checked, [left_out], kind="upload")
+            assert result.changed == 0, (name, column)
+            assert snapshot(any_url, (spec.db_table,)) == stored, (name, column)
+            checked_columns += 1
+        held = pl.read_csv(data, infer_schema=False)
+        for column in [c for c in spec.optional if held[c].drop_nulls().len()]:
+            emptied = _without(data, column, empty=True)
+            checked = writes.check_files(engine, [(f"{name}.csv", emptied)], [name])
+            if checked[0].ok:
+                writes.import_checked(engine, checked, [emptied], kind="upload")
+                with engine.connect() as conn:
+                    assert conn.execute(text(f"SELECT count(*) FROM {spec.db_table} WHERE {column} IS NOT NULL")).scalar() == 0, (name, column)
+                writes.import_checked(engine, writes.check_files(engine, [(f"{name}.csv", data)]), [data], kind="upload")  # back again
+                stored = snapshot(any_url, (spec.db_table,))
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM promise WHERE internal")).scalar() > 0  # still hidden from the public page
+    assert checked_columns >= 12
+    engine.dispose()

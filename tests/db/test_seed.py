@@ -83,7 +83,9 @@ def test_seed_on_postgres_matches_sqlite(postgres_url, seeded_sqlite_url):
     pg = eng.make_engine(postgres_url)
     sample_load.prepare(pg, sample=True)
     lite = eng.make_engine(seeded_sqlite_url)
-    assert seed.row_counts(pg) == seed.row_counts(lite)
+    # The audit log is not seeded: page tests sharing the seeded SQLite database serve downloads,
+    # and each serving is audited there.
+    assert {**seed.row_counts(pg), "audit_event": 0} == {**seed.row_counts(lite), "audit_event": 0}
     a, b = snapshot(pg), snapshot(lite)
     for table in TABLE_READERS:
         assert a[table].equals(b[table]), table

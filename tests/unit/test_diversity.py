@@ -470,11 +470,18 @@ def test_panels_are_ranked_by_their_gap_beyond_chance_not_their_raw_gap(built):
 
     wards = pl.DataFrame({"ward_code": list("ABCEF"), "ward_name": ["Ash", "Beech", "Cedar", "Elm", "Fir"], "borough_name": ["T"] * 5,
                           "borough_code": ["X"] * 5, "bcu": ["Y"] * 5, "police_force": ["Metropolitan Police Service"] * 5})
-    table = dvv.area_view(built, wards, LONDON).panels_table
+    from dashboard.figures import privacy
+
+    av = dvv.area_view(built, wards, LONDON, privacy.publish(built, wards))
+    table = av.panels_table
     assert table["Ward"].to_list() == ["Beech", "Fir", "Ash", "Cedar", "Elm"]
     assert table["Diversity gap (0-100)"].to_list()[:4] == [50.0] * 4
     assert table[dvv.EXCESS].to_list() == [31.0, 31.0, 27.0, 0.0, None]
     assert table[dvv.CHANCE].to_list() == [19.0, 19.0, 23.0, 50.0, None]
+    # As published: a panel whose counts are hidden has its gap beyond chance, random panel's gap and test withheld.
+    safe = av.safe.panels_table
+    cedar = safe.filter(pl.col("Ward") == "Cedar").row(0, named=True)
+    assert (cedar[dvv.MEMBERS], cedar[dvv.EXCESS], cedar[dvv.CHANCE], cedar[dvv.DIFFERS]) == (privacy.FEWER, privacy.WITHHELD, privacy.WITHHELD, privacy.WITHHELD)
 
 
 def test_pooled_test_of_an_area_worked_example():

@@ -274,6 +274,17 @@ def test_promise_cross_field_rules(refs):
     assert "before set_on" in result.errors[0].problem and "needs a closed_on" in result.errors[1].problem
 
 
+def test_a_member_reference_that_looks_like_a_name_or_an_email_address_is_refused(refs):
+    header = "member_ref,ward_code,sector,is_chair,ethnic_group,age_band,sex,joined_on,left_on"
+    refs_given = ["Jane Smith", "jane.smith@example.org", "JSmith", "M-0042", "HCK-2023-017", "m0042"]
+    rows = [f"{ref},E05014053,resident,no,Asian,50-64,Female,2022-06-20," for ref in refs_given]
+    result = im.check((header + "\n" + "\n".join(rows) + "\n").encode(), file="members.csv", refs=refs)
+    assert [(p.row, p.column, p.value) for p in result.errors] == [
+        (2, "member_ref", "Jane Smith"), (3, "member_ref", "jane.smith@example.org"), (4, "member_ref", "JSmith")]
+    problem = result.errors[0].problem
+    assert "looks like a name or an e-mail address" in problem and "for example M-0042" in problem
+
+
 def test_diff_marks_new_changed_unchanged():
     old = pl.DataFrame({"ward_code": ["A", "B"], "held_on": [dt.date(2023, 1, 1)] * 2, "attendees": [8, 5],
                         "public_attendees": [1, 1], "dwo_present": [True, True], "promises_reviewed": [True, True],
