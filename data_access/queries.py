@@ -244,21 +244,6 @@ def policeuk_unmatched(engine: Engine, boroughs: Scope = None) -> pl.DataFrame:
     return found if boroughs is None else found.filter(_within(boroughs))
 
 
-def data_bounds(engine: Engine) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last dates of activity or survey data: the default "as of" is the last."""
-    parts = [
-        select(func.min(Meeting.held_on), func.max(Meeting.held_on)),
-        select(func.min(Promise.set_on), func.max(func.coalesce(Promise.closed_on, Promise.set_on))),
-        select(func.min(EngagementActivity.held_on), func.max(EngagementActivity.held_on)),
-        select(func.min(ConfidenceMeasure.quarter_end), func.max(ConfidenceMeasure.quarter_end)),
-    ]
-    with engine.connect() as conn:
-        rows = [conn.execute(p).one() for p in parts]
-    los = [_as_date(r[0]) for r in rows if r[0] is not None]
-    his = [_as_date(r[1]) for r in rows if r[1] is not None]
-    return (min(los) if los else None, max(his) if his else None)
-
-
 def rows_by_day(engine: Engine) -> pl.DataFrame:
     """How many activity and survey rows fall on each day (day, rows): what "complete to" is worked out from.
 

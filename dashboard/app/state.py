@@ -265,15 +265,10 @@ def table(name: str) -> pl.DataFrame:
     return _read(name, database_url(), scope())
 
 
-@_cached_result(ttl=TABLE_TTL, show_spinner=False)
-def _bounds(url: str) -> tuple[dt.date | None, dt.date | None]:
-    bounds = queries.data_bounds(_engine(url))
-    _note_read(url, ("bounds",))
-    return bounds
-
-
 def data_bounds() -> tuple[dt.date | None, dt.date | None]:
-    return _bounds(database_url())
+    """The first and last dates of activity or survey data (None, None: none), from the rows counted by day."""
+    days = _rows_by_day(database_url())["day"]
+    return (days.min(), days.max()) if days.len() else (None, None)
 
 
 @_cached_result(ttl=TABLE_TTL, show_spinner=False)
