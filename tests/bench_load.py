@@ -4,6 +4,7 @@ Not part of the test run. Usage:
 
     python -m tests.bench_load                          # N = 1, 5, 10, 20, 40
     python -m tests.bench_load --sessions 1 5 --postgres postgresql://postgres@127.0.0.1:5432/postgres
+    python -m tests.bench_load --sessions              # only the slow-page round (below)
 
 Each session is a Playwright context in one Debian chromium, started at the same moment as the
 others. It opens Panel coverage, chooses Hackney in the sidebar, chooses another quarter, and
@@ -13,6 +14,11 @@ with sticky sessions would spread them). The same steps on a blank Streamlit pag
 widgets, under the same load, give the framework's floor. Prints per-step p50/p95, errors, and
 server memory per session; the browser runs on the same machine as the servers, so it competes
 for the same cores.
+
+Then one slow page beside the others: a visitor opens Membership and diversity for a quarter whose
+protected member counts nobody has asked for (many seconds of CPU) at the same moment as five
+sessions take their steps on Panel coverage, once with that work on the page's own thread
+(``WARD_PANEL_WORKER=off``, as before) and once in the worker process (dashboard/app/worker.py).
 """
 
 from __future__ import annotations
@@ -39,13 +45,21 @@ st.sidebar.selectbox("Ending with the quarter", ["October to December 2023", "Ju
 st.download_button("Download these rows (CSV)", b"a,b\\n1,2\\n", file_name="rows.csv")
 """
 READY_MS = 3000  # the target: p95 time to ready under 3 s
+COLD_QUARTER = "January to March 2023"  # a quarter no warm-up visits, so its member counts are worked out afresh
+STALL_SESSIONS = 5
+CHROMIUM_ARGS = ["--no-sandbox", "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"]
 
 
 def _rss_mb(pid: int) -> float:
+    """A server's resident memory with its children's (the worker process that works out member counts)."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total += int(line.split()[1]) / 1024
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            total += _rss_mb(int(child))
+    return total
 
 
 async def _settled(page) -> None:
@@ -100,13 +114,35 @@ async def _round(urls: list[str], path: str, n: int) -> list[dict]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
-        )
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         results = await asyncio.gather(*(_session(browser, urls[i % len(urls)], path) for i in range(n)))
         await browser.close()
     return list(results)
+
+
+async def _open_slow_page(browser, url: str) -> float:
+    """A visitor opening Membership and diversity for a quarter whose member counts nobody has
+    asked for yet: the process works out that day's protected counts (many seconds of CPU)."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    started = time.perf_counter()
+    try:
+        await page.goto(f"{url}/diversity?quarter={COLD_QUARTER.replace(' ', '+')}")
+        await _settled(page)
+        return time.perf_counter() - started
+    finally:
+        await context.close()
+
+
+async def _stall_round(url: str, path: str, n: int) -> tuple[list[dict], float]:
+    """n visitors' four steps on ``path`` while, at the same moment, one visitor opens the slow page."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        slow, *results = await asyncio.gather(_open_slow_page(browser, url), *(_session(browser, url, path) for _ in range(n)))
+        await browser.close()
+    return list(results), slow
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -142,20 +178,35 @@ def _measure(label: str, procs: list, urls: list[str], path: str, n: int) -> dic
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10, 20, 40])
+    parser.add_argument("--sessions", type=int, nargs="*", default=[1, 5, 10, 20, 40])
     parser.add_argument("--postgres", default=os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))
+    results: dict = {"machine": os.uname().nodename, "cpus": os.cpu_count(), "runs": []}
+    if args.sessions:
+        _load_table(args, results)
+    _stall(args, results)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "bench_load.json").write_text(json.dumps(results, indent=2))
+    print(f"wrote {OUT / 'bench_load.json'}")
+    return 0
+
+
+def _seed(url: str) -> None:
     from data_access import engine as eng
     from sample_data import load as sample_load
+
+    engine = eng.make_engine(url)
+    sample_load.prepare(engine, sample=True)
+    engine.dispose()
+
+
+def _load_table(args, results: dict) -> None:
     from tests.postgres import fresh_database
 
-    results: dict = {"machine": os.uname().nodename, "cpus": os.cpu_count(), "runs": []}
     with fresh_database(args.postgres, prefix="wpm_load") as url, tempfile.TemporaryDirectory() as tmp:
-        engine = eng.make_engine(url)
-        sample_load.prepare(engine, sample=True)
-        engine.dispose()
+        _seed(url)
         blank = Path(tmp) / "blank.py"
         blank.write_text(BLANK)
         setups = [
@@ -183,10 +234,26 @@ def main(argv: list[str] | None = None) -> int:
         held = [r["sessions"] for r in results["runs"] if r["setup"] == label
                 and not r["errors"] and max(r[s]["p95"] for s in STEPS) < READY_MS]
         print(f"largest N with every step's p95 under {READY_MS / 1000:.0f} s, {label}: {max(held) if held else 'none'}")
-    OUT.mkdir(exist_ok=True)
-    (OUT / "bench_load.json").write_text(json.dumps(results, indent=2))
-    print(f"wrote {OUT / 'bench_load.json'}")
-    return 0
+
+
+def _stall(args, results: dict) -> None:
+    from tests.postgres import fresh_database
+
+    print(f"\none slow page (Membership and diversity, {COLD_QUARTER}: that day's protected member counts worked out)"
+          f" opened at the same moment as {STALL_SESSIONS} sessions' steps on Panel coverage, one process each run:")
+    with fresh_database(args.postgres, prefix="wpm_stall") as url:
+        _seed(url)
+        for label, env, port in (("worker off (before)", "off", 8885), ("worker process (now)", "", 8886)):
+            proc = _serve("serve.py", url, port, WARD_PANEL_WORKER=env)
+            try:
+                asyncio.run(_round([f"http://127.0.0.1:{port}"], "coverage", 1))  # warm the coverage figures, not the cold day
+                stalled, slow = asyncio.run(_stall_round(f"http://127.0.0.1:{port}", "coverage", STALL_SESSIONS))
+            finally:
+                proc.kill()
+            summary = _summary(stalled)
+            results["stall"] = {**results.get("stall", {}), label: {**summary, "slow_page_s": slow}}
+            print(f"  {label:<22} the others' p95 per step, ms: " + ", ".join(f"{s} {summary[s]['p95']:.0f}" for s in STEPS)
+                  + f"; the slow page itself {slow:.1f} s; errors {len(summary['errors'])}", flush=True)
 
 
 if __name__ == "__main__":

@@ -89,8 +89,8 @@ def apptest_table(url: str) -> dict[str, dict]:
     return rows
 
 
-def _serve(script: str, url: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": url}
+def _serve(script: str, url: str, port: int, **extra_env: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": url, **extra_env}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1"],

@@ -21,6 +21,7 @@ import polars as pl
 import streamlit as st
 from sqlalchemy import Engine
 
+from dashboard.app import worker
 from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
 from dashboard.domain.wards_in_time import RECORDED
@@ -381,7 +382,7 @@ def _publication(url: str, day: dt.date):
     """The day's protected member counts (dashboard.figures.privacy.publish), London-wide whoever is
     looking: the pattern of what is hidden must be the same for every user, or two users' files
     together could give a count away. It holds only what may be shown of each count."""
-    return privacy.publish(_diversity(url, day, None), _read("wards", url, None))
+    return worker.run(privacy.publish, _diversity(url, day, None), _read("wards", url, None))
 
 
 @st.cache_resource(show_spinner=False)

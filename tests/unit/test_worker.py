@@ -1,0 +1,49 @@
+"""The day's protected member counts are worked out in a worker process: the same answer, another
+interpreter (so a long build does not hold up the app's other sessions), and the visitor's own
+thread when the worker cannot be used."""
+
+import os
+
+from dashboard.app import worker
+from dashboard.figures import privacy
+from tests.unit.test_privacy import EVEN, WARDS, people, world
+
+
+def where_and_what(d):
+    """The process that published, and what it published (module level, so the worker can run it)."""
+    return os.getpid(), privacy.publish(d, WARDS)
+
+
+def test_the_publication_is_worked_out_in_another_process_with_the_same_answer(monkeypatch):
+    monkeypatch.delenv(worker.WORKER_ENV, raising=False)
+    d = world({**EVEN, "W00": people("White", 7) + people("Asian", 6) + people("Black", 2)})
+    pid, published = worker.run(where_and_what, d)
+    assert pid != os.getpid()
+    assert published == privacy.publish(d, WARDS)
+    assert published.cell(("ward", "W00"), "ethnic_group", "Black") != "2"  # a count under 5 stays hidden after the trip
+
+
+def test_an_error_in_the_work_reaches_the_caller(monkeypatch):
+    monkeypatch.delenv(worker.WORKER_ENV, raising=False)
+    try:
+        worker.run(int, "not a number")
+    except ValueError as problem:
+        assert "not a number" in str(problem)
+    else:
+        raise AssertionError("the worker swallowed the error")
+
+
+def test_without_a_worker_the_work_is_done_here(monkeypatch, caplog):
+    d = world(EVEN)
+    monkeypatch.setenv(worker.WORKER_ENV, "off")
+    assert worker.run(where_and_what, d)[0] == os.getpid()
+
+    monkeypatch.delenv(worker.WORKER_ENV)
+
+    def cannot_start():
+        raise OSError("no processes left")
+
+    monkeypatch.setattr(worker, "_executor", cannot_start)
+    pid, published = worker.run(where_and_what, d)
+    assert pid == os.getpid() and published.problem is None
+    assert "could not be started" in caplog.text
