@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
-from pathlib import Path
+from types import SimpleNamespace
 
 from data_access import audit, queries, seed, writes
 from data_access import engine as eng
+from data_access.__main__ import main
 
-ROOT = Path(__file__).resolve().parents[2]
 MEETINGS = (b"ward_code,held_on,attendees,public_attendees,dwo_present,promises_reviewed,minutes_published,format\n"
             b"E05009367,2023-10-10,12,3,yes,yes,yes,online\n"
             b"E05013652,2023-10-10,9,2,yes,no,yes,in person\n"
@@ -36,7 +34,7 @@ def test_rows_are_counted_by_day_and_the_setting_is_kept_with_its_audit(any_url)
     engine.dispose()
 
 
-def test_the_command_line_shows_sets_and_refuses_a_day_that_is_not_a_quarters_end(sqlite_url):
+def test_the_command_line_shows_sets_and_refuses_a_day_that_is_not_a_quarters_end(sqlite_url, capsys):
     engine = eng.make_engine(sqlite_url)
     seed.prepare(engine)
     checked = writes.check_files(engine, [("meetings.csv", MEETINGS)])
@@ -44,8 +42,10 @@ def test_the_command_line_shows_sets_and_refuses_a_day_that_is_not_a_quarters_en
     engine.dispose()
 
     def cli(*args):
-        return subprocess.run([sys.executable, "-m", "data_access", "--url", sqlite_url, "complete-to", *args],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        capsys.readouterr()
+        returncode = main(["--url", sqlite_url, "complete-to", *args])
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=returncode, stdout=out.out, stderr=out.err)
 
     shown = cli()
     assert shown.returncode == 0 and "Figures to 31 December 2023 (the latest quarter" in shown.stdout
