@@ -167,12 +167,13 @@ def _person(draw: _Draw, ethnic: list[float], age: list[float], young: bool = Fa
 
 def _members(draw: _Draw, borough: str, ward_codes: list[str], ethnic, age, first: date, end: date) -> list[tuple]:
     """Seats on the board, each filled by a run of members: a member stays two to eight years."""
-    chaired = max(1, round(len(ward_codes) * (0.2 + 0.5 * draw.u())))  # how many panels send their chair
+    chaired = max(1, round(len(ward_codes) * (0.3 + 0.5 * draw.u())))  # how many panels send their chair
     represented = sorted(ward_codes, key=lambda w: zlib.crc32(f"{borough}:{w}".encode()))[:chaired]
     seats: list[tuple[str, str | None, str | None]] = [(v.BOARD_CHAIR, None, None), ("vice chair", None, None)]
     seats += [(v.BOARD_PANEL_CHAIR, w, None) for w in represented]
     name = borough
-    for role, n in (("councillor", 2), ("co-opted", draw.between(1, 3)), ("youth", draw.between(0, 1)), ("statutory partner", draw.between(1, 2))):
+    for role, n in (("councillor", draw.between(2, 3)), ("co-opted", draw.between(2, 5)), ("youth", draw.between(0, 2)),
+                    ("statutory partner", draw.between(1, 3))):
         seats += [(role, None, draw.pick(_GROUPS[role]).format(borough=name)) for _ in range(n)]
     out = []
     for role, ward, group in seats:
