@@ -51,6 +51,9 @@ from dashboard.figures.expressions import between, open_on
 from dashboard.figures.privacy import WITHHELD
 
 ROLES = v.BOARD_ROLES
+# The panels' profile table, in the board's words (and so never read as a panel's).
+BOARD_WORDS = {dview.MEMBERS: "Board members", dview.SHARE_ALL: "Share of all board members (%)",
+               dview.SHARE_STATED: "Share of board members who stated (%)", dview.WARD_SHARE: "Borough share (%)"}
 BOARD_TABLES = ("board_members", "board_meetings", "borough_commanders", "board_funding", "panels", "ward_population")
 MEETING_COLOUR, PRESENT_COLOUR, SPENT_COLOUR = "#0072B2", "#009E73", "#D55E00"
 
@@ -307,10 +310,10 @@ class BoardView:
     def role_table(self) -> pl.DataFrame:
         """Members by role (the area's boards together)."""
         totals = [int(self.boards[r].sum()) if self.boards.height else 0 for r in ROLES]
-        return pl.DataFrame({"Role": list(ROLES), "Members": [count(n) for n in totals]})
+        return pl.DataFrame({"Role": list(ROLES), "Board members": [count(n) for n in totals]})
 
     def profile(self, dim: dv.Dimension) -> pl.DataFrame:
-        return dview.profile_table(self.comparison.filter(pl.col("dimension") == dim.key))
+        return dview.profile_table(self.comparison.filter(pl.col("dimension") == dim.key)).rename(BOARD_WORDS)
 
     def profile_title(self, dim: dv.Dimension) -> str:
         return dview.profile_finding(self.place, self.comparison, dim, body="board", whole="borough")
@@ -385,6 +388,11 @@ class BoardView:
     def funding_finding(self) -> str:
         return funding_words(self.place, self.funding)
 
+    def spent_text(self) -> str:
+        """Spent over all funding in the period's financial years: '87%' ('no figure' with none)."""
+        amount = int(self.funding["amount"].sum()) if self.funding.height else 0
+        return _pct_text(int(self.funding["spent"].sum()) / amount if amount else None)
+
     def funding_chart(self) -> go.Figure:
         return funding_chart(self.funding, self.names, self.funding_finding(), by_year=self.one)
 
@@ -404,14 +412,14 @@ class SafeBoardView:
         return self.pub.cell(self.exact.node, "size")
 
     def role_table(self) -> pl.DataFrame:
-        return pl.DataFrame({"Role": list(ROLES), "Members": [self.pub.cell(self.exact.node, "role", r) for r in ROLES]})
+        return pl.DataFrame({"Role": list(ROLES), "Board members": [self.pub.cell(self.exact.node, "role", r) for r in ROLES]})
 
     def _all_shown(self, board: str, dims) -> bool:
         node = ("ward", board)
         return all(self.pub.number(node, dim.key, c) is not None for dim in dims for c in (*dim.categories, v.NOT_STATED))
 
     def profile(self, dim: dv.Dimension) -> pl.DataFrame:
-        return dview.published_profile(self.exact.comparison.filter(pl.col("dimension") == dim.key), self.pub, dim)
+        return dview.published_profile(self.exact.comparison.filter(pl.col("dimension") == dim.key), self.pub, dim).rename(BOARD_WORDS)
 
     def _shown(self) -> pl.DataFrame:
         return dview.shown_comparison(self.exact.comparison, self.pub, self.exact.dims)

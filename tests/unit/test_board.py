@@ -94,14 +94,14 @@ def test_the_board_against_its_borough_with_the_panels_statistics(view):
     assert view.members == 4  # B-5 left on 1 June, B-6 joins in 2024
     profile = view.profile(next(d for d in view.dims if d.key == "ethnic_group"))
     white = profile.filter(pl.col("Group") == "White").row(0, named=True)
-    assert (white["Members"], white["Expected members"], white["Ratio (actual / expected)"]) == (4, 2.0, 2.0)
+    assert (white["Board members"], white["Expected members"], white["Ratio (actual / expected)"]) == (4, 2.0, 2.0)
     assert view.profile_title(view.dims[0]) == "First: Black people are 50% of the borough but 0% of the board"
 
 
 def test_the_safe_twin_never_shows_a_board_of_four(view):
     assert view.members_text == "4"
     assert view.safe.members_text in (privacy.FEWER, privacy.WITHHELD)
-    assert set(view.safe.role_table()["Members"]) <= {"0", privacy.FEWER, privacy.WITHHELD}
+    assert set(view.safe.role_table()["Board members"]) <= {"0", privacy.FEWER, privacy.WITHHELD}
     assert "withheld" in view.safe.chance_sentence(view.dims[0])
     assert view.safe.boards_table()["Board members"].to_list() == [view.safe.members_text]
 
