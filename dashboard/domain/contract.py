@@ -133,6 +133,9 @@ def _not_before(later: str, earlier: str, *, optional: bool = True) -> pl.Expr:
     return pl.col(later).is_null() | after if optional else after
 
 
+# Every board table's rows are a borough's board's, never London's.
+BOARD_OF_A_BOROUGH = Rule("board_of_a_borough", ("borough_code",), pl.col("borough_code") != v.LONDON_CODE, BOARD_BOROUGH_REASON)
+
 # One block per table. The order is the import order (promises before the engagement that cites
 # them) and the sample's write order.
 TABLES: dict[str, CsvTable] = {
@@ -331,7 +334,7 @@ TABLES: dict[str, CsvTable] = {
             ),
             natural_key=("borough_code", "member_ref"),
             rules=(
-                Rule("board_of_a_borough", ("borough_code",), pl.col("borough_code") != v.LONDON_CODE, BOARD_BOROUGH_REASON),
+                BOARD_OF_A_BOROUGH,
                 Rule("panel_chair_names_ward", ("ward_represented",),
                      (pl.col("role") != v.BOARD_PANEL_CHAIR) | pl.col("ward_represented").is_not_null(),
                      "a panel chair needs the ward whose panel they chair (ward_represented, a 2022 ward code)"),
@@ -352,7 +355,7 @@ TABLES: dict[str, CsvTable] = {
                 Column("panel_chairs_present", COUNT),
             ),
             natural_key=("borough_code", "held_on"),
-            rules=(Rule("board_of_a_borough", ("borough_code",), pl.col("borough_code") != v.LONDON_CODE, BOARD_BOROUGH_REASON),),
+            rules=(BOARD_OF_A_BOROUGH,),
             scope=BY_BOROUGH,
             sample=True,
         ),
@@ -366,7 +369,7 @@ TABLES: dict[str, CsvTable] = {
             ),
             natural_key=("borough_code", "officer_ref", "started_on"),
             rules=(
-                Rule("board_of_a_borough", ("borough_code",), pl.col("borough_code") != v.LONDON_CODE, BOARD_BOROUGH_REASON),
+                BOARD_OF_A_BOROUGH,
                 Rule("ended_after_started", ("ended_on",), _not_before("ended_on", "started_on"), "ended_on is before started_on"),
             ),
             scope=BY_BOROUGH,
@@ -384,7 +387,7 @@ TABLES: dict[str, CsvTable] = {
             ),
             natural_key=("borough_code", "year", "source"),
             rules=(
-                Rule("board_of_a_borough", ("borough_code",), pl.col("borough_code") != v.LONDON_CODE, BOARD_BOROUGH_REASON),
+                BOARD_OF_A_BOROUGH,
                 Rule("year_plausible", ("year",), pl.col("year").is_between(2000, 2100),
                      "year is not a year from 2000 to 2100 (the year the financial year starts, e.g. 2023 for 2023-24)"),
             ),

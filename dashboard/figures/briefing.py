@@ -235,7 +235,7 @@ def board_section(borough: Area, period: Period, view) -> Section:
         return Section("board", title, f"{borough.name} has no Safer Neighbourhood Board in the Met's scheme.")
     safe = view.safe
     tables = [] if safe.problem else [Table("Board members by role", safe.role_table()),
-                                      *(Table(f"Board: {dim.label.lower()}"[:31], safe.profile(dim)) for dim in view.dims)]
+                                      *(Table(f"Board by {dim.label.lower()}"[:31], safe.profile(dim)) for dim in view.dims)]
     membership = (f"{borough.name}: the board's membership cannot be shown without revealing small counts, so it is left out."
                   if safe.problem else
                   f"{safe.members_text} board members on {uk_date(period.end)}, against the borough's Census 2021 profile "

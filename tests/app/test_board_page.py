@@ -95,6 +95,6 @@ def test_the_pack_s_board_section_equals_the_page(board_url):
     assert tables["Board meetings"].equals(view.meeting_list)
     assert tables["Board funding"].equals(view.funding_table)
     assert tables["Borough Commanders"].equals(view.commanders)
-    assert tables["Board: ethnic group"].equals(view.safe.profile(view.dims[0]))
+    assert tables["Board by ethnic group"].equals(view.safe.profile(view.dims[0]))
     assert section.finding.startswith(view.safe.links_finding())
     assert pl.Series(tables["Board members by role"]["Board members"]).is_in(["0", "fewer than 5", "withheld"]).all()
