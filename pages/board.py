@@ -78,11 +78,13 @@ st.plotly_chart(bv.meetings_chart(), key="board_meetings_chart")
 ui.table_with_download(bv.meeting_list, file_name=f"board_meetings_{slug}.csv", key="board_meetings")
 
 st.markdown("#### Borough Commanders")
-st.write(bv.commanders_finding() + ".")
 if bv.commanders is not None:
+    st.plotly_chart(bv.commanders_chart(), key="board_commanders_chart")
     st.caption("Each commander up to the period's end, latest first, with the board meetings held while they were in post "
                "and how many of them they attended.")
     ui.table_with_download(bv.commanders, file_name=f"borough_commanders_{slug}.csv", key="board_commanders")
+else:
+    st.write(bv.commanders_finding() + ".")
 
 st.markdown("#### Grant and spend")
 st.plotly_chart(bv.funding_chart(), key="board_funding_chart")

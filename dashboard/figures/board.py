@@ -385,6 +385,10 @@ class BoardView:
     def commanders_finding(self) -> str:
         return commanders_words(self.place, self.changes, self.tenures, self.period)
 
+    def commanders_chart(self) -> go.Figure:
+        """One board's commanders (``tenures``: a borough's view only)."""
+        return commanders_chart(self.tenures, self.commanders_finding())
+
     def funding_finding(self) -> str:
         return funding_words(self.place, self.funding)
 
@@ -607,6 +611,18 @@ def meetings_chart(summary: pl.DataFrame, names: dict[str, str], title: str) -> 
     return go.Figure({"data": [{**bar, "name": name, "x": summary[col].to_list(), "marker": {"color": colour, "pattern": {"shape": shape}}}
                                for name, col, colour, shape in series],
                       "layout": _layout(title, 160 + 60 * len(labels), "Meetings in the period")})
+
+
+def commanders_chart(tenures: pl.DataFrame, title: str) -> go.Figure:
+    """Bars of each commander's months in post (latest first), with the board meetings they attended beside those held."""
+    labels = tenures["officer_ref"].to_list()
+    bar = {"type": "bar", "orientation": "h", "y": labels}
+    return go.Figure({"data": [{**bar, "name": "Months in post", "x": tenures["months"].to_list(), "marker": {"color": MEETING_COLOUR}},
+                               {**bar, "name": "Board meetings while in post", "x": tenures["meetings"].to_list(),
+                                "marker": {"color": PRESENT_COLOUR, "pattern": {"shape": "/"}}},
+                               {**bar, "name": "Meetings attended", "x": tenures["attended"].to_list(),
+                                "marker": {"color": SPENT_COLOUR, "pattern": {"shape": "x"}}}],
+                      "layout": _layout(title, 160 + 60 * len(labels), "Months, meetings")})
 
 
 def funding_chart(summary: pl.DataFrame, names: dict[str, str], title: str, *, by_year: bool) -> go.Figure:

@@ -17,6 +17,7 @@ from dashboard.domain import areas
 from dashboard.domain.periods import period_ending
 from dashboard.figures import board as bd
 from dashboard.figures import briefing
+from dashboard.figures import diversity as dv
 from data_access import engine as eng
 from data_access import queries, writes
 from data_access.models import Base
@@ -65,12 +66,20 @@ def test_the_board_page_for_a_borough_shows_the_templates_board(board_url, monke
     assert metrics == {"Board members": "3", "Board meetings in the period": "4", "Commander changes in the period": "1",
                        "Funding spent": "87%"}
     texts = [m.value for m in at.markdown]
+    # The templates' one panel chair represents Abbey (E05014053): linked if Abbey's sample panel is open.
+    engine = eng.make_engine(board_url)
+    open_ = dv.open_panels(queries.panels(engine), dt.date(2023, 12, 31)).join(
+        queries.wards(engine).filter(pl.col("borough_code") == BOROUGH).select("ward_code"), on="ward_code")
+    engine.dispose()
+    linked = int("E05014053" in open_["ward_code"].to_list())
+    assert (f"Barking and Dagenham: {linked} of {open_.height} open panels ({linked / open_.height:.0%}) "
+            "have their chair on the board.") in texts
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert ("Barking and Dagenham: 4 board meetings in 12 months to 31 December 2023, 3 in public; "
             "the Borough Commander attended 2 and an update was given at 3") in titles
     assert "Barking and Dagenham: £11,500 received in 2022-23 to 2023-24, £9,995 of it spent (87%)" in titles
     assert ("Barking and Dagenham: 2 Borough Commanders in post in 12 months to 31 December 2023 (1 change); "
-            "the latest since 1 March 2023.") in texts
+            "the latest since 1 March 2023") in titles
     commanders = next(t.value for t in at.dataframe if "Months in post" in t.value.columns)
     # BC-0103: 1 March to 31 December 2023, 9 months, every 2023 meeting (attended 14 March and 12 December);
     # BC-0102: 15 January 2022 to 28 February 2023 (13 months), BC-0101: 1 February 2021 to 14 January 2022 (11): none.
