@@ -278,6 +278,70 @@ class DwoAssignment(Base):
     __table_args__ = (UniqueConstraint("ward_code", "officer_ref", "started_on"),)
 
 
+class BoardMember(Base):
+    """A member of a borough's Safer Neighbourhood Board, by pseudonymous reference only: never a name."""
+
+    __tablename__ = "board_member"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_ref: Mapped[str] = mapped_column(String(40))
+    borough_code: Mapped[str] = mapped_column(String(9), ForeignKey("borough.code"), index=True)
+    role: Mapped[str] = mapped_column(String(40))
+    ward_represented: Mapped[str | None] = mapped_column(String(9), ForeignKey("ward.code"))  # a panel chair's ward
+    group_represented: Mapped[str | None] = mapped_column(String(120))
+    ethnic_group: Mapped[str] = mapped_column(String(60))
+    age_band: Mapped[str] = mapped_column(String(20))
+    sex: Mapped[str] = mapped_column(String(20))
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    __table_args__ = (UniqueConstraint("borough_code", "member_ref"),)
+
+
+class BoardMeeting(Base):
+    """A meeting of a borough's board, and whether the Borough Commander came and gave an update."""
+
+    __tablename__ = "board_meeting"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    borough_code: Mapped[str] = mapped_column(String(9), ForeignKey("borough.code"), index=True)
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    public: Mapped[bool] = mapped_column(Boolean)
+    commander_present: Mapped[bool] = mapped_column(Boolean)
+    commander_update_given: Mapped[bool] = mapped_column(Boolean)
+    panel_chairs_present: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (
+        UniqueConstraint("borough_code", "held_on"),
+        CheckConstraint("panel_chairs_present >= 0", name="count_not_negative"),
+    )
+
+
+class BoroughCommander(Base):
+    """A Borough Commander's time in post for a borough, by pseudonymous officer reference."""
+
+    __tablename__ = "borough_commander"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    officer_ref: Mapped[str] = mapped_column(String(40))
+    borough_code: Mapped[str] = mapped_column(String(9), ForeignKey("borough.code"), index=True)
+    started_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    __table_args__ = (UniqueConstraint("borough_code", "officer_ref", "started_on"),)
+
+
+class BoardFunding(Base):
+    """A board's money for a financial year from one source, in whole pounds, and what it was spent on."""
+
+    __tablename__ = "board_funding"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    borough_code: Mapped[str] = mapped_column(String(9), ForeignKey("borough.code"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(Integer)
+    spent: Mapped[int] = mapped_column(Integer)
+    spent_on: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        UniqueConstraint("borough_code", "year", "source"),
+        CheckConstraint("amount >= 0 AND spent >= 0", name="money_not_negative"),
+    )
+
+
 class ImportBatch(Base):
     """One load of data: an upload, a command-line import, the reference data or the sample."""
 

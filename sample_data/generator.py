@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 
 from dashboard.domain import vocabulary as v
+from sample_data import board
 
 SEED = 2014
 START = date(2014, 10, 1)  # first day of the quarter ending 31 Dec 2014 (first PAS quarter)
@@ -119,6 +120,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "ended_on": pl.Date,
     },
 }
+
+SCHEMAS.update(board.SCHEMAS)  # the boards' tables are made in sample_data/board.py
 
 _EPOCH = date(1970, 1, 1).toordinal()
 
@@ -384,7 +387,7 @@ def generate(
     _move_officers(ctx, met, seed)
     _emit_dwo(ctx, seed)
     _concerns(ctx, seed)
-    return {name: _frame(name, rows) for name, rows in ctx.rows.items()}
+    return {**{name: _frame(name, rows) for name, rows in ctx.rows.items()}, **board.generate(wards, population, seed=seed, start=start, end=end)}
 
 
 def _frame(name: str, rows: list[tuple]) -> pl.DataFrame:

@@ -22,6 +22,8 @@ from sample_data import load as sample_load
 OUT = Path(__file__).resolve().parent / "templates"
 WARDS = ("E05014053", "E05009317")  # Abbey (Barking and Dagenham), Bethnal Green (Tower Hamlets)
 HAND_WRITTEN = ("panels", "dwo_assignments")  # the sample has too few rows of these two wards valid on their dates
+# The board templates are a small board worked by hand (tests/app/test_board_page.py checks the Board page against them).
+HAND_WRITTEN += ("board_members", "board_meetings", "borough_commanders", "board_funding")
 
 
 def as_text(frame: pl.DataFrame) -> pl.DataFrame:

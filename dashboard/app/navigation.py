@@ -23,6 +23,7 @@ PAGES = (
     PageSpec("pages/remedy_plans.py", "Remedy plans", ":material/build:", "remedy_plans"),
     PageSpec("pages/trend.py", "Coverage trend", ":material/trending_up:", "trend"),
     PageSpec("pages/diversity.py", "Membership and diversity", ":material/diversity_3:", "diversity"),
+    PageSpec("pages/board.py", "Safer Neighbourhood Board", ":material/account_balance:", "board"),
     PageSpec("pages/meetings.py", "Meetings", ":material/event:", "meetings"),
     PageSpec("pages/promises.py", "Promises", ":material/task_alt:", "promises"),
     PageSpec("pages/outcomes.py", "Engagement outcomes", ":material/insights:", "outcomes"),

@@ -25,7 +25,7 @@ from dashboard.app import worker
 from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
 from dashboard.domain.wards_in_time import RECORDED
-from dashboard.figures import coverage, functioning, maps, privacy
+from dashboard.figures import board, coverage, functioning, maps, privacy
 from dashboard.figures import diversity as _diversity_figures
 from data_access import access_checks, audit, data_version, queries, reference, writes
 from data_access import engine as eng
@@ -383,6 +383,18 @@ def _publication(url: str, day: dt.date):
     looking: the pattern of what is hidden must be the same for every user, or two users' files
     together could give a count away. It holds only what may be shown of each count."""
     return worker.run(privacy.publish, _diversity(url, day, None), _read("wards", url, None))
+
+
+@_cached_result(ttl=TABLE_TTL, show_spinner=False)
+def _boards(url: str, day: dt.date, scope):
+    """Every board (within the user's boroughs) against its borough on ``day`` (dashboard.figures.board.build)."""
+    return board.build(_read("board_members", url, scope), _read("ward_population", url, scope), _read("wards", url, scope), day)
+
+
+@_cached_result(ttl=600, show_spinner="Working out which board counts can be shown without revealing small ones…", max_entries=16)
+def _board_publication(url: str, day: dt.date):
+    """The day's protected board counts, London-wide whoever is looking (as ``_publication``)."""
+    return board.publish(_boards(url, day, None), _read("wards", url, None))
 
 
 @st.cache_resource(show_spinner=False)

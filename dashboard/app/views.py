@@ -19,7 +19,7 @@ from dashboard.app import state
 from dashboard.domain import areas, periods
 from dashboard.domain.periods import Period
 from dashboard.domain.selection import Selection
-from dashboard.figures import alignment, briefing, coverage, diversity_view, engagement_views, maps, overview, wards_in_time
+from dashboard.figures import alignment, board, briefing, coverage, diversity_view, engagement_views, maps, overview, wards_in_time
 from data_access import access_checks, reference
 
 
@@ -137,6 +137,14 @@ def _alignment(src: Source, sel: Selection):
 @_view_of(diversity_view.area_view, by_day=True, max_entries=256)
 def _diversity_area(src: Source, sel: Selection):
     return diversity_view.area_view(src.diversity(sel.as_of), src.table("wards"), sel.area, src.publication(sel.as_of))
+
+
+@_view_of(board.board_view, max_entries=128)
+def _board(src: Source, sel: Selection):
+    # The boards within the user's boroughs; what may be shown of their counts is London-wide (state._board_publication).
+    inputs = board.BoardInputs(src.table("wards"), src.table("board_members"), src.table("board_meetings"), src.table("borough_commanders"),
+                               src.table("board_funding"), src.table("panels"))
+    return board.board_view(inputs, state._boards(src.url, sel.as_of, sel.scope), state._board_publication(src.url, sel.as_of), sel.area, sel.period)
 
 
 @_view_of(coverage.coverage_view, rules=True, by_day=True)

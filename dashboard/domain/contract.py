@@ -116,6 +116,9 @@ PSEUDONYM_REASON = (
 )
 
 
+BOARD_BOROUGH_REASON = "a board is a borough's: use the borough's code (E09...), not London's (E12000007)"
+
+
 def pseudonymous(column: str) -> pl.Expr:
     """A reference, not a name or an e-mail address: letters, digits and - _ . / only (no space, no @),
     starting with a letter or digit, with at least one digit. "M-0042" passes; "Jane Smith",
@@ -129,6 +132,9 @@ def _not_before(later: str, earlier: str, *, optional: bool = True) -> pl.Expr:
     after = pl.col(later) >= pl.col(earlier)
     return pl.col(later).is_null() | after if optional else after
 
+
+# Every board table's rows are a borough's board's, never London's.
+BOARD_OF_A_BOROUGH = Rule("board_of_a_borough", ("borough_code",), pl.col("borough_code") != v.LONDON_CODE, BOARD_BOROUGH_REASON)
 
 # One block per table. The order is the import order (promises before the engagement that cites
 # them) and the sample's write order.
@@ -308,6 +314,84 @@ TABLES: dict[str, CsvTable] = {
             natural_key=("ward_code", "officer_ref", "started_on"),
             dated_by="started_on",
             rules=(Rule("ended_after_started", ("ended_on",), _not_before("ended_on", "started_on"), "ended_on is before started_on"),),
+            sample=True,
+        ),
+        # The Safer Neighbourhood Board of each borough: who sits on it, its meetings with the
+        # Borough Commander, the commanders in post, and its money.
+        CsvTable(
+            "board_members", "board_member",
+            (
+                Column("member_ref", CODE, cache=LEAVE_OUT),
+                Column("borough_code", BOROUGH),
+                Column("role", CHOICE, v.BOARD_ROLES, cache=CATEGORY),
+                Column("ward_represented", WARD, optional=True),  # a panel chair's ward (a 2022 ward)
+                Column("group_represented", TEXT, optional=True, cache=LEAVE_OUT, max_chars=120),
+                Column("ethnic_group", CHOICE, v.ETHNIC_VALUES, cache=CATEGORY),
+                Column("age_band", CHOICE, v.AGE_VALUES, cache=CATEGORY),
+                Column("sex", CHOICE, v.SEX_VALUES, cache=CATEGORY),
+                Column("joined_on", DATE),
+                Column("left_on", DATE, optional=True),
+            ),
+            natural_key=("borough_code", "member_ref"),
+            rules=(
+                BOARD_OF_A_BOROUGH,
+                Rule("panel_chair_names_ward", ("ward_represented",),
+                     (pl.col("role") != v.BOARD_PANEL_CHAIR) | pl.col("ward_represented").is_not_null(),
+                     "a panel chair needs the ward whose panel they chair (ward_represented, a 2022 ward code)"),
+                Rule("left_after_joined", ("left_on",), _not_before("left_on", "joined_on"), "left_on is before joined_on"),
+                Rule("member_ref_pseudonymous", ("member_ref",), pseudonymous("member_ref"), PSEUDONYM_REASON),
+            ),
+            scope=BY_BOROUGH,
+            sample=True,
+        ),
+        CsvTable(
+            "board_meetings", "board_meeting",
+            (
+                Column("borough_code", BOROUGH),
+                Column("held_on", DATE),
+                Column("public", BOOL),
+                Column("commander_present", BOOL),
+                Column("commander_update_given", BOOL),
+                Column("panel_chairs_present", COUNT),
+            ),
+            natural_key=("borough_code", "held_on"),
+            rules=(BOARD_OF_A_BOROUGH,),
+            scope=BY_BOROUGH,
+            sample=True,
+        ),
+        CsvTable(
+            "borough_commanders", "borough_commander",
+            (
+                Column("officer_ref", CODE),
+                Column("borough_code", BOROUGH),
+                Column("started_on", DATE),
+                Column("ended_on", DATE, optional=True),
+            ),
+            natural_key=("borough_code", "officer_ref", "started_on"),
+            rules=(
+                BOARD_OF_A_BOROUGH,
+                Rule("ended_after_started", ("ended_on",), _not_before("ended_on", "started_on"), "ended_on is before started_on"),
+            ),
+            scope=BY_BOROUGH,
+            sample=True,
+        ),
+        CsvTable(
+            "board_funding", "board_funding",
+            (
+                Column("borough_code", BOROUGH),
+                Column("year", COUNT),  # the financial year that starts in April of this year
+                Column("source", CHOICE, v.FUNDING_SOURCES),
+                Column("amount", COUNT),  # whole pounds
+                Column("spent", COUNT),  # whole pounds
+                Column("spent_on", TEXT, optional=True, cache=LEAVE_OUT),
+            ),
+            natural_key=("borough_code", "year", "source"),
+            rules=(
+                BOARD_OF_A_BOROUGH,
+                Rule("year_plausible", ("year",), pl.col("year").is_between(2000, 2100),
+                     "year is not a year from 2000 to 2100 (the year the financial year starts, e.g. 2023 for 2023-24)"),
+            ),
+            scope=BY_BOROUGH,
             sample=True,
         ),
         CsvTable(

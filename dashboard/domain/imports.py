@@ -588,7 +588,7 @@ def _schema(table: str, refs: References) -> type[dy.Schema]:
         elif kind == BOOL:
             col = dy.Bool(nullable=nullable)
         elif kind == COUNT:
-            col = dy.Int64(nullable=nullable, min=0)
+            col = dy.Int64(nullable=nullable, min=0, primary_key=key)
         elif kind == PCT:
             col = dy.Float64(nullable=nullable, min=0, max=100, allow_nan=False, allow_inf=False)
         elif kind == CHOICE and choices:

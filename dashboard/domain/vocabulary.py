@@ -100,6 +100,12 @@ ENGAGEMENT_KINDS = (
 
 REMEDY_PROBLEMS = ("no panel", "not functioning")
 
+# The Safer Neighbourhood Board: its members' roles and where its money comes from.
+BOARD_CHAIR, BOARD_PANEL_CHAIR = "chair", "panel chair"
+BOARD_ROLES = (BOARD_CHAIR, "vice chair", BOARD_PANEL_CHAIR, "councillor", "co-opted", "youth", "statutory partner", "other")
+FUNDING_SOURCES = ("MOPAC core grant", "MOPAC project grant", "local authority", "other")
+MOPAC_CORE_GRANT = FUNDING_SOURCES[0]
+
 # MOPAC Public Attitude Survey measures, named exactly as MOPAC's release names them.
 PAS_MEASURES = (
     '"Good Job" local',

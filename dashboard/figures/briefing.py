@@ -226,6 +226,34 @@ def diversity_section(borough: Area, period: Period, view) -> Section:
     )
 
 
+def board_section(borough: Area, period: Period, view) -> Section:
+    """The Safer Neighbourhood Board, as the Board page shows it for the borough (``view``: its
+    dashboard.figures.board.BoardView): membership from the published counts only (``view.safe``),
+    meetings, commanders and money as they are."""
+    title = "Safer Neighbourhood Board"
+    if not view.boroughs:
+        return Section("board", title, f"{borough.name} has no Safer Neighbourhood Board in the Met's scheme.")
+    safe = view.safe
+    tables = [] if safe.problem else [Table("Board members by role", safe.role_table()),
+                                      *(Table(f"Board by {dim.label.lower()}"[:31], safe.profile(dim)) for dim in view.dims)]
+    membership = (f"{borough.name}: the board's membership cannot be shown without revealing small counts, so it is left out."
+                  if safe.problem else
+                  f"{safe.members_text} board members on {uk_date(period.end)}, against the borough's Census 2021 profile "
+                  f"(each board tested against a board of its size drawn at random from its residents). {safe.differing_finding()}. "
+                  "Counts of 1 to 4 are shown as \"fewer than 5\" (or \"withheld\"), and figures that would reveal them are withheld.")
+    tables += [Table("Board meetings", view.meeting_list)]
+    if view.commanders is not None:
+        tables.append(Table("Borough Commanders", view.commanders))
+    tables.append(Table("Board funding", view.funding_table, percent=("Spent (%)",)))
+    return Section(
+        "board",
+        title,
+        f"{safe.links_finding()}.",
+        paragraphs=(membership, f"{view.meetings_finding()}.", f"{view.commanders_finding()}.", f"{view.funding_finding()}."),
+        tables=tuple(tables),
+    )
+
+
 def _whole(value: float | None) -> str:
     return "no figure" if value is None else f"{value:.0f}"
 
@@ -318,7 +346,7 @@ def pack_sections(borough: Area, period: Period, inputs: PackInputs) -> tuple[Se
     """The pack's sections after the map, from the same views the pages draw."""
     from dashboard.domain import periods
     from dashboard.domain import status_style as s
-    from dashboard.figures import alignment, coverage, diversity_view, engagement_views
+    from dashboard.figures import alignment, board, coverage, diversity_view, engagement_views
     from dashboard.figures import meetings as mt
     from dashboard.figures import promises as pr
 
@@ -332,6 +360,7 @@ def pack_sections(borough: Area, period: Period, inputs: PackInputs) -> tuple[Se
         )
         sections.append(attention_section(borough, period, plans))
     sections.append(diversity_section(borough, period, view(diversity_view.area_view)))
+    sections.append(board_section(borough, period, view(board.board_view)))
     if engagement_views.has_met_wards(inputs.wards, borough):
         first = periods.shift_quarters(period.end, -7)
         minimum, review_days = mt.DEFAULT_MINIMUM, pr.DEFAULT_REVIEW_DAYS

@@ -35,6 +35,16 @@ FIGURES = {
         "sector_mix": "Sector mix and panel flags",
         "rollup": "Members of each group across a borough, BCU or London, with a pooled test",
     },
+    # The Safer Neighbourhood Board page.
+    "dashboard.figures.board": {
+        "borough_profiles": "A borough's Census profile (the board is compared with it)",
+        "on_board": "Board members on a day",
+        "panel_links": "Panels with their chair on the board",
+        "meetings_summary": "Board meetings, in public, with the Borough Commander and with an update",
+        "commander_tenures": "Borough Commanders: months in post and board meetings attended",
+        "funding_years": "Board funding: the financial years of a period",
+        "funding_summary": "Board funding and the share spent",
+    },
     # When a change on the Overview is called a change.
     "dashboard.figures.overview": {
         "share_change": "Change in a share since the previous period (bases of 30 or more)",

@@ -160,21 +160,22 @@ def _p_words(p: float) -> str:
 # --- Findings and charts -------------------------------------------------------------------------
 
 
-def profile_finding(place: str, comparison: pl.DataFrame, dim: dv.Dimension) -> str:
-    """A title that states the finding: the group furthest below its ward share, or that none is."""
+def profile_finding(place: str, comparison: pl.DataFrame, dim: dv.Dimension, *, body: str = "panel", whole: str = "ward") -> str:
+    """A title that states the finding: the group furthest below its ward share, or that none is.
+    ``body`` and ``whole``: what is compared with what (a board with its borough: "board", "borough")."""
     rows = comparison.filter((pl.col("dimension") == dim.key) & (pl.col("category") != v.NOT_STATED))
     if rows.is_empty() or rows["stated"][0] == 0:
         if dim.key == dv.WHITE.key:
             return f"{place}: no White member has given the detail of their ethnic group"
         return f"{place}: no member has stated their {dim.noun}"
     if rows["ward_share"].null_count() == rows.height:
-        return f"{place}: no Census {dim.noun} figures for this ward"
+        return f"{place}: no Census {dim.noun} figures for this {whole}"
     gaps = rows.with_columns((pl.col("ward_share") - pl.col("panel_share")).alias("_gap")).sort("_gap", descending=True)
     top = gaps.row(0, named=True)
     if top["_gap"] < 0.05:
-        return f"{place}: the panel's {dim.noun} mix is within 5 points of the ward's for every group"
+        return f"{place}: the {body}'s {dim.noun} mix is within 5 points of the {whole}'s for every group"
     who = _group_words(dim, top["category"])
-    return f"{place}: {who} are {pct(top['ward_share'])} of the ward but {pct(top['panel_share'])} of the panel"
+    return f"{place}: {who} are {pct(top['ward_share'])} of the {whole} but {pct(top['panel_share'])} of the {body}"
 
 
 def _group_words(dim: dv.Dimension, category: str) -> str:
@@ -197,7 +198,7 @@ def _layout(title: str, height: int, x_title: str, **extra) -> dict:
     }
 
 
-def profile_chart(comparison: pl.DataFrame, dim: dv.Dimension, title: str) -> go.Figure:
+def profile_chart(comparison: pl.DataFrame, dim: dv.Dimension, title: str, *, body: str = "Panel", whole: str = "Ward") -> go.Figure:
     """Grouped bars: the panel's share (of members who stated) beside the ward's, per group.
 
     The ward's bars are hatched as well as coloured, so the two read apart without colour. A
@@ -211,10 +212,10 @@ def profile_chart(comparison: pl.DataFrame, dim: dv.Dimension, title: str) -> go
     return go.Figure(
         {
             "data": [
-                {**bar, "name": "Panel (members who stated)", "x": panel, "marker": {"color": PANEL_COLOUR},
-                 "hovertemplate": "%{y}: %{x:.0f}% of panel<extra></extra>"},
-                {**bar, "name": f"Ward ({dim.base})", "x": ward, "marker": {"color": WARD_COLOUR, "pattern": {"shape": "/"}},
-                 "hovertemplate": "%{y}: %{x:.0f}% of ward<extra></extra>"},
+                {**bar, "name": f"{body} (members who stated)", "x": panel, "marker": {"color": PANEL_COLOUR},
+                 "hovertemplate": f"%{{y}}: %{{x:.0f}}% of {body.lower()}<extra></extra>"},
+                {**bar, "name": f"{whole} ({dim.base})", "x": ward, "marker": {"color": WARD_COLOUR, "pattern": {"shape": "/"}},
+                 "hovertemplate": f"%{{y}}: %{{x:.0f}}% of {whole.lower()}<extra></extra>"},
             ],
             "layout": _layout(title, 120 + 45 * len(cats), "Share (%)", barmode="group", legend={"orientation": "h", "y": -0.25}),
         }
@@ -480,6 +481,41 @@ def _mean_range(ranges: list) -> tuple[float, float, bool] | None:
     return sum(r[0] for r in ranges) / len(ranges), sum(r[1] for r in ranges) / len(ranges), all(r[2] for r in ranges)
 
 
+def published_profile(rows: pl.DataFrame, pub: privacy.Publication, dim: dv.Dimension) -> pl.DataFrame:
+    """One panel's comparison on one dimension (``profile_table``) as it may leave the app: each count
+    as published, and each share, expected figure, ratio and verdict only where the counts it comes
+    from are shown (else "withheld")."""
+    if rows.is_empty():
+        return profile_table(rows).cast(pl.String)
+    node = ("ward", rows["ward_code"][0])
+    size, stated = pub.number(node, "size"), shown_stated(pub, node, dim)
+    out = []
+    for r in rows.iter_rows(named=True):
+        n, ns = pub.number(node, dim.key, r["category"]), r["category"] == v.NOT_STATED
+        both = n is not None and stated is not None and not ns
+        out.append((
+            r["dimension_label"], r["category"], pub.cell(node, dim.key, r["category"]),
+            _num(r["share_of_members"] * 100, 1) if n is not None and size and r["share_of_members"] is not None else WITHHELD,
+            None if ns else (_num(None if r["panel_share"] is None else r["panel_share"] * 100, 1) if both else WITHHELD),
+            _num(None if r["ward_share"] is None else r["ward_share"] * 100, 1),
+            None if ns else (_num(r["expected"], 1) if stated is not None else WITHHELD),
+            None if ns else (_num(r["ratio"], 2) if both else WITHHELD),
+            "" if ns else (r["flag"] or "" if both else WITHHELD),
+        ))
+    return pl.DataFrame(out, schema=[*profile_table(rows).columns], orient="row")
+
+
+def shown_comparison(comparison: pl.DataFrame, pub: privacy.Publication, dims) -> pl.DataFrame:
+    """The comparison with each panel share nulled where it is not shown (for the published chart)."""
+    rows = []
+    for r in comparison.iter_rows(named=True):
+        node = ("ward", r["ward_code"])
+        dim = next(d for d in dims if d.key == r["dimension"])
+        shown = pub.number(node, r["dimension"], r["category"]) is not None and shown_stated(pub, node, dim) is not None
+        rows.append({**r, "panel_share": r["panel_share"] if shown else None})
+    return pl.DataFrame(rows, schema=comparison.schema)
+
+
 class AreaView:
     """Everything the page shows for one area on one day, with exact counts, ready to render.
 
@@ -656,36 +692,10 @@ class SafeAreaView:
 
     # one ward's profile
     def profile(self, dim: dv.Dimension) -> pl.DataFrame:
-        rows = self.comparison.filter(pl.col("dimension") == dim.key)
-        if rows.is_empty():
-            return profile_table(rows).cast(pl.String)
-        ward = rows["ward_code"][0]
-        node = ("ward", ward)
-        size, stated = self.pub.number(node, "size"), self._stated(node, dim)
-        out = []
-        for r in rows.iter_rows(named=True):
-            n, ns = self.pub.number(node, dim.key, r["category"]), r["category"] == v.NOT_STATED
-            both = n is not None and stated is not None and not ns
-            out.append((
-                r["dimension_label"], r["category"], self.pub.cell(node, dim.key, r["category"]),
-                _num(r["share_of_members"] * 100, 1) if n is not None and size and r["share_of_members"] is not None else WITHHELD,
-                None if ns else (_num(None if r["panel_share"] is None else r["panel_share"] * 100, 1) if both else WITHHELD),
-                _num(None if r["ward_share"] is None else r["ward_share"] * 100, 1),
-                None if ns else (_num(r["expected"], 1) if stated is not None else WITHHELD),
-                None if ns else (_num(r["ratio"], 2) if both else WITHHELD),
-                "" if ns else (r["flag"] or "" if both else WITHHELD),
-            ))
-        return pl.DataFrame(out, schema=[*profile_table(rows).columns], orient="row")
+        return published_profile(self.comparison.filter(pl.col("dimension") == dim.key), self.pub, dim)
 
     def _shown_comparison(self) -> pl.DataFrame:
-        """The comparison with each panel share and count nulled where it is not shown."""
-        rows = []
-        for r in self.comparison.iter_rows(named=True):
-            node = ("ward", r["ward_code"])
-            dim = next(d for d in self.dims if d.key == r["dimension"])
-            shown = self.pub.number(node, r["dimension"], r["category"]) is not None and self._stated(node, dim) is not None
-            rows.append({**r, "panel_share": r["panel_share"] if shown else None})
-        return pl.DataFrame(rows, schema=self.comparison.schema)
+        return shown_comparison(self.comparison, self.pub, self.dims)
 
     def profile_title(self, place: str, dim: dv.Dimension) -> str:
         comp = self._shown_comparison()

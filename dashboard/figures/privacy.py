@@ -99,10 +99,11 @@ class Publication:
         return None if any(c is None for c in counts) else sum(counts)
 
 
-def publish(d, wards: pl.DataFrame, *, threshold: int = THRESHOLD) -> Publication:
+def publish(d, wards: pl.DataFrame, *, threshold: int = THRESHOLD, breakdown: tuple[str, Sequence[str]] | None = None) -> Publication:
     """The day's protected counts, London-wide (``d``: dashboard.figures.diversity.build of every
-    borough's members, so that every user, whatever their boroughs, gets the same pattern)."""
-    fam = family(d, wards)
+    borough's members, so that every user, whatever their boroughs, gets the same pattern).
+    ``breakdown``: the other count of members published beside the Census dimensions (``family``)."""
+    fam = family(d, wards, breakdown=breakdown)
     try:
         state, hidden = suppress(fam, threshold=threshold)
     except (ValueError, AssertionError) as problem:  # fails closed: nothing member-derived is shown to others or written out
@@ -149,12 +150,16 @@ class Family:
         return eq, np.concatenate([idx for idx, _ in self.equations]), np.concatenate([a for _, a in self.equations])
 
 
-def family(d, wards: pl.DataFrame) -> Family:
+def family(d, wards: pl.DataFrame, *, breakdown: tuple[str, Sequence[str]] | None = None) -> Family:
     """The family of a day's membership figures (``d``: dashboard.figures.diversity.build), London-wide.
 
-    Only open panels in Met wards are in it, as on every page.
+    Only open panels in Met wards are in it, as on every page. ``breakdown`` (table, columns of
+    ``d.panels``): the other count of members published beside the Census dimensions, by default
+    members by sector; a board's family counts its members by role (dashboard.figures.board).
     """
     from dashboard.figures import diversity as dv
+
+    other, other_columns = breakdown or ("sector", dv.SECTOR_COLUMNS)
 
     met = wards.filter(pl.col("police_force") == "Metropolitan Police Service").select("ward_code", "borough_code", "bcu")
     panels = d.panels.join(met, on="ward_code", how="inner").sort("ward_code")
@@ -163,7 +168,7 @@ def family(d, wards: pl.DataFrame) -> Family:
     parent.update({("borough", b): ("bcu", c) for b, c in zip(panels["borough_code"], panels["bcu"])})
     parent.update({("bcu", c): LONDON for c in panels["bcu"].unique()})
     tables = {dim.key: [*dim.categories, "Not stated"] for dim in d.dims}
-    tables["sector"] = list(dv.SECTOR_COLUMNS)
+    tables[other] = list(other_columns)
     cells = {(w, r["dimension"], r["category"]): r["members"] for w, r in zip(d.comparison["ward_code"], d.comparison.iter_rows(named=True))}
     keys: list[tuple] = []
     # Parts before wholes, so each area's sums are made from parts already summed.
@@ -183,7 +188,7 @@ def family(d, wards: pl.DataFrame) -> Family:
         value[index[(("ward", w), "size", "")]] = sector[w]["panel_size"]
         for table, cats in tables.items():
             for c in cats:
-                value[index[(("ward", w), table, c)]] = sector[w][c] if table == "sector" else cells.get((w, table, c), 0)
+                value[index[(("ward", w), table, c)]] = sector[w][c] if table == other else cells.get((w, table, c), 0)
     # Areas are sums of their parts: boroughs of wards, BCUs of boroughs, London of BCUs.
     for node in nodes[len(codes):]:
         for table, cats in [("size", [""]), *tables.items()]:
@@ -327,7 +332,7 @@ class _Protector:
         idx = np.array([[self.at[(r, table, c)] for c in cats] for r in rows])
         i, j = rows.index(node), cats.index(cat)
         stated = np.array([c == "Not stated" for c in cats])
-        white = table == "ethnic_group" and "White" in cats
+        white = table == "ethnic_group" and "White" in cats and "white_detail" in self.tables  # no detail table: White is as any group
         best = None
         for s in (1, -1):
             # +s here and at the far corner, -s along this row and down this column
@@ -371,7 +376,7 @@ class _Protector:
                     for c in cats:
                         a, b = self.at[(node, table, c)], self.at[(other, table, c)]
                         part = {a: s, b: -s}
-                        if table == "ethnic_group" and c == "White":
+                        if table == "ethnic_group" and c == "White" and "white_detail" in self.tables:
                             part.update(self.white_partner(node, other, s)[0])
                         options.append((sum(self.cost(i, d) for i, d in part.items()), part))
                     cost, part = min(options, key=lambda o: o[0])

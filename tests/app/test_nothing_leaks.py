@@ -362,6 +362,10 @@ class Reader:
         if out.key == "text" or out.frame is None:
             self.read_text(out, wards)
             return
+        # The Board page and the pack's board section: no count of board members of 1 to 4 anywhere.
+        if "Board members" in out.frame.columns:
+            for r in out.frame.to_dicts():
+                self.small(out, f"board members {r.get('Role') or r.get('Group') or r.get('Borough') or ''}", cell_value(r["Board members"]))
         kind = kind_of(out)
         frame = out.frame
         if kind is None:
@@ -476,6 +480,8 @@ class Reader:
                 m.shown(m.index[(wards[0], "size", "")], int(n))
         for n in re.findall(r"\(([\d,]+) against [\d,.]+ expected\)", text):
             self.small(out, "members in a finding", int(n.replace(",", "")))
+        for n in re.findall(r"Board members: ([\d,]+)", text) + re.findall(r"([\d,]+) board members on ", text):
+            self.small(out, "board members", int(n.replace(",", "")))
         if out.page == "pages/diversity.py":
             found = re.search(r"stated for [^(]*\(([\d,]+) of ([\d,]+)\); age stated for [^(]*\(([\d,]+)\)", text)
             if found:

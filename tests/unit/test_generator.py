@@ -17,6 +17,7 @@ MET = "Metropolitan Police Service"
 CITY = "City of London Police"
 BOROUGHS = ("E09900001", "E09900002", "E09900003")
 WARDS_PER_BOROUGH = 40
+BOARD = ("board_member", "board_meeting", "borough_commander", "board_funding")  # kept by borough
 
 UNIQUE_KEYS = {
     "panel": ("ward_code", "established_on"),
@@ -37,6 +38,10 @@ MODELS = {
     "concern": models.Concern,
     "remedy_plan": models.RemedyPlan,
     "dwo_assignment": models.DwoAssignment,
+    "board_member": models.BoardMember,
+    "board_meeting": models.BoardMeeting,
+    "borough_commander": models.BoroughCommander,
+    "board_funding": models.BoardFunding,
 }
 
 
@@ -128,7 +133,8 @@ def test_extra_wards_leave_existing_wards_alone(wards, population, frames, met_c
     )
     bigger = g.generate(pl.concat([extra, wards]), pl.concat([population, make_population(extra)]))
     for name, frame in frames.items():
-        kept = bigger[name].filter(pl.col("ward_code").is_in(met_codes))
+        place = "borough_code" if name in BOARD else "ward_code"
+        kept = bigger[name].filter(pl.col(place).is_in(BOROUGHS if name in BOARD else met_codes))
         assert kept.equals(frame), name
     assert bigger["meeting"].filter(pl.col("ward_code").str.starts_with("Z")).height > 0
 
@@ -209,7 +215,8 @@ def test_no_date_after_end_and_activity_from_start(frames):
 def test_city_of_london_wards_get_nothing(frames, wards):
     city = wards.filter(pl.col("police_force") == CITY)["ward_code"].to_list()
     for name, frame in frames.items():
-        assert frame.filter(pl.col("ward_code").is_in(city)).is_empty(), name
+        place = "borough_code" if name in BOARD else "ward_code"
+        assert frame.filter(pl.col(place).is_in([*city, v.CITY_OF_LONDON_CODE])).is_empty(), name
 
 
 def test_meetings_only_while_a_panel_is_open(frames):
