@@ -394,7 +394,7 @@ def _boards(url: str, day: dt.date, scope):
 @_cached_result(ttl=600, show_spinner="Working out which board counts can be shown without revealing small ones…", max_entries=16)
 def _board_publication(url: str, day: dt.date):
     """The day's protected board counts, London-wide whoever is looking (as ``_publication``)."""
-    return board.publish(_boards(url, day, None), _read("wards", url, None))
+    return worker.run(board.publish, _boards(url, day, None), _read("wards", url, None))
 
 
 @st.cache_resource(show_spinner=False)

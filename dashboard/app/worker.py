@@ -14,6 +14,7 @@ the visitor's own thread as before, and the log says why; ``WARD_PANEL_WORKER=of
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as cf
 import logging
 import multiprocessing
@@ -41,6 +42,7 @@ def _executor() -> cf.ProcessPoolExecutor:
     with _lock:
         if _pool is None:
             _pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            atexit.register(_forget, _pool)  # a clean stop while the interpreter can still run it
         return _pool
 
 
