@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.app import sidebar, state
-from dashboard.domain import periods
+from dashboard.domain import columns, periods
 from dashboard.domain.formatting import uk_date
 from dashboard.domain.selection import Selection
 from dashboard.figures.functioning import RulesProblem
@@ -97,14 +97,47 @@ def safe_csv(frame: pl.DataFrame) -> bytes:
     return guarded.write_csv().encode("utf-8-sig")
 
 
-def show_table(frame: pl.DataFrame, *, key: str) -> None:
-    """A table on screen, sent to the browser as Arrow.
+# How each kind of column (dashboard.domain.columns) is drawn; missing values show as columns.MISSING.
+WRAP_WIDTH = 260  # pixels of an explanatory column, which wraps rather than running off the edge
+WRAP_ROW_HEIGHT = 70  # rows this tall (above 4rem) let Streamlit wrap text, three lines of it
+WRAP_AFTER = 36  # characters: a table whose explanations are all shorter keeps one-line rows
 
-    Given a polars frame, st.dataframe imports pandas to find out what it was handed, which
-    costs the server about 40 MB of memory for good; given Arrow it does not. (The
-    map still loads pandas: st.pydeck_chart checks its version.)
+
+def column_settings(shown: dict[str, columns.Shown]) -> dict:
+    """Streamlit's column settings for a table's columns, by heading."""
+    def one(c: columns.Shown):
+        match c.kind:
+            case columns.COUNT:
+                return st.column_config.NumberColumn(c.heading, format="localized")
+            case columns.PERCENT:
+                return st.column_config.NumberColumn(c.heading, format="%.0f%%")
+            case columns.NUMBER:
+                return st.column_config.NumberColumn(c.heading, format=f"%.{c.digits}f")
+            case columns.DATE:
+                return st.column_config.DateColumn(c.heading, format="D MMMM YYYY")
+            case columns.DATETIME:
+                return st.column_config.DatetimeColumn(c.heading, format="D MMMM YYYY, HH:mm")
+        return st.column_config.TextColumn(c.heading, width=WRAP_WIDTH if c.wraps else None)
+    return {heading: one(c) for heading, c in shown.items()}
+
+
+def show_table(frame: pl.DataFrame, *, key: str) -> None:
+    """A table on screen under the headings and formats of dashboard.domain.columns.
+
+    Sent to the browser as Arrow: given a polars frame, st.dataframe imports pandas to find out
+    what it was handed, which costs the server about 40 MB of memory for good; given Arrow it
+    does not. (The map still loads pandas: st.pydeck_chart checks its version.)
     """
-    st.dataframe(frame.to_arrow(), hide_index=True, key=key)
+    shown, settings = columns.screen(frame)
+    wrapping = [h for h, c in settings.items() if c.wraps and shown.schema[h] == pl.String]
+    long_text = any((shown[h].str.len_chars().max() or 0) > WRAP_AFTER for h in wrapping)
+    st.dataframe(shown.to_arrow(), hide_index=True, key=key, column_config=column_settings(settings),
+                 placeholder=columns.MISSING, row_height=WRAP_ROW_HEIGHT if long_text else None)
+
+
+def csv_of(frame: pl.DataFrame) -> bytes:
+    """A table's CSV download: the screen's headings, values rounded (dashboard.domain.columns), no formulas."""
+    return safe_csv(columns.download(frame))
 
 
 def table_with_download(frame: pl.DataFrame, *, file_name: str, key: str, label: str = "Download these rows (CSV)") -> None:
@@ -115,7 +148,7 @@ def table_with_download(frame: pl.DataFrame, *, file_name: str, key: str, label:
     """
     show_table(frame, key=f"{key}_table")
     st.download_button(
-        label, lambda: safe_csv(frame), on_click="ignore", file_name=file_name, mime="text/csv", key=f"{key}_download"
+        label, lambda: csv_of(frame), on_click="ignore", file_name=file_name, mime="text/csv", key=f"{key}_download"
     )
 
 
@@ -144,7 +177,7 @@ def table_with_protected_download(
     the audit trail when its bytes are served.
     """
     show_table(exact if exact_counts() else protected, key=f"{key}_table")
-    member_download(label, lambda: safe_csv(protected), rows=protected.height, file_name=file_name, key=f"{key}_download", mime="text/csv",
+    member_download(label, lambda: csv_of(protected), rows=protected.height, file_name=file_name, key=f"{key}_download", mime="text/csv",
                     help="Counts of 1 to 4 are shown as 'fewer than 5' (or 'withheld'), and figures that would reveal them are withheld.")
 
 

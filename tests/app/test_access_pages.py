@@ -161,7 +161,7 @@ def test_an_administrator_reads_the_audit_log(roles, writable_url, monkeypatch):
     assert not at.exception
     assert at.title[0].value == "Audit log"
     log = at.dataframe[0].value
-    assert "diversity_panels_E09000012_2023-12-31.csv" in list(log["what"])
+    assert "diversity_panels_E09000012_2023-12-31.csv" in list(log["What"])
 
 
 def test_a_steward_upload_with_a_camden_row_is_refused_and_their_own_is_audited(roles, writable_url, monkeypatch):

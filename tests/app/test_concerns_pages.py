@@ -195,8 +195,8 @@ def test_a_sent_concern_waits_then_counts_once_accepted(writable_env):
     staff = start()
     staff.switch_page("pages/data.py").run()
     assert not staff.exception
-    waiting = next(d.value for d in staff.dataframe if "what the resident wrote" in d.value.columns)
-    assert list(waiting["what the resident wrote"]) == ["Cars race down Movers Lane by the school three times a day? No, all day."]
+    waiting = next(d.value for d in staff.dataframe if "What the resident wrote" in d.value.columns)
+    assert list(waiting["What the resident wrote"]) == ["Cars race down Movers Lane by the school three times a day? No, all day."]
     next(b for b in staff.get("button") if "Accept" in str(b.proto.label)).click()
     staff.run()
     assert not staff.exception
@@ -218,8 +218,8 @@ def test_markup_a_resident_slips_past_is_still_shown_to_staff_as_text(writable_e
     engine.dispose()
     staff = start()
     staff.switch_page("pages/data.py").run()
-    waiting = next(d.value for d in staff.dataframe if "what the resident wrote" in d.value.columns)
-    assert list(waiting["what the resident wrote"]) == ["**bold** [link](http://x) <b>tag</b>"]
+    waiting = next(d.value for d in staff.dataframe if "What the resident wrote" in d.value.columns)
+    assert list(waiting["What the resident wrote"]) == ["**bold** [link](http://x) <b>tag</b>"]
     assert not any("<b>tag</b>" in m.value or "**bold**" in m.value for m in staff.markdown)
 
 

@@ -134,13 +134,13 @@ def test_promises_page_sets_promises_beside_the_concerns(app_env):
     chart = charts(at)
     title = next(t for t in chart if "covered least of what residents raised most" in t)
     assert len(chart[title]["data"][0]["y"]) == 32  # by borough at London level
-    rollup = next(d.value for d in at.dataframe if "ignoring" in d.value.columns)
-    assert rollup["ignoring"].sum() == ignoring and rollup["scored"].sum() == scored
-    wards = next(d.value for d in at.dataframe if "top concerns (weight)" in d.value.columns)
+    rollup = next(d.value for d in at.dataframe if "Wards ignoring their top concern" in d.value.columns)
+    assert rollup["Wards ignoring their top concern"].sum() == ignoring and rollup["Wards scored"].sum() == scored
+    wards = next(d.value for d in at.dataframe if "Top concerns (weight)" in d.value.columns)
     assert len(wards) == 679
     at.sidebar.selectbox(key="borough").set_value("E09000012").run()  # Hackney
     assert not at.exception
-    wards = next(d.value for d in at.dataframe if "top concerns (weight)" in d.value.columns)
+    wards = next(d.value for d in at.dataframe if "Top concerns (weight)" in d.value.columns)
     assert len(wards) == 21
     assert any(m.value.startswith("**Hackney: ") and "raised most" in m.value for m in at.markdown)
 
