@@ -20,6 +20,7 @@ ui.page(
     "Your ward panel",
     "Each London ward has a ward panel: local people who agree the ward's policing promises with its "
     "Dedicated Ward Officers and tell residents what came of them. Find your ward to see them.",
+    public=True,
 )
 
 wards = state.public_table("wards")

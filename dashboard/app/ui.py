@@ -37,8 +37,11 @@ def run_through_app() -> None:
         st.rerun()
 
 
-def page(title: str, caption: str | None = None, *, filters: bool = False, rules: bool = False) -> Selection | None:
+def page(title: str, caption: str | None = None, *, filters: bool = False, rules: bool = False,
+         public: bool = False) -> Selection | None:
     """The top of every page: the open-mode banner, the title and its caption, then what the page needs.
+
+    ``public``: a page for residents, which never shows the open-mode banner (it is for staff).
 
     ``filters``: the sidebar's area and period, returned as one frozen Selection (with the user's
     boroughs) for the page to pass whole to ``state``. ``rules``: the functioning rubric must be
@@ -46,7 +49,7 @@ def page(title: str, caption: str | None = None, *, filters: bool = False, rules
     plain message. Returns None when ``filters`` is False.
     """
     user = state.access()
-    if user is not None and not user.signed_in:  # without sign-in, every page says so at its top, and why
+    if user is not None and not user.signed_in and not public:  # without sign-in, every page says so at its top, and why
         from dashboard.app.access import open_banner
 
         st.warning(open_banner(user.open_reason), icon=":material/lock_open:")

@@ -72,7 +72,7 @@ COUNT_1_TO_4 = re.compile(
 )
 
 
-def test_a_link_with_a_ward_code_opens_that_wards_page(app_env):
+def test_a_link_with_a_ward_code_opens_that_wards_page(app_env, through_the_entry_script):
     at = ward_page()
     assert at.header[0].value == "Abbey, Barking and Dagenham"
     assert at.selectbox(key="public_ward").value == ABBEY
@@ -86,6 +86,12 @@ def test_a_link_with_a_ward_code_opens_that_wards_page(app_env):
     assert tuple(promised.columns) == pw.PROMISE_COLUMNS and len(promised) >= 1
     assert tuple(done.columns) == pw.DONE_COLUMNS and set(done["What happened"]) <= set(pw.STATUS_WORDS.values())
     assert not at.metric
+    # A visitor who is not signed in (here: open mode) gets no staff banner and nothing in the sidebar;
+    # a staff page in the same session still has both.
+    assert not [w for w in at.warning if "Sign-in is not configured" in w.value]
+    assert not at.sidebar.children
+    at.switch_page("pages/overview.py").run()
+    assert [w for w in at.warning if "Sign-in is not configured" in w.value] and at.sidebar.children
 
 
 def test_choosing_a_ward_puts_its_code_in_the_address(app_env):
