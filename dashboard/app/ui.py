@@ -103,11 +103,11 @@ def safe_csv(frame: pl.DataFrame) -> bytes:
 # How each kind of column (dashboard.domain.columns) is drawn; missing values show as columns.MISSING.
 WRAP_WIDTH = 260  # pixels of an explanatory column, which wraps rather than running off the edge
 WRAP_ROW_HEIGHT = 70  # rows this tall (above 4rem) let Streamlit wrap text, three lines of it
-WRAP_AFTER = 36  # characters: a table whose explanations are all shorter keeps one-line rows
+WRAP_AFTER = 36  # characters: an explanation no longer than this is not wrapped (nor its table's rows made tall)
 
 
-def column_settings(shown: dict[str, columns.Shown]) -> dict:
-    """Streamlit's column settings for a table's columns, by heading."""
+def column_settings(shown: dict[str, columns.Shown], wrapped: set[str] = frozenset()) -> dict:
+    """Streamlit's column settings for a table's columns, by heading; ``wrapped`` columns are given WRAP_WIDTH."""
     def one(c: columns.Shown):
         match c.kind:
             case columns.COUNT:
@@ -120,7 +120,7 @@ def column_settings(shown: dict[str, columns.Shown]) -> dict:
                 return st.column_config.DateColumn(c.heading, format="D MMMM YYYY")
             case columns.DATETIME:
                 return st.column_config.DatetimeColumn(c.heading, format="D MMMM YYYY, HH:mm")
-        return st.column_config.TextColumn(c.heading, width=WRAP_WIDTH if c.wraps else None)
+        return st.column_config.TextColumn(c.heading, width=WRAP_WIDTH if c.heading in wrapped else None)
     return {heading: one(c) for heading, c in shown.items()}
 
 
@@ -132,10 +132,10 @@ def show_table(frame: pl.DataFrame, *, key: str) -> None:
     does not. (The map still loads pandas: st.pydeck_chart checks its version.)
     """
     shown, settings = columns.screen(frame)
-    wrapping = [h for h, c in settings.items() if c.wraps and shown.schema[h] == pl.String]
-    long_text = any((shown[h].str.len_chars().max() or 0) > WRAP_AFTER for h in wrapping)
-    st.dataframe(shown.to_arrow(), hide_index=True, key=key, column_config=column_settings(settings),
-                 placeholder=columns.MISSING, row_height=WRAP_ROW_HEIGHT if long_text else None)
+    wrapped = {h for h, c in settings.items()
+               if c.wraps and shown.schema[h] == pl.String and (shown[h].str.len_chars().max() or 0) > WRAP_AFTER}
+    st.dataframe(shown.to_arrow(), hide_index=True, key=key, column_config=column_settings(settings, wrapped),
+                 placeholder=columns.MISSING, row_height=WRAP_ROW_HEIGHT if wrapped else None)
 
 
 def csv_of(frame: pl.DataFrame) -> bytes:

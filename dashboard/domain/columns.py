@@ -74,6 +74,9 @@ COLUMNS: dict[str, Column] = {
     "meetings_open_to_public": _c("Meetings open to the public", YES_NO),
     "terms_of_reference_agreed": _c("Terms of reference agreed", YES_NO),
     "last_membership_review_on": _c("Membership last reviewed", DATE), "sector": _c("Sector"),
+    "Share of all members (%)": _c("Share of all members (%)", PERCENT),
+    "Share of members who stated (%)": _c("Share of members who stated (%)", PERCENT),
+    "Ward share (%)": _c("Ward share (%)", PERCENT), "Share of members (%)": _c("Share of members (%)", PERCENT),
     "members": _c("Members", COUNT),
     # Dedicated Ward Officers
     "officer_ref": _c("Officer"), "started_on": _c("Started on", DATE), "ended_on": _c("Ended on", DATE),

@@ -82,9 +82,14 @@ def test_a_link_with_a_ward_code_opens_that_wards_page(app_env, through_the_entr
     meets = next(m.value for m in at.markdown if m.value.startswith("The panel last met on"))
     assert re.fullmatch(r"The panel last met on \d{1,2} [A-Z][a-z]+ 20\d\d\. The date of the next meeting has not been "
                         r"published yet\.", meets)
-    promised, done = at.dataframe[0].value, at.dataframe[1].value
-    assert tuple(promised.columns) == pw.PROMISE_COLUMNS and len(promised) >= 1
-    assert tuple(done.columns) == pw.DONE_COLUMNS and set(done["What happened"]) <= set(pw.STATUS_WORDS.values())
+    # Promises are lines of text, which read whole on a phone: what, what came of it, when residents were told.
+    assert not at.dataframe
+    promised = next(m.value for m in at.markdown if m.value.startswith("- **") and "(set on " in m.value).splitlines()
+    assert promised and all(re.fullmatch(r"- \*\*.+\*\*: .+ \(set on \d{1,2} [A-Z][a-z]+ 20\d\d\)", line) for line in promised)
+    done = next(m.value for m in at.markdown if "Told residents on" in m.value)
+    outcomes = re.findall(r"\n  \*\*([^*]+)\.\*\* ", done)
+    assert outcomes and set(outcomes) <= set(pw.STATUS_WORDS.values())
+    assert all(re.search(r"Told residents on \d{1,2} [A-Z][a-z]+ 20\d\d\.$", item) for item in done.split("\n- "))
     assert not at.metric
     # A visitor who is not signed in (here: open mode) gets no staff banner and nothing in the sidebar;
     # a staff page in the same session still has both.
