@@ -102,7 +102,7 @@ def safe_csv(frame: pl.DataFrame) -> bytes:
 
 # How each kind of column (dashboard.domain.columns) is drawn; missing values show as columns.MISSING.
 WRAP_WIDTH = 260  # pixels of an explanatory column, which wraps rather than running off the edge
-WRAP_ROW_HEIGHT = 70  # rows this tall (above 4rem) let Streamlit wrap text, three lines of it
+WRAP_ROW_HEIGHT = 88  # rows this tall (above 4rem) let Streamlit wrap text, four lines of it
 WRAP_AFTER = 36  # characters: an explanation no longer than this is not wrapped (nor its table's rows made tall)
 
 

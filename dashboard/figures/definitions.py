@@ -123,7 +123,7 @@ def _word(name: str) -> str:
 def _sentences(block: str) -> str:
     kept = [s for s in SENTENCE_END.split(" ".join(block.split()))
             if not ("`" in s or SNAKE.search(s) or DOTTED.search(s) or re.search(r"\bNone\b|\(by=|tests/|\.py\b", s))]
-    return " ".join(k[:1].upper() + k[1:] for k in kept)
+    return re.sub(r"(^|[.!?] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), " ".join(kept))  # each sentence's capital
 
 
 def plain(doc: str) -> str:
@@ -134,6 +134,8 @@ def plain(doc: str) -> str:
     None means, which library function is called) is left out: the definition stays in the code.
     """
     doc = re.sub(r"Columns:.*?(?=\n\n|\Z)", "", doc, flags=re.DOTALL)
+    doc = re.sub(r"[;,]?\s*``[a-z_]+\.[a-z_.]+``", "", doc)  # which library function does it: "; ``scipy.stats.norm``"
+    doc = re.sub(r"\s*\(\s*\)", "", doc)
     doc = CODE.sub(lambda m: _word(m.group(1)), doc)
     doc = SNAKE.sub(lambda m: _word(m.group(0)), doc)
     doc = re.sub(r"^\([^)]*\):\s*", "", doc)  # "(ward_code, gap): the mean" -> "the mean"

@@ -188,7 +188,7 @@ def test_outcomes_for_a_borough_compares_its_wards(app_env):
 def test_about_page_defines_the_new_figures(app_env):
     at = open_page("pages/about.py")
     text = " ".join(m.value for m in at.markdown)
-    assert "**Promises: recurrence.**" in text and "latest ``rounds``" in text
+    assert "**Promises: recurrence.**" in text and "latest rounds" in text and "``" not in text
     assert "**Meetings: longest gap.**" in text and "**Engagement outcomes: survey latest.**" in text
     # Each test against chance and its correction, in plain words.
     assert "**Tests against chance, and their corrections, in plain words.**" in text
