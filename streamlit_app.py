@@ -69,10 +69,30 @@ except access.NoAccess as exc:
 st.session_state[state.ACCESS_KEY] = user
 st.session_state[ENTRY_RAN] = True
 
+
+
+def asked_for(pages: list) -> st.Page | None:
+    """The page this run opens, as st.navigation will resolve it (by the page chosen, else the
+    address), known before the menu is drawn; None for the default page."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    manager = getattr(ctx, "pages_manager", None)
+    if manager is None:
+        return None
+    if manager.intended_page_script_hash:
+        return next((p for p in pages if p._script_hash == manager.intended_page_script_hash), None)
+    return next((p for p in pages if manager.intended_page_name and p.url_path == manager.intended_page_name), None)
+
+
 visible = [p for p in PAGES if user is not None and (not p.admin_only or user.is_admin)]
 shown = visible or [p for p in PAGES if p.public or p.default]
 pages = [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=p.default) for p in shown]
-page = st.navigation(pages, position="sidebar" if user is not None else "hidden")
+# A visitor who is not signed in (open mode included) sees the public page as a resident does:
+# no staff menu, no sidebar, no staff banner (ui.page). Staff reach it signed in, or by its address.
+asked = asked_for(pages)
+public_visit = (user is None or not user.signed_in) and any(p.public and p.url_path == getattr(asked, "url_path", None) for p in shown)
+page = st.navigation(pages, position="sidebar" if user is not None and not public_visit else "hidden")
 spec = next((p for p in shown if p.url_path == page.url_path or (p.default and not page.url_path)), None)
 
 if user is None and not (spec is not None and spec.public):
@@ -94,7 +114,7 @@ try:
         st.sidebar.caption(f"Signed in as {user.describe(names)}.")
         if not access.auth_test_hook():
             st.sidebar.button("Sign out", on_click=st.logout, key="sign_out")
-    if state.is_sample():
+    if state.is_sample() and not public_visit:  # (the public page says so itself)
         st.sidebar.warning(
             "**Sample data.** Panels, members, meetings, promises, engagement and remedy plans "
             "here are invented for demonstration. Wards, boundaries, Census profiles and the "

@@ -45,7 +45,7 @@ ui.table_with_download(table, file_name=f"coverage_{area.code or 'london'}_{as_o
 st.subheader(f"Wards needing attention: {attention.height:,}")
 st.caption("Wards with no panel, a panel not functioning or one at risk, with the reasons and the remedy plan in place on the date. "
            "Plans are expected for wards with no panel or a panel not functioning.")
-ui.table_with_download(coverage.dates_as_text(attention), file_name=f"attention_{area.code or 'london'}_{as_of}.csv", key="attention")
+ui.table_with_download(attention, file_name=f"attention_{area.code or 'london'}_{as_of}.csv", key="attention")
 
 with st.expander("How a panel's status is decided"):
     st.markdown(

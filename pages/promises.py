@@ -4,7 +4,6 @@ import streamlit as st
 
 from dashboard.app import state, ui, views
 from dashboard.domain import periods
-from dashboard.domain import vocabulary as v
 from dashboard.figures import alignment
 from dashboard.figures import engagement_charts as charts
 from dashboard.figures import engagement_views as ev
@@ -60,7 +59,7 @@ with st.expander("Categories by quarter as a table"):
 if view.origin.height:
     st.plotly_chart(
         charts.stacked_hbar(view.origin, "borough_name",
-                            {o: f"set by {o}" if o != "panel" else "chosen by the panel" for o in v.PROMISE_ORIGINS}, view.origin_title),
+                            {"by_panel": "chosen by the panel", "by_borough": "set by the borough", "by_central": "set centrally"}, view.origin_title),
         key="pr_origin",
     )
 else:

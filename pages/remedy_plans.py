@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard.app import state, ui, views
 from dashboard.domain import areas
-from dashboard.domain.formatting import uk_date
+from dashboard.domain.formatting import are, counted, uk_date
 from dashboard.figures import coverage
 
 ui.run_through_app()
@@ -28,7 +28,8 @@ if areas.met_wards_in(wards, area).is_empty():
 elif n == 0:
     st.subheader(f"{area.name}: every ward has a panel that is functioning or at risk; no plan is needed")
 else:
-    st.subheader(f"{area.name}: {no_plan} of {n} wards needing a plan have none, and {past_due} plans are past due")
+    st.subheader(f"{area.name}: {no_plan:,} of {counted(n, 'ward')} needing a plan {'has' if n == 1 else 'have'} none, "
+                 f"and {counted(past_due, 'plan')} {are(past_due)} past due")
 st.caption(f"On {uk_date(as_of)}, the last day of the chosen period. A plan counts if it was agreed by then and not yet completed.")
 for col, (label, value, help_) in zip(st.columns(4), [
     ("Wards needing a plan", n, "No panel, or a panel not functioning, on the date."),
@@ -41,5 +42,5 @@ for col, (label, value, help_) in zip(st.columns(4), [
 shown = plans.with_columns(
     pl.when(pl.col("plan_state") == coverage.NOT_YET_DUE).then(pl.col("plan_state")).otherwise(pl.lit("⚠ ") + pl.col("plan_state")).alias("plan_state")
 )
-ui.table_with_download(coverage.dates_as_text(coverage.with_icons(shown)), file_name=f"remedy_plans_{area.code or 'london'}_{as_of}.csv", key="remedy")
+ui.table_with_download(coverage.with_icons(shown), file_name=f"remedy_plans_{area.code or 'london'}_{as_of}.csv", key="remedy")
 ui.sources_footer()

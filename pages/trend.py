@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.app import ui, views
 from dashboard.domain import periods
 from dashboard.domain.formatting import uk_date
-from dashboard.figures import coverage, coverage_charts, wards_in_time
+from dashboard.figures import coverage_charts, wards_in_time
 
 ui.run_through_app()
 sel = ui.page(
@@ -41,5 +41,5 @@ st.caption(
     "quarter end counts as met)."
 )
 st.caption(wards_in_time.TREND_NOTE)
-ui.table_with_download(coverage.dates_as_text(trend), file_name=f"coverage_trend_{area.code or 'london'}.csv", key="trend")
+ui.table_with_download(trend, file_name=f"coverage_trend_{area.code or 'london'}.csv", key="trend")
 ui.sources_footer()

@@ -20,6 +20,7 @@ ui.page(
     "Your ward panel",
     "Each London ward has a ward panel: local people who agree the ward's policing promises with its "
     "Dedicated Ward Officers and tell residents what came of them. Find your ward to see them.",
+    public=True,
 )
 
 wards = state.public_table("wards")
@@ -70,16 +71,30 @@ st.subheader("When the panel meets")
 last, following = page.meetings_text
 st.markdown(f"{last} {following}")
 
+# Each promise as a line of text rather than a table, so it reads whole on a phone. What a board
+# entered is escaped: shown as typed, never as markdown.
+e = ui.escape_md
+
+
+def sentence(text: str | None) -> str:
+    """A board's words ending as a sentence: 'Reports fell' -> 'Reports fell.'; nothing stays nothing."""
+    text = (text or "").strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
 st.subheader("What the panel has promised")
 if page.promises.height:
-    ui.show_table(page.promises, key="public_promises")
+    st.markdown("\n".join(f"- **{e(r['About'])}**: {e(r['Our promise'])} (set on {e(r['Set on'])})"
+                          for r in page.promises.iter_rows(named=True)))
 else:
     st.markdown("The panel has no open promises at the moment.")
 
 st.subheader("You said, we did")
 if page.done.height:
     st.caption("Promises the panel has closed, and what it told residents came of them.")
-    ui.show_table(page.done, key="public_done")
+    st.markdown("\n".join(
+        f"- **{e(r['About'])}**: {e(r['We promised'])}  \n  **{e(r['What happened'])}.** {e(sentence(r['What we did']))} "
+        f"Told residents on {e(r['Told residents on'])}." for r in page.done.iter_rows(named=True)))
 else:
     st.markdown("The panel has not yet published the outcome of any promise.")
 

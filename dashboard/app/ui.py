@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.app import sidebar, state
-from dashboard.domain import periods
+from dashboard.domain import columns, periods
 from dashboard.domain.formatting import uk_date
 from dashboard.domain.selection import Selection
 from dashboard.figures.functioning import RulesProblem
@@ -37,8 +37,11 @@ def run_through_app() -> None:
         st.rerun()
 
 
-def page(title: str, caption: str | None = None, *, filters: bool = False, rules: bool = False) -> Selection | None:
+def page(title: str, caption: str | None = None, *, filters: bool = False, rules: bool = False,
+         public: bool = False) -> Selection | None:
     """The top of every page: the open-mode banner, the title and its caption, then what the page needs.
+
+    ``public``: a page for residents, which never shows the open-mode banner (it is for staff).
 
     ``filters``: the sidebar's area and period, returned as one frozen Selection (with the user's
     boroughs) for the page to pass whole to ``state``. ``rules``: the functioning rubric must be
@@ -46,7 +49,7 @@ def page(title: str, caption: str | None = None, *, filters: bool = False, rules
     plain message. Returns None when ``filters`` is False.
     """
     user = state.access()
-    if user is not None and not user.signed_in:  # without sign-in, every page says so at its top, and why
+    if user is not None and not user.signed_in and not public:  # without sign-in, every page says so at its top, and why
         from dashboard.app.access import open_banner
 
         st.warning(open_banner(user.open_reason), icon=":material/lock_open:")
@@ -97,14 +100,47 @@ def safe_csv(frame: pl.DataFrame) -> bytes:
     return guarded.write_csv().encode("utf-8-sig")
 
 
-def show_table(frame: pl.DataFrame, *, key: str) -> None:
-    """A table on screen, sent to the browser as Arrow.
+# How each kind of column (dashboard.domain.columns) is drawn; missing values show as columns.MISSING.
+WRAP_WIDTH = 260  # pixels of an explanatory column, which wraps rather than running off the edge
+WRAP_ROW_HEIGHT = 88  # rows this tall (above 4rem) let Streamlit wrap text, four lines of it
+WRAP_AFTER = 36  # characters: an explanation no longer than this is not wrapped (nor its table's rows made tall)
 
-    Given a polars frame, st.dataframe imports pandas to find out what it was handed, which
-    costs the server about 40 MB of memory for good; given Arrow it does not. (The
-    map still loads pandas: st.pydeck_chart checks its version.)
+
+def column_settings(shown: dict[str, columns.Shown], wrapped: set[str] = frozenset()) -> dict:
+    """Streamlit's column settings for a table's columns, by heading; ``wrapped`` columns are given WRAP_WIDTH."""
+    def one(c: columns.Shown):
+        match c.kind:
+            case columns.COUNT:
+                return st.column_config.NumberColumn(c.heading, format="localized")
+            case columns.PERCENT:
+                return st.column_config.NumberColumn(c.heading, format="%.0f%%")
+            case columns.NUMBER:
+                return st.column_config.NumberColumn(c.heading, format=f"%.{c.digits}f")
+            case columns.DATE:
+                return st.column_config.DateColumn(c.heading, format="D MMMM YYYY")
+            case columns.DATETIME:
+                return st.column_config.DatetimeColumn(c.heading, format="D MMMM YYYY, HH:mm")
+        return st.column_config.TextColumn(c.heading, width=WRAP_WIDTH if c.heading in wrapped else None)
+    return {heading: one(c) for heading, c in shown.items()}
+
+
+def show_table(frame: pl.DataFrame, *, key: str) -> None:
+    """A table on screen under the headings and formats of dashboard.domain.columns.
+
+    Sent to the browser as Arrow: given a polars frame, st.dataframe imports pandas to find out
+    what it was handed, which costs the server about 40 MB of memory for good; given Arrow it
+    does not. (The map still loads pandas: st.pydeck_chart checks its version.)
     """
-    st.dataframe(frame.to_arrow(), hide_index=True, key=key)
+    shown, settings = columns.screen(frame)
+    wrapped = {h for h, c in settings.items()
+               if c.wraps and shown.schema[h] == pl.String and (shown[h].str.len_chars().max() or 0) > WRAP_AFTER}
+    st.dataframe(shown.to_arrow(), hide_index=True, key=key, column_config=column_settings(settings, wrapped),
+                 placeholder=columns.MISSING, row_height=WRAP_ROW_HEIGHT if wrapped else None)
+
+
+def csv_of(frame: pl.DataFrame) -> bytes:
+    """A table's CSV download: the screen's headings, values rounded (dashboard.domain.columns), no formulas."""
+    return safe_csv(columns.download(frame))
 
 
 def table_with_download(frame: pl.DataFrame, *, file_name: str, key: str, label: str = "Download these rows (CSV)") -> None:
@@ -115,7 +151,7 @@ def table_with_download(frame: pl.DataFrame, *, file_name: str, key: str, label:
     """
     show_table(frame, key=f"{key}_table")
     st.download_button(
-        label, lambda: safe_csv(frame), on_click="ignore", file_name=file_name, mime="text/csv", key=f"{key}_download"
+        label, lambda: csv_of(frame), on_click="ignore", file_name=file_name, mime="text/csv", key=f"{key}_download"
     )
 
 
@@ -144,7 +180,7 @@ def table_with_protected_download(
     the audit trail when its bytes are served.
     """
     show_table(exact if exact_counts() else protected, key=f"{key}_table")
-    member_download(label, lambda: safe_csv(protected), rows=protected.height, file_name=file_name, key=f"{key}_download", mime="text/csv",
+    member_download(label, lambda: csv_of(protected), rows=protected.height, file_name=file_name, key=f"{key}_download", mime="text/csv",
                     help="Counts of 1 to 4 are shown as 'fewer than 5' (or 'withheld'), and figures that would reveal them are withheld.")
 
 

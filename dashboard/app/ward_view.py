@@ -41,13 +41,13 @@ def show(sel: Selection, ward_code: str, *, key: str) -> None:
     if panels.is_empty():
         st.write("This ward has never had a panel on record.")
     else:
-        ui.table_with_download(coverage.dates_as_text(panels), file_name=f"panel_history_{ward_code}.csv", key=f"{key}_panels")
+        ui.table_with_download(panels, file_name=f"panel_history_{ward_code}.csv", key=f"{key}_panels")
 
     by_quarter = coverage.meetings_by_quarter(state.table("meetings"), ward_code, as_of)
     if by_quarter.height:
         title = f"{ward['ward_name']}: {row['meetings_12m']} meetings in the 12 months to {uk_date(as_of)}"
         st.plotly_chart(coverage_charts.meetings_bars(by_quarter, title=title), key=f"{key}_meetings_chart")
-        ui.table_with_download(coverage.dates_as_text(by_quarter), file_name=f"meetings_{ward_code}.csv", key=f"{key}_meetings")
+        ui.table_with_download(by_quarter, file_name=f"meetings_{ward_code}.csv", key=f"{key}_meetings")
     else:
         st.write("No meetings on record.")
 
@@ -58,7 +58,7 @@ def show(sel: Selection, ward_code: str, *, key: str) -> None:
         if promises.is_empty():
             st.write("No promise was open on this date.")
         else:
-            ui.table_with_download(coverage.dates_as_text(promises), file_name=f"promises_{ward_code}.csv", key=f"{key}_promises")
+            ui.table_with_download(promises, file_name=f"promises_{ward_code}.csv", key=f"{key}_promises")
         st.markdown("**Membership by sector**")
         # Member-derived: the same counts as the Membership and diversity page, through the same control.
         av = views.view(diversity_view.area_view, sel.at(areas.resolve(wards, bcu=None, borough=None, ward=ward_code)))
@@ -76,4 +76,4 @@ def show(sel: Selection, ward_code: str, *, key: str) -> None:
             st.write("No Dedicated Ward Officer on record.")
         else:
             st.caption("Newest first; an empty end date means still in post on this date.")
-            ui.table_with_download(coverage.dates_as_text(dwo), file_name=f"dwo_{ward_code}.csv", key=f"{key}_dwo")
+            ui.table_with_download(dwo, file_name=f"dwo_{ward_code}.csv", key=f"{key}_dwo")

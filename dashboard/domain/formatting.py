@@ -43,6 +43,16 @@ def count(n: int | None) -> str:
     return "no data" if n is None else f"{n:,}"
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """1, 'plan' -> '1 plan'; 3 -> '3 plans'; 1200, 'ward' -> '1,200 wards' (``plural`` when not noun + 's')."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def are(n: int) -> str:
+    """The verb for ``n`` things: 'is' for one, else 'are' ('1 plan is', '2 plans are')."""
+    return "is" if n == 1 else "are"
+
+
 NO_CHANGE = "no change"
 
 

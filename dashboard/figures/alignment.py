@@ -235,9 +235,11 @@ def alignment_view(concerns: pl.DataFrame, promises: pl.DataFrame, wards: pl.Dat
     from dashboard.domain import areas
 
     met = areas.met_wards_in(wards, area)
+    charted = area.name  # what the chart covers, which its title names
     if area.level == "ward":  # one ward is seen among its borough's wards
-        borough = wards.filter(pl.col("ward_code") == area.code)["borough_code"][0]
-        shown = areas.met_wards(wards.filter(pl.col("borough_code") == borough))
+        ward = wards.filter(pl.col("ward_code") == area.code).row(0, named=True)
+        shown = areas.met_wards(wards.filter(pl.col("borough_code") == ward["borough_code"]))
+        charted = f"All {ward['borough_name']} wards, {area.name} among them"
     else:
         shown = met
     table = ward_alignment(concerns, promises, shown, period)
@@ -255,11 +257,11 @@ def alignment_view(concerns: pl.DataFrame, promises: pl.DataFrame, wards: pl.Dat
     if known.height:
         low = known.row(0, named=True)
         bars_title = (
-            f"{area.name}: promises in {low['name']} covered least of what residents raised most "
+            f"{charted}: promises in {low['name']} covered least of what residents raised most "
             f"({low['coverage']:.0f}%; {known.height} {level}s scored)"
         )
     else:
-        bars_title = f"{area.name}: no {level} both recorded concerns and set promises in {period.label}"
+        bars_title = f"{charted}: no {level} both recorded concerns and set promises in {period.label}"
     return AlignmentView(finding(area.name, mine), bars, bars_title, level, roll, display(mine))
 
 

@@ -262,9 +262,3 @@ def dwo_tenure(dwo: pl.DataFrame, ward_code: str, as_of: dt.date) -> pl.DataFram
         .sort("started_on", descending=True)
         .select("officer_ref", "started_on", "ended_on", "months_in_post")
     )
-
-
-def dates_as_text(frame: pl.DataFrame) -> pl.DataFrame:
-    """Date columns as ISO text (2023-12-31) for display: the table otherwise shows a midnight
-    time on every date. ISO text still sorts in date order, and the CSV is unchanged."""
-    return frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))

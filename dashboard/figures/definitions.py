@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from types import ModuleType
 
+from dashboard.domain.columns import COLUMNS
 from dashboard.figures import metrics
 
 TITLES = {
@@ -101,11 +103,68 @@ def all_definitions() -> dict[str, str]:
     for page, module_name in PAGE_MODULES.items():
         for name, doc in published(importlib.import_module(module_name)).items():
             if doc:
-                out[f"{page}: {name.replace('_', ' ')}"] = doc
+                out[f"{page}: {name.replace('_', ' ').replace('dwo', 'DWO')}"] = doc
     return out
 
 
-DEFINITIONS = all_definitions()
+# Names a docstring uses for a function's inputs, in the words the About page uses instead.
+PLAIN_WORDS = {
+    "day": "the day", "as_of": "the day", "days": "28 days", "minimum": "the minimum",
+    "level": "the level", "min_base": "the smallest base (30)", "start": "the start", "end": "the end",
+    "first": "the first quarter", "last": "the last quarter", "n": "n", "count": "count",
+    "concern_window": "the concern window", "window_days": "the window", "chance_tests": "the test against chance",
+    "combined": "the combined gap", "survey_noise": "the survey's noise", "ignores_top_concern": "ignores its top concern",
+    "gap_excess": "gap beyond chance", "chance_gap": "the gap of a random panel", "chance_index": "the index of a random panel",
+    "no_dwo": "no DWO", "q_value": "the corrected chance", "p_value": "the chance (p)", "beyond_chance": "beyond chance",
+    "top_concerns": "top concerns", "panel_size": "the panel's size", "high_churn": "frequent changes",
+}
+CODE = re.compile(r"``([^`]+)``")
+SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
+DOTTED = re.compile(r"\b[a-z]{2,}\.[a-z_]{2,}")  # dv.dissimilarity, scipy.stats
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
+
+
+def _word(name: str) -> str:
+    if name in PLAIN_WORDS:
+        return PLAIN_WORDS[name]
+    return COLUMNS[name].heading.lower() if name in COLUMNS else name
+
+
+def _sentences(block: str) -> str:
+    kept = [s for s in SENTENCE_END.split(" ".join(block.split()))
+            if not ("`" in s or SNAKE.search(s) or DOTTED.search(s) or re.search(r"\bNone\b|\(by=|tests/|\.py\b", s))]
+    return re.sub(r"(^|[.!?] )([a-z])", lambda m: m.group(1) + m.group(2).upper(), " ".join(kept))  # each sentence's capital
+
+
+def plain(doc: str) -> str:
+    """A docstring as a board member reads it: no list of columns, no names from the code.
+
+    Inputs named in code (````day````) and column names (``unbacked_share``) become words; " -> "
+    reads "gives"; a sentence that still needs the code to be understood (what an argument of
+    None means, which library function is called) is left out: the definition stays in the code.
+    """
+    doc = re.sub(r"Columns:.*?(?=\n\n|\Z)", "", doc, flags=re.DOTALL)
+    doc = re.sub(r"[;,]?\s*``[a-z_]+\.[a-z_.]+``", "", doc)  # which library function does it: "; ``scipy.stats.norm``"
+    doc = re.sub(r"\s*\(\s*\)", "", doc)
+    doc = CODE.sub(lambda m: _word(m.group(1)), doc)
+    doc = SNAKE.sub(lambda m: _word(m.group(0)), doc)
+    doc = re.sub(r"^\([^)]*\):\s*", "", doc)  # "(ward_code, gap): the mean" -> "the mean"
+    doc = re.sub(r"^\(([^,)]*), ([^)]*)\)", r"\1 and \2", doc)  # "(activities, people reached) in" -> "activities and ..."
+    doc = doc.replace(" -> ", " gives ").replace("->", "gives").replace(" (bool)", "")
+    doc = re.sub(r"\bnulls?\b", "empty", doc)
+    paragraphs = []
+    for paragraph in doc.split("\n\n"):
+        if paragraph.lstrip().startswith("- "):
+            items = [_sentences(item) for item in paragraph.lstrip()[2:].split("\n- ")]
+            text = "\n".join(f"- {item}" for item in items if item)
+        else:
+            text = _sentences(paragraph)
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+DEFINITIONS = {title: text for title, doc in all_definitions().items() if (text := plain(doc))}
 # Panel status and remedy plans are defined by the functioning rubric rather than metrics.py;
 # their definitions are added here so the About page lists them too.
 DEFINITIONS["Panel status"] = (
@@ -116,10 +175,10 @@ DEFINITIONS["Panel status"] = (
     "(no current promises, promises not reviewed at the last meeting, the Dedicated Ward Officer at too "
     "few of the last meetings, membership not reviewed within 12 months, minutes published for too few "
     "meetings). **Functioning**: it meets every rule. Only the current panel's own meetings count. The "
-    "thresholds are in `dashboard/figures/functioning.toml` and shown on the Panel coverage page. City of London "
+    "thresholds are shown on the Panel coverage page, under \"How a panel's status is decided\". City of London "
     "wards are marked \"Not Met (City of London Police)\" and left out of every count."
 )
-DEFINITIONS["Member counts as published (disclosure control)"] = inspect.getdoc(importlib.import_module("dashboard.figures.privacy")) or ""
+DEFINITIONS["Member counts as published (disclosure control)"] = plain(inspect.getdoc(importlib.import_module("dashboard.figures.privacy")) or "")
 DEFINITIONS["Remedy plan state"] = (
     "For a ward with no panel or a panel not functioning: **No plan** if no remedy plan was agreed by the "
     "date and is still open; **Past due** if the open plan's due date has passed; otherwise **Not yet due**. "

@@ -502,7 +502,7 @@ def gap_beyond_chance(dissim: pl.DataFrame, tests: pl.DataFrame, dims: Sequence[
     """(ward_code, gap, chance_gap, gap_excess): the combined gap beside a random panel's.
 
     chance_gap is the same mean (``combined``) of what a panel of the same size drawn at random
-    from the ward's residents scores on average (``chance_tests``' chance_index), and gap_excess
+    from the ward's residents scores on average (the mean index of a random panel, from ``chance_tests``), and gap_excess
     = gap - chance_gap: how much of the gap is more than chance alone would give at this size.
     A small panel is never an exact mirror of its ward, so its gap is not measured from 0.
     Worked example: a ward half White half Black, half aged 16-24 half 65+; a panel of 4, all

@@ -15,7 +15,7 @@ import polars as pl
 
 from dashboard.domain import areas
 from dashboard.domain.areas import Area
-from dashboard.domain.formatting import count, pct, uk_date
+from dashboard.domain.formatting import are, count, counted, pct, uk_date
 from dashboard.domain.periods import Period
 from dashboard.figures import meetings as mt
 from dashboard.figures import outcomes as oc
@@ -222,7 +222,8 @@ def promises_view(tables: Tables, area: Area, period: Period, *, first: dt.date,
     status_title = f"{area.name}: {count(open_n)} of {count(total)} promises set so far were still open on the last day"
     overdue = pr.overdue(promises, met, period.end, review_days=review_days)
     overdue_title = (
-        f"{area.name}: {count(overdue.height)} open promises are past review (set over {review_days} days before the end)"
+        f"{area.name}: {counted(overdue.height, 'open promise')} {are(overdue.height)} past review "
+        f"(set over {review_days} days before the end)"
     )
     categories = pr.categories_over_time(promises, codes, first, period.end)
     by_cat = categories.group_by("category").agg(pl.col("promises").sum()).sort("promises", "category", descending=[True, False])
@@ -239,7 +240,8 @@ def promises_view(tables: Tables, area: Area, period: Period, *, first: dt.date,
     recurrence = pr.recurrence(promises, met, period.end)
     rec_wards = recurrence["ward_code"].n_unique()
     recurrence_title = (
-        f"{area.name}: {rec_wards} of {met.height} wards have promised the same category in each of their "
+        f"{area.name}: {rec_wards:,} of {counted(met.height, 'ward')} {'has' if rec_wards == 1 else 'have'} promised the same "
+        f"category in each of {'its' if rec_wards == 1 else 'their'} "
         f"last {pr.RECURRENCE_ROUNDS} rounds or more"
     )
     lags = pr.feedback_lags(promises, codes, period)

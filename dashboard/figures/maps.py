@@ -346,9 +346,12 @@ TOOLTIP_STYLE = {"whiteSpace": "pre-line", "maxWidth": "420px", "fontSize": "13p
 
 
 def tooltip(metric_title: str) -> dict:
-    """deck.gl text tooltip; {name}s are filled from each ward's properties (never parsed as HTML)."""
+    """deck.gl text tooltip; {name}s are filled from each ward's properties (never parsed as HTML).
+
+    The ward's panel status is always said once: the status map adds no line of its own."""
     title = metric_title.replace("{", "(").replace("}", ")")
-    return {"text": f"{{ward_name}} ({{borough_name}})\nStatus: {{status}}\n{{reasons}}\n{title}: {{label}}", "style": TOOLTIP_STYLE}
+    measure = "" if METRICS.get(metric_title) is not None and METRICS[metric_title].kind == "status" else f"\n{title}: {{label}}"
+    return {"text": f"{{ward_name}} ({{borough_name}})\nStatus: {{status}}\n{{reasons}}{measure}", "style": TOOLTIP_STYLE}
 
 
 def deck_json(

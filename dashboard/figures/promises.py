@@ -180,7 +180,8 @@ def origin_by_borough(promises: pl.DataFrame, met_wards: pl.DataFrame, period: P
     """Promises set in the period by origin, per borough, with the share chosen by the panel.
 
     Example: a borough with 3 panel, 1 borough and 0 central promises -> panel_share 0.75.
-    Columns: borough_name, panel, borough, central, total, panel_share; lowest panel share first.
+    Columns: borough_name, by_panel, by_borough, by_central (promises of each origin), total, panel_share;
+    lowest panel share first.
     """
     rows = (
         in_wards(promises, met_wards["ward_code"].to_list())
@@ -188,9 +189,9 @@ def origin_by_borough(promises: pl.DataFrame, met_wards: pl.DataFrame, period: P
         .join(met_wards.select("ward_code", "borough_name"), on="ward_code")
     )
     wide = rows.group_by("borough_name").agg(
-        *[(pl.col("origin") == o).sum().cast(pl.Int64).alias(o) for o in v.PROMISE_ORIGINS], pl.len().cast(pl.Int64).alias("total")
+        *[(pl.col("origin") == o).sum().cast(pl.Int64).alias(f"by_{o}") for o in v.PROMISE_ORIGINS], pl.len().cast(pl.Int64).alias("total")
     )
-    return wide.with_columns((pl.col("panel") / pl.col("total")).alias("panel_share")).sort("panel_share", "borough_name")
+    return wide.with_columns((pl.col("by_panel") / pl.col("total")).alias("panel_share")).sort("panel_share", "borough_name")
 
 
 def recurrence(promises: pl.DataFrame, met_wards: pl.DataFrame, day: dt.date, *, rounds: int = RECURRENCE_ROUNDS) -> pl.DataFrame:

@@ -72,7 +72,7 @@ COUNT_1_TO_4 = re.compile(
 )
 
 
-def test_a_link_with_a_ward_code_opens_that_wards_page(app_env):
+def test_a_link_with_a_ward_code_opens_that_wards_page(app_env, through_the_entry_script):
     at = ward_page()
     assert at.header[0].value == "Abbey, Barking and Dagenham"
     assert at.selectbox(key="public_ward").value == ABBEY
@@ -82,10 +82,21 @@ def test_a_link_with_a_ward_code_opens_that_wards_page(app_env):
     meets = next(m.value for m in at.markdown if m.value.startswith("The panel last met on"))
     assert re.fullmatch(r"The panel last met on \d{1,2} [A-Z][a-z]+ 20\d\d\. The date of the next meeting has not been "
                         r"published yet\.", meets)
-    promised, done = at.dataframe[0].value, at.dataframe[1].value
-    assert tuple(promised.columns) == pw.PROMISE_COLUMNS and len(promised) >= 1
-    assert tuple(done.columns) == pw.DONE_COLUMNS and set(done["What happened"]) <= set(pw.STATUS_WORDS.values())
+    # Promises are lines of text, which read whole on a phone: what, what came of it, when residents were told.
+    assert not at.dataframe
+    promised = next(m.value for m in at.markdown if m.value.startswith("- **") and "(set on " in m.value).splitlines()
+    assert promised and all(re.fullmatch(r"- \*\*.+\*\*: .+ \(set on \d{1,2} [A-Z][a-z]+ 20\d\d\)", line) for line in promised)
+    done = next(m.value for m in at.markdown if "Told residents on" in m.value)
+    outcomes = re.findall(r"\n  \*\*([^*]+)\.\*\* ", done)
+    assert outcomes and set(outcomes) <= set(pw.STATUS_WORDS.values())
+    assert all(re.search(r"Told residents on \d{1,2} [A-Z][a-z]+ 20\d\d\.$", item) for item in done.split("\n- "))
     assert not at.metric
+    # A visitor who is not signed in (here: open mode) gets no staff banner and nothing in the sidebar;
+    # a staff page in the same session still has both.
+    assert not [w for w in at.warning if "Sign-in is not configured" in w.value]
+    assert not at.sidebar.children
+    at.switch_page("pages/overview.py").run()
+    assert [w for w in at.warning if "Sign-in is not configured" in w.value] and at.sidebar.children
 
 
 def test_choosing_a_ward_puts_its_code_in_the_address(app_env):
@@ -195,8 +206,8 @@ def test_a_sent_concern_waits_then_counts_once_accepted(writable_env):
     staff = start()
     staff.switch_page("pages/data.py").run()
     assert not staff.exception
-    waiting = next(d.value for d in staff.dataframe if "what the resident wrote" in d.value.columns)
-    assert list(waiting["what the resident wrote"]) == ["Cars race down Movers Lane by the school three times a day? No, all day."]
+    waiting = next(d.value for d in staff.dataframe if "What the resident wrote" in d.value.columns)
+    assert list(waiting["What the resident wrote"]) == ["Cars race down Movers Lane by the school three times a day? No, all day."]
     next(b for b in staff.get("button") if "Accept" in str(b.proto.label)).click()
     staff.run()
     assert not staff.exception
@@ -218,8 +229,8 @@ def test_markup_a_resident_slips_past_is_still_shown_to_staff_as_text(writable_e
     engine.dispose()
     staff = start()
     staff.switch_page("pages/data.py").run()
-    waiting = next(d.value for d in staff.dataframe if "what the resident wrote" in d.value.columns)
-    assert list(waiting["what the resident wrote"]) == ["**bold** [link](http://x) <b>tag</b>"]
+    waiting = next(d.value for d in staff.dataframe if "What the resident wrote" in d.value.columns)
+    assert list(waiting["What the resident wrote"]) == ["**bold** [link](http://x) <b>tag</b>"]
     assert not any("<b>tag</b>" in m.value or "**bold**" in m.value for m in staff.markdown)
 
 

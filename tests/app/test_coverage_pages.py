@@ -65,15 +65,15 @@ def test_coverage_cards_add_up_to_londons_met_wards(app_env):
     assert at.subheader[1].value == f"Wards needing attention: {failing + at_risk}"
     by_borough = table(at, "coverage")
     assert len(by_borough) == 32  # the Met's boroughs; the City of London is not counted
-    assert by_borough["wards"].sum() == 679
-    assert by_borough["functioning"].sum() == counts[s.label(s.FUNCTIONING)]
+    assert by_borough["Wards"].sum() == 679
+    assert by_borough["Functioning"].sum() == counts[s.label(s.FUNCTIONING)]
 
 
 def test_coverage_table_by_bcu_and_a_borough_narrows_everything(app_env):
     at = open_page("pages/coverage.py")
     at.radio(key="coverage_level").set_value("BCU").run()
     by_bcu = table(at, "coverage")
-    assert len(by_bcu) == 12 and by_bcu["wards"].sum() == 679
+    assert len(by_bcu) == 12 and by_bcu["Wards"].sum() == 679
     at.sidebar.selectbox(key="borough").set_value("E09000012").run()  # Hackney
     assert not at.exception
     shown = cards(at)
@@ -81,10 +81,10 @@ def test_coverage_table_by_bcu_and_a_borough_narrows_everything(app_env):
     assert sum(int(shown[label]) for label in STATUS_CARDS) == 21
     assert at.subheader[0].value.startswith("Hackney: ")
     rows = table(at, "coverage")
-    assert rows["area"].tolist() == ["Hackney"]
+    assert rows["Area"].tolist() == ["Hackney"]
     attention = table(at, "attention")
-    assert set(attention["borough_name"]) <= {"Hackney"}
-    assert not attention["status"].str.contains(s.FUNCTIONING + "$").any()
+    assert set(attention["Borough"]) <= {"Hackney"}
+    assert not attention["Status"].str.contains(s.FUNCTIONING + "$").any()
 
 
 def test_an_earlier_date_gives_different_statuses(app_env):
@@ -103,11 +103,11 @@ def test_city_of_london_is_outside_the_counts(app_env):
 def test_choosing_a_ward_shows_its_detail(app_env):
     at = open_page("pages/coverage.py", borough="Hackney")
     attention = table(at, "attention")
-    code, name = attention["ward_code"].iloc[0], attention["ward_name"].iloc[0]
+    code, name = attention["Ward code"].iloc[0], attention["Ward"].iloc[0]
     at.selectbox(key="coverage_ward").set_value(code).run()
     assert not at.exception
     heading = next(h.value for h in at.subheader if h.value.startswith(f"{name} (Hackney): "))
-    assert heading.endswith(attention["status"].iloc[0])
+    assert heading.endswith(attention["Status"].iloc[0])
 
 
 def test_remedy_plans_cover_every_ward_without_a_functioning_panel(app_env):
@@ -119,9 +119,9 @@ def test_remedy_plans_cover_every_ward_without_a_functioning_panel(app_env):
     assert int(shown["⚠ No plan"]) + int(shown["⚠ Past due"]) + int(shown["Not yet due"]) == needing
     rows = table(at, "remedy")
     assert len(rows) == needing
-    assert set(rows["plan_state"]) <= {"⚠ No plan", "⚠ Past due", "Not yet due"}
-    assert rows[rows["plan_state"] == "⚠ No plan"]["action"].isna().all()
-    assert rows[rows["plan_state"] != "⚠ No plan"]["owner"].notna().all()
+    assert set(rows["Plan"]) <= {"⚠ No plan", "⚠ Past due", "Not yet due"}
+    assert rows[rows["Plan"] == "⚠ No plan"]["Action agreed with the Met"].isna().all()
+    assert rows[rows["Plan"] != "⚠ No plan"]["Owner"].notna().all()
     assert at.subheader[0].value == (
         f"London: {shown['⚠ No plan']} of {needing} wards needing a plan have none, and {shown['⚠ Past due']} plans are past due"
     )
@@ -133,12 +133,12 @@ def test_trend_ends_with_the_coverage_pages_figure(app_env):
     rows = table(at, "trend")
     # Data start on 1 October 2014; the rubric looks back 12 months, so the trend starts with the
     # quarter ending 30 September 2015 (a full year of data before it).
-    assert str(rows["quarter_end"].iloc[0])[:10] == "2015-09-30"
+    assert str(rows["Quarter ending"].iloc[0])[:10] == "2015-09-30"
     last = rows.iloc[-1]
-    assert str(last["quarter_end"])[:10] == "2021-06-30"
-    assert last["wards"] == 21
-    assert last["functioning"] == int(coverage[s.label(s.FUNCTIONING)])
-    assert last["no_panel"] == int(coverage[s.label(s.NO_PANEL)])
+    assert str(last["Quarter ending"])[:10] == "2021-06-30"
+    assert last["Wards"] == 21
+    assert last["Functioning"] == int(coverage[s.label(s.FUNCTIONING)])
+    assert last["No panel"] == int(coverage[s.label(s.NO_PANEL)])
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert chart["layout"]["title"]["text"].startswith("Hackney: ")
 

@@ -42,8 +42,8 @@ def test_bad_upload_shows_every_problem_and_no_import_button(own_db):
           b"E05014053;2023-02-30;twelve;1;y;y;y;online\r\n"
     at.file_uploader(key="upload_0").set_value([("bad.csv", bad, "text/csv")]).run()
     assert not at.exception
-    report = table_with(at, "problem")
-    assert report[["file", "row", "column"]].values.tolist() == [["bad.csv", 2, "held_on"], ["bad.csv", 2, "attendees"]]
+    report = table_with(at, "Problem")
+    assert report[["File", "Row", "Column"]].values.tolist() == [["bad.csv", 2, "held_on"], ["bad.csv", 2, "attendees"]]
     assert "Nothing can be imported" in at.error[0].value
     assert [b.key for b in at.button if b.key == "import"] == []
     assert at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("table_0"))).value == "meetings"
@@ -55,14 +55,14 @@ def test_good_upload_previews_imports_and_undoes(own_db):
     data = MEETINGS.replace(b"2023-", b"2024-")  # dates the sample (2014 to 2023) does not have: 4 new meetings
     at = data_page()
     at.file_uploader(key="upload_0").set_value([("meetings.csv", data, "text/csv")]).run()
-    preview = table_with(at, "unchanged")
-    assert preview[["table", "new", "changed", "unchanged"]].values.tolist() == [["meetings", 4, 0, 0]]
+    preview = table_with(at, "Unchanged rows")
+    assert preview[["Table", "New rows", "Changed rows", "Unchanged rows"]].values.tolist() == [["meetings", 4, 0, 0]]
     at.button(key="import").click().run()
     assert not at.exception
     assert "meetings 4 new, 0 changed, 0 unchanged" in at.success[0].value
     assert writes.existing(engine, "meetings").height == before + 4
-    history = table_with(at, "file_name")
-    assert history.iloc[0]["file_name"] == "meetings.csv" and history.iloc[0]["kind"] == "upload"
+    history = table_with(at, "Imported at")
+    assert history.iloc[0]["File"] == "meetings.csv" and history.iloc[0]["Kind"] == "upload"
     at.selectbox(key="undo_table").set_value("meetings").run()
     at.button(key="undo").click().run()
     at.button(key="undo_confirm").click().run()
@@ -80,13 +80,13 @@ def test_good_upload_previews_imports_and_undoes(own_db):
 def test_unrecognised_file_lets_the_user_choose_the_table(own_db):
     at = data_page()
     at.file_uploader(key="upload_0").set_value([("odd.csv", b"colour,size\nred,3\n", "text/csv")]).run()
-    report = table_with(at, "problem")
-    assert "does not match any table" in report.iloc[0]["problem"]
+    report = table_with(at, "Problem")
+    assert "does not match any table" in report.iloc[0]["Problem"]
     box = next(s for s in at.selectbox if s.key.startswith("table_0"))
     assert box.value is None
     box.set_value("meetings").run()
-    report = table_with(at, "problem")
-    assert report.iloc[0]["row"] == 1 and "which the meetings table needs" in report.iloc[0]["problem"]
+    report = table_with(at, "Problem")
+    assert report.iloc[0]["Row"] == 1 and "which the meetings table needs" in report.iloc[0]["Problem"]
     assert not at.exception
 
 
@@ -109,21 +109,21 @@ def test_a_windows_1252_file_is_refused_then_read_as_windows_1252_when_chosen(ow
     at.file_uploader(key="upload_0").set_value([("cafe.csv", data, "text/csv")]).run()
     assert not at.exception, at.exception
     # Refused as UTF-8, naming the line; nothing can be imported yet.
-    report = table_with(at, "problem")
-    assert report[["file", "row"]].values.tolist() == [["cafe.csv", 2]]
-    assert report["problem"][0].startswith("The file is not UTF-8 text: line 2 has the byte 0xE9")
+    report = table_with(at, "Problem")
+    assert report[["File", "Row"]].values.tolist() == [["cafe.csv", 2]]
+    assert report["Problem"][0].startswith("The file is not UTF-8 text: line 2 has the byte 0xE9")
     assert [b.key for b in at.button if b.key == "import"] == []
     # The offending line both ways, and the choice.
-    both = table_with(at, "as Windows-1252")
+    both = table_with(at, "As Windows-1252")
     assert both.values.tolist() == [[2, "P-CAFE-1,E05014053,2023-03-02,burglary,panel,Patrols near the Caf\ufffd on the parade,open,,,,",
                                      "P-CAFE-1,E05014053,2023-03-02,burglary,panel,Patrols near the Caf\u00e9 on the parade,open,,,,"]]
     choice = next(r for r in at.radio if r.key.startswith("encoding_0"))
     assert choice.value == "utf-8"
     choice.set_value("cp1252").run()
     assert not at.exception, at.exception
-    assert not [d for d in at.dataframe if "problem" in d.value.columns]  # no problem left
-    preview = table_with(at, "unchanged")
-    assert preview[["file", "table", "new", "changed"]].values.tolist() == [["cafe.csv", "promises", 1, 0]]
+    assert not [d for d in at.dataframe if "Problem" in d.value.columns]  # no problem left
+    preview = table_with(at, "Unchanged rows")
+    assert preview[["File", "Table", "New rows", "Changed rows"]].values.tolist() == [["cafe.csv", "promises", 1, 0]]
     at.button(key="import").click().run()
     assert not at.exception, at.exception
     assert "promises 1 new" in at.success[0].value
@@ -138,7 +138,7 @@ def test_a_utf8_file_is_offered_no_other_reading(own_db):
     at.file_uploader(key="upload_0").set_value([("meetings.csv", MEETINGS, "text/csv")]).run()
     assert not at.exception, at.exception
     assert not [r for r in at.radio if r.key.startswith("encoding_")]
-    assert not [d for d in at.dataframe if "as Windows-1252" in d.value.columns]
+    assert not [d for d in at.dataframe if "As Windows-1252" in d.value.columns]
 
 
 def test_after_an_import_the_uploader_is_empty_and_the_same_file_again_records_nothing(own_db):
@@ -158,7 +158,7 @@ def test_after_an_import_the_uploader_is_empty_and_the_same_file_again_records_n
     # The same file again: it says so, offers no Import, and the last import is still the first.
     at.file_uploader(key="upload_1").set_value([("meetings again.csv", data, "text/csv")]).run()
     assert not at.exception, at.exception
-    assert table_with(at, "unchanged")[["new", "changed", "unchanged"]].values.tolist() == [[0, 0, 4]]
+    assert table_with(at, "Unchanged rows")[["New rows", "Changed rows", "Unchanged rows"]].values.tolist() == [[0, 0, 4]]
     assert any("already in the database, unchanged, so there is nothing to import" in i.value for i in at.info)
     assert [b.key for b in at.button if b.key == "import"] == []
     assert not [s for s in at.success if "Imported" in s.value]  # new files: the last result has been read
@@ -220,8 +220,8 @@ def test_a_policeuk_file_is_imported_on_the_page_and_an_unmatched_neighbourhood_
     assert any("Give the neighbourhood id" in i.value for i in at.info)  # nothing is checked without it
     at.text_input(key="policeuk_neighbourhood").set_value("E05014053").run()
     assert not at.exception, at.exception
-    assert table_with(at, "unchanged")[["table", "new", "changed"]].values.tolist() == [["promises", 3, 0]]
-    assert "matches no promise category" in " ".join(table_with(at, "problem")["problem"])  # the fourth, as a note
+    assert table_with(at, "Unchanged rows")[["Table", "New rows", "Changed rows"]].values.tolist() == [["promises", 3, 0]]
+    assert "matches no promise category" in " ".join(table_with(at, "Problem")["Problem"])  # the fourth, as a note
     at.button(key="import").click().run()
     assert not at.exception, at.exception
     assert "Imported: promises 3 new" in at.success[0].value
@@ -233,11 +233,11 @@ def test_a_policeuk_file_is_imported_on_the_page_and_an_unmatched_neighbourhood_
         [("heathrow events.json", (POLICEUK / "example_E05014053_events.json").read_bytes(), "application/json")]).run()
     assert not at.exception, at.exception
     assert any(t.value.startswith("Nothing in this file can be imported: the neighbourhood id HEATHROW") for t in at.text)
-    assert not [d for d in at.dataframe if "unchanged" in d.value.columns]  # nothing to preview
+    assert not [d for d in at.dataframe if "Unchanged rows" in d.value.columns and "Imported at" not in d.value.columns]  # nothing to preview
     at.button(key="import").click().run()
     assert not at.exception, at.exception
     assert any("its 3 events are for neighbourhood HEATHROW" in i.value for i in at.info)
-    kept = table_with(at, "items_not_imported")
-    assert kept[["neighbourhood", "holds", "file_name", "items_not_imported"]].values.tolist() == [
+    kept = table_with(at, "Items not imported")
+    assert kept[["Neighbourhood (police.uk)", "Holds", "File", "Items not imported"]].values.tolist() == [
         ["HEATHROW", "events", "heathrow events.json", 3]]
     engine.dispose()

@@ -134,13 +134,13 @@ def test_promises_page_sets_promises_beside_the_concerns(app_env):
     chart = charts(at)
     title = next(t for t in chart if "covered least of what residents raised most" in t)
     assert len(chart[title]["data"][0]["y"]) == 32  # by borough at London level
-    rollup = next(d.value for d in at.dataframe if "ignoring" in d.value.columns)
-    assert rollup["ignoring"].sum() == ignoring and rollup["scored"].sum() == scored
-    wards = next(d.value for d in at.dataframe if "top concerns (weight)" in d.value.columns)
+    rollup = next(d.value for d in at.dataframe if "Wards ignoring their top concern" in d.value.columns)
+    assert rollup["Wards ignoring their top concern"].sum() == ignoring and rollup["Wards scored"].sum() == scored
+    wards = next(d.value for d in at.dataframe if "Top concerns (weight)" in d.value.columns)
     assert len(wards) == 679
     at.sidebar.selectbox(key="borough").set_value("E09000012").run()  # Hackney
     assert not at.exception
-    wards = next(d.value for d in at.dataframe if "top concerns (weight)" in d.value.columns)
+    wards = next(d.value for d in at.dataframe if "Top concerns (weight)" in d.value.columns)
     assert len(wards) == 21
     assert any(m.value.startswith("**Hackney: ") and "raised most" in m.value for m in at.markdown)
 
@@ -188,7 +188,7 @@ def test_outcomes_for_a_borough_compares_its_wards(app_env):
 def test_about_page_defines_the_new_figures(app_env):
     at = open_page("pages/about.py")
     text = " ".join(m.value for m in at.markdown)
-    assert "**Promises: recurrence.**" in text and "latest ``rounds``" in text
+    assert "**Promises: recurrence.**" in text and "latest rounds" in text and "``" not in text
     assert "**Meetings: longest gap.**" in text and "**Engagement outcomes: survey latest.**" in text
     # Each test against chance and its correction, in plain words.
     assert "**Tests against chance, and their corrections, in plain words.**" in text

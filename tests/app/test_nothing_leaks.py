@@ -308,11 +308,11 @@ def kind_of(out: Output) -> str | None:
         return "sectors_by_panel"
     if {"Ward", "Members"} <= cols:
         return "panels"
-    if {"Sector", "Members"} <= cols:
+    if {"Sector", "Members", "Share of members (%)"} <= cols:
         return "sectors"
-    if {"sector", "members"} <= cols:
+    if {"Sector", "Members"} <= cols:
         return "ward_sectors"
-    if {"map key", "Diversity gap beyond chance"} <= cols:
+    if {"Map key", "Diversity gap beyond chance"} <= cols:
         return "map_values"
     return None
 
@@ -383,7 +383,7 @@ class Reader:
                 self.derived_beside(out, r, "Members", ["Share of members (%)"])
         elif kind == "ward_sectors":
             ward = wards[0]
-            listed = {str(r["sector"]).lower(): r["members"] for r in rows}
+            listed = {str(r["Sector"]).lower(): r["Members"] for r in rows}
             for s in SECTORS:
                 self.ward_cell(out, ward, "sector", s, listed.get(s, 0))
         elif kind == "sectors_by_panel":
@@ -411,7 +411,7 @@ class Reader:
             self.read_rollup(out, wards, rows)
         elif kind == "map_values":
             for r in rows:
-                ward, label = r.get("ward_code"), str(r.get("Diversity gap beyond chance") or "")
+                ward, label = r["Ward code"], str(r.get("Diversity gap beyond chance") or "")
                 if ward not in self.truth.panel:
                     continue
                 every = ["ethnic_group", "age_band", "sex"]
@@ -419,7 +419,7 @@ class Reader:
                                       (r"age ([^,)]*)", ["age_band"]), (r"sex ([^,)]*)", ["sex"])):
                     found = re.search(pattern, label)
                     if found and exact_number(found.group(1)) and self.truth.small_counts(ward, dims):
-                        self.problem("an exact index of a panel with small counts", f"{out.where}: {r.get('ward_name')}: {label}")
+                        self.problem("an exact index of a panel with small counts", f"{out.where}: {r.get('Ward')}: {label}")
 
     def derived_beside(self, out: Output, row: dict, count: str, columns) -> None:
         if cell_value(row[count]) in (FEWER, WITHHELD):

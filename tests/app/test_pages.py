@@ -8,12 +8,18 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.app.navigation import PAGES
+from dashboard.domain.columns import is_raw
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def metrics_of(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def raw_headings(at: AppTest) -> list[str]:
+    """Headings of the tables on screen that are code names (``plan_state``) rather than words."""
+    return [str(c) for df in at.dataframe for c in df.value.columns if is_raw(str(c))]
 
 
 def start(**params) -> AppTest:
@@ -38,6 +44,7 @@ def test_each_page_runs_without_exception(app_env, page):
     at.switch_page(page).run()
     assert not at.exception, at.exception
     assert at.title, "every page has a title"
+    assert not raw_headings(at), "every table's headings are words (dashboard.domain.columns)"
 
 
 def test_overview_shows_london_and_the_sample_label(app_env):

@@ -25,7 +25,7 @@ OLD_ABBEY_PANEL = (b"ward_code,established_on,closed_on,chair_type,meetings_open
 
 def wards_by_quarter(at: AppTest) -> dict[str, int]:
     rows = table(at, "trend")
-    return {str(q)[:10]: int(n) for q, n in zip(rows["quarter_end"], rows["wards"])}
+    return {str(q)[:10]: int(n) for q, n in zip(rows["Quarter ending"], rows["Wards"])}
 
 
 def test_the_trend_counts_the_wards_that_existed_at_each_quarter_end(app_env):
@@ -47,9 +47,9 @@ def northbury_detail() -> AppTest:
 
 @pytest.mark.usefixtures("own_db")  # a private copy of the seeded database: this test writes
 def test_2019_records_on_old_codes_import_and_show_in_the_2022_wards_history():
-    before = table_with(northbury_detail(), "quarter_start")
-    in_2019_q1 = before["quarter_start"].astype(str).str.startswith("2019-01-01")
-    held_before = int(before[in_2019_q1]["meetings"].sum())
+    before = table_with(northbury_detail(), "Quarter starting")
+    in_2019_q1 = before["Quarter starting"].astype(str).str.startswith("2019-01-01")
+    held_before = int(before[in_2019_q1]["Meetings"].sum())
 
     data = data_page()
     data.file_uploader(key="upload_0").set_value([("panels_2009.csv", OLD_ABBEY_PANEL, "text/csv"),
@@ -64,9 +64,10 @@ def test_2019_records_on_old_codes_import_and_show_in_the_2022_wards_history():
     note = next(i.value for i in at.info if "history" in i.value)
     assert note.startswith("Before 5 May 2022 this ward's history is that of its predecessor Abbey (E05000026): 83% of "
                            "Abbey's area is in this ward, and it made up 94% of this ward.")
-    panels = table_with(at, "kept_on")
-    old = panels[panels["kept_on"].notna()]
-    assert old[["established_on", "kept_on"]].values.tolist() == [["2009-06-01", "Abbey (E05000026), before May 2022"]]
-    after = table_with(at, "quarter_start")
-    in_2019_q1 = after["quarter_start"].astype(str).str.startswith(str(dt.date(2019, 1, 1)))
-    assert int(after[in_2019_q1]["meetings"].sum()) == held_before + 3
+    panels = table_with(at, "Recorded on ward")
+    old = panels[panels["Recorded on ward"].notna()]
+    assert [(str(day)[:10], kept) for day, kept in old[["Set up on", "Recorded on ward"]].values.tolist()] == [
+        ("2009-06-01", "Abbey (E05000026), before May 2022")]
+    after = table_with(at, "Quarter starting")
+    in_2019_q1 = after["Quarter starting"].astype(str).str.startswith(str(dt.date(2019, 1, 1)))
+    assert int(after[in_2019_q1]["Meetings"].sum()) == held_before + 3

@@ -127,3 +127,14 @@ def test_map_measure_for_the_twelve_months():
     assert (out["B"]["value"], out["B"]["label"]) == (0.0, "0% of what residents raised most; top concern not promised")
     assert out["C"]["value"] is None and out["C"]["label"] == "No concerns recorded"
     assert "Promises follow concerns" in maps.METRICS
+
+
+def test_a_wards_chart_of_its_boroughs_wards_is_titled_for_the_borough():
+    from dashboard.domain.areas import MET, Area
+
+    wards = WARDS.with_columns(pl.col("borough_name").alias("borough_code"), pl.lit(MET).alias("police_force"))
+    c = concerns(("A", D(2023, 9, 1), "drugs", 5), ("B", D(2023, 9, 1), "drugs", 5))
+    p = promises(("A", D(2023, 10, 20), "drugs"), ("B", D(2023, 10, 20), "theft"))
+    view = al.alignment_view(c, p, wards, Area("ward", "Alpha (North)", "A"), Q4)
+    assert view.bars["name"].to_list() == ["Beta", "Alpha"]  # the borough's wards, least covered first
+    assert view.bars_title.startswith("All North wards, Alpha (North) among them: promises in Beta covered least")

@@ -188,3 +188,6 @@ def test_deck_json_carries_text_as_data_not_markup_and_fits_the_area():
     assert spec["initialViewState"]["zoom"] > 12  # two wards in Barking: zoomed well in
     tip = maps.tooltip("Panel status")
     assert "html" not in tip and tip["text"].startswith("{ward_name} ({borough_name})")
+    # The status is said once on the status map; another map adds its own measure.
+    assert tip["text"].count("{status}") == 1 and "{label}" not in tip["text"]
+    assert maps.tooltip("Promise completion")["text"].endswith("\nPromise completion: {label}")

@@ -128,6 +128,21 @@ def test_other_pages_figures_are_defined_on_the_about_page():
             assert len(defs[title]) > 40, f"{title} ({module_name}) needs a real definition"
 
 
+def test_the_about_page_reads_as_plain_english_without_names_from_the_code():
+    import re
+
+    from dashboard.figures import definitions
+
+    for title, text in definitions.DEFINITIONS.items():
+        assert not re.search(r"`|\b[a-z]+_[a-z_]+\b|\bNone\b|->|>>>|Columns:", text), (title, text)
+    survey = definitions.DEFINITIONS["Public Attitude Survey measures"]
+    assert survey.startswith("A survey measure at the latest quarter end on or before the day, with that quarter end.")
+    assert "London's own figure" not in survey  # the sentence about an argument of None is left out
+    assert "the corrected chance" in definitions.plain("The ``q_value`` of each test.")
+    # A whole figure survives: every figure the other pages publish keeps its definition.
+    assert all(len(definitions.DEFINITIONS[t]) > 40 for figures in definitions.FIGURES.values() for t in figures.values())
+
+
 def test_in_wards_keeps_the_chosen_wards_rows_and_shares_a_frame_it_keeps_whole():
     from dashboard.figures.expressions import in_wards
 

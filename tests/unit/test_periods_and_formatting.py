@@ -93,3 +93,11 @@ def test_the_complete_to_date_says_who_set_it_or_that_it_was_worked_out():
     set_ = periods.CompleteTo(dt.date(2023, 9, 30), "ann@camden.example.org", dt.date(2025, 11, 3))
     assert set_.describe() == "Figures to 30 September 2023 (set by ann@camden.example.org on 3 November 2025)."
     assert periods.CompleteTo(dt.date(2023, 12, 31)).describe().startswith("Figures to 31 December 2023 (the latest quarter")
+
+
+def test_counted_things_take_the_plural_only_when_not_one():
+    from dashboard.domain.formatting import are, counted
+
+    assert f"{counted(1, 'plan')} {are(1)} past due" == "1 plan is past due"
+    assert f"{counted(0, 'plan')} {are(0)} past due" == "0 plans are past due"
+    assert counted(1200, "ward") == "1,200 wards"
