@@ -278,6 +278,21 @@ class DwoAssignment(Base):
     __table_args__ = (UniqueConstraint("ward_code", "officer_ref", "started_on"),)
 
 
+class CrimeCount(Base):
+    """Recorded crime by 2022 ward, month (its first day) and police.uk crime type.
+
+    Made from police.uk street-level files: each record's LSOA (2021) is shared between the wards
+    it overlaps by their share of its residents, so a count may have decimals. No record is kept.
+    """
+
+    __tablename__ = "crime_count"
+    ward_code: Mapped[str] = mapped_column(String(9), ForeignKey("ward.code"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    crime_type: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[float] = mapped_column(Float)
+    __table_args__ = (CheckConstraint("count >= 0", name="count_not_negative"),)
+
+
 class ImportBatch(Base):
     """One load of data: an upload, a command-line import, the reference data or the sample."""
 

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.app import state, ui, views
 from dashboard.domain import periods
 from dashboard.domain import vocabulary as v
-from dashboard.figures import alignment
+from dashboard.figures import alignment, crime
 from dashboard.figures import engagement_charts as charts
 from dashboard.figures import engagement_views as ev
 from dashboard.figures import promises as pr
@@ -91,4 +91,23 @@ ui.table_with_download(aligned.rollup, file_name=f"promise_alignment_summary_{ar
 with st.expander("Every ward: top concerns beside the promises set"):
     ui.table_with_download(aligned.wards, file_name=f"promise_alignment_wards_{area.code or 'london'}_{period.end}.csv",
                            key="pr_alignment_wards")
+
+# Recorded crime (police.uk street-level counts) beside the promise categories.
+st.subheader("Recorded crime beside the promises")
+crimes = views.view(crime.crime_view, sel)
+st.markdown(f"**{crimes.finding}**")
+st.warning(crime.CAUTION)
+if crimes.types.height:
+    st.plotly_chart(charts.hbar(crimes.types["crime_type"].to_list(), crimes.types["recorded"].to_list(),
+                                crimes.types_title), key="pr_crime_types")
+    ui.table_with_download(crimes.types, file_name=f"crime_types_{area.code or 'london'}_{period.end}.csv", key="pr_crime_types")
+    st.caption("Promise categories beside the crime recorded in the police.uk crime types matched to them "
+               "(dashboard/figures/crime_categories.toml), the promises set in the period and those open at its end.")
+    ui.table_with_download(crimes.categories, file_name=f"crime_by_promise_category_{area.code or 'london'}_{period.end}.csv",
+                           key="pr_crime_categories")
+    with st.expander(f"Every {crimes.place}: its main crime type and the promises set in its category"):
+        ui.table_with_download(crimes.places, file_name=f"crime_main_type_by_{crimes.place}_{area.code or 'london'}_{period.end}.csv",
+                               key="pr_crime_places")
+    st.caption("Counts are police.uk street-level records placed in LSOAs (2021) and shared between the 2022 wards each "
+               "LSOA overlaps by its residents, so they may have decimals. Source: police.uk, Open Government Licence v3.0.")
 ui.sources_footer()

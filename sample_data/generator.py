@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 
 from dashboard.domain import vocabulary as v
+from sample_data import ward_practice
 
 SEED = 2014
 START = date(2014, 10, 1)  # first day of the quarter ending 31 Dec 2014 (first PAS quarter)
@@ -384,7 +385,7 @@ def generate(
     _move_officers(ctx, met, seed)
     _emit_dwo(ctx, seed)
     _concerns(ctx, seed)
-    return {name: _frame(name, rows) for name, rows in ctx.rows.items()}
+    return ward_practice.extend({name: _frame(name, rows) for name, rows in ctx.rows.items()}, met, seed=seed, end=end)
 
 
 def _frame(name: str, rows: list[tuple]) -> pl.DataFrame:

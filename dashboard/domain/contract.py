@@ -29,6 +29,7 @@ DATE, BOOL, COUNT, INT, PCT, TEXT, CODE, CHOICE, WARD, BOROUGH, PROMISE_REF = (
     "date", "bool", "count", "int", "pct", "text", "code", "choice", "ward", "borough", "promise_ref"
 )
 DATETIME = "datetime"  # only for columns the database keeps and no CSV carries
+NUMBER = "number"  # a number that may have decimals and is never negative (a crime count shared between wards)
 
 # --- What the database can hold, the same on SQLite and PostgreSQL (checked before any write) ---
 GSS_CODE_CHARS = 9  # an ONS code: E05014053, E09000002, E12000007
@@ -320,6 +321,22 @@ TABLES: dict[str, CsvTable] = {
                 Column("source", TEXT, cache=LEAVE_OUT, max_chars=200),
             ),
             natural_key=("ward_code", "dimension", "category"),
+        ),
+        # Recorded crime by 2022 ward, month and police.uk crime type: made from police.uk
+        # street-level files (dashboard.domain.street_crime), whose LSOA counts are shared between
+        # wards by residents, so a count may have decimals. No crime record is kept, only counts.
+        CsvTable(
+            "crime", "crime_count",
+            (
+                Column("ward_code", WARD),
+                Column("month", DATE),
+                Column("crime_type", TEXT, cache=CATEGORY, max_chars=80),
+                Column("count", NUMBER),
+            ),
+            natural_key=("ward_code", "month", "crime_type"),
+            rules=(Rule("month_first_day", ("month",), pl.col("month").dt.day() == 1,
+                        "month must be the first day of its month (police.uk gives months, e.g. 2023-12-01)"),),
+            sample=True,
         ),
     )
 }

@@ -7,6 +7,7 @@ Upsert and undo run on SQLite and PostgreSQL (``any_url``).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -504,3 +505,21 @@ def test_an_optional_column_left_out_keeps_what_is_stored_and_an_empty_cell_clea
         assert conn.execute(text("SELECT count(*) FROM promise WHERE internal")).scalar() > 0  # still hidden from the public page
     assert checked_columns >= 12
     engine.dispose()
+
+
+def test_the_real_policeuk_crime_file_imports_from_the_command_line_and_undoes(ready_url, capsys):
+    """The real Met street-level file: counted by ward, its unlocated and out-of-London records
+    reported, and the import taken back whole by undo."""
+    before = snapshot(ready_url, {"crime_count"})
+    crime = POLICEUK / "policeuk_2023-12_metropolitan_street_burglary.csv"
+    assert main(["--url", ready_url, "import", str(crime)]) == 0
+    out = capsys.readouterr().out
+    assert "4,958 of 4,990 records were counted in 2022 wards" in out and "27 records have no location" in out
+    assert out.count("matches no London LSOA") == 5
+    assert "-> crime: 676 new, 0 changed, 0 unchanged rows" in out
+    engine = eng.make_engine(ready_url)
+    abbey = queries.table("crime", engine, ward_code="E05014053")
+    engine.dispose()
+    assert abbey.select("month", "crime_type", "count").rows() == [(dt.date(2023, 12, 1), "Burglary", 1.0)]
+    assert main(["--url", ready_url, "undo", "crime"]) == 0
+    assert snapshot(ready_url, {"crime_count"}) == before

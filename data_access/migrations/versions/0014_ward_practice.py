@@ -1,0 +1,35 @@
+"""Ward-level practice: recorded crime by ward, month and crime type.
+
+Revision ID: 0014
+Revises: 0012
+
+``crime_count`` holds counts of recorded crime by 2022 ward, month (its first day) and police.uk
+crime type, made from police.uk street-level files by sharing each LSOA's records between the
+wards it overlaps by residents (so a count may have decimals). No crime record is kept.
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0014'
+down_revision = '0012'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'crime_count',
+        sa.Column('ward_code', sa.String(length=9), nullable=False),
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('crime_type', sa.String(length=80), nullable=False),
+        sa.Column('count', sa.Float(), nullable=False),
+        sa.CheckConstraint('count >= 0', name=op.f('ck_crime_count_count_not_negative')),
+        sa.ForeignKeyConstraint(['ward_code'], ['ward.code'], name=op.f('fk_crime_count_ward_code_ward')),
+        sa.PrimaryKeyConstraint('ward_code', 'month', 'crime_type', name=op.f('pk_crime_count')),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('crime_count')
