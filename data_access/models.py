@@ -190,6 +190,9 @@ class Promise(Base):
     outcome: Mapped[str | None] = mapped_column(Text)
     feedback_published_on: Mapped[dt.date | None] = mapped_column(Date)  # "you said, we did"
     internal: Mapped[bool | None] = mapped_column(Boolean)  # A board keeps it off the public page
+    lead_agency: Mapped[str | None] = mapped_column(String(30))  # empty: the police lead it
+    action: Mapped[str | None] = mapped_column(Text)  # what the panel agreed to do
+    barrier: Mapped[str | None] = mapped_column(Text)  # what stood in the way
 
 
 class EngagementActivity(Base):

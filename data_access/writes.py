@@ -644,7 +644,7 @@ def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbo
     return im.Checked(file, table, checked.frame, notes + moved, unlisted=checked.unlisted, absent=checked.absent)
 
 
-BOARD_ONLY = ("internal",)  # columns only a board fills in, never police.uk
+BOARD_ONLY = ("internal", "lead_agency", "action", "barrier")  # columns only a board fills in, never police.uk
 
 
 def unmatched_items(checked: im.Checked) -> int:

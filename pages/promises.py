@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.app import state, ui, views
 from dashboard.domain import periods
 from dashboard.domain import vocabulary as v
-from dashboard.figures import alignment, crime
+from dashboard.figures import alignment, crime, partners
 from dashboard.figures import engagement_charts as charts
 from dashboard.figures import engagement_views as ev
 from dashboard.figures import promises as pr
@@ -67,6 +67,21 @@ else:
     st.info(f"No promises were set in {area.name} in {period.label}, so there is no origin to show.")
 st.caption("Promises the panel chose compete for police time with priorities set by the borough or centrally.")
 ui.table_with_download(view.origin, file_name=f"promise_origin_{period.end}.csv", key="pr_origin")
+
+# Some priorities need a partner to lead the work: their completion beside the police's, and what stood in the way.
+st.subheader("Promises led by partners")
+led = views.view(partners.partner_view, sel)
+st.markdown(f"**{led.finding}**")
+if led.completion.height:
+    st.plotly_chart(charts.hbar(led.completion["lead"].to_list(), led.completion["completion_pct"].to_list(), led.title, unit="%"),
+                    key="pr_leads")
+st.caption("Who leads a promise is its lead_agency (empty: the police). Completion is achieved of those closed in the period, "
+           "as above; \u201call partners\u201d adds up every lead but the police.")
+ui.table_with_download(led.by_lead, file_name=f"promises_by_lead_{area.code or 'london'}_{period.end}.csv", key="pr_leads")
+if led.barriers.height:
+    with st.expander(f"The barriers named ({led.barriers.height:,} promises)"):
+        ui.table_with_download(led.barriers, file_name=f"promise_barriers_{area.code or 'london'}_{period.end}.csv",
+                               key="pr_barriers")
 
 st.subheader(view.recurrence_title)
 st.caption(

@@ -209,6 +209,10 @@ TABLES: dict[str, CsvTable] = {
                 Column("outcome", TEXT, optional=True, cache=LEAVE_OUT),
                 Column("feedback_published_on", DATE, optional=True),
                 Column("internal", BOOL, optional=True),  # a board keeps it off the public page
+                # Who leads the work (empty: the police), what the panel agreed to do, and what stood in the way.
+                Column("lead_agency", CHOICE, v.LEAD_AGENCIES, optional=True, cache=CATEGORY),
+                Column("action", TEXT, optional=True, cache=LEAVE_OUT),
+                Column("barrier", TEXT, optional=True),
             ),
             natural_key=("promise_ref",),
             dated_by="set_on",

@@ -64,6 +64,10 @@ PROMISE_ACHIEVED = "achieved"
 PROMISE_CLOSED_STATUSES = (PROMISE_ACHIEVED, "partly achieved", "not achieved", "withdrawn")
 PROMISE_STATUSES = (PROMISE_OPEN, *PROMISE_CLOSED_STATUSES)
 
+# Who leads the work on a promise. Left empty, the police lead it; any other value is a partner.
+POLICE_LEAD = "police"
+LEAD_AGENCIES = (POLICE_LEAD, "council", "housing provider", "transport", "school or college", "health", "other partner")
+
 # One vocabulary for promise categories and community concerns.
 CATEGORIES = (
     "anti-social behaviour",

@@ -523,3 +523,16 @@ def test_the_real_policeuk_crime_file_imports_from_the_command_line_and_undoes(r
     assert abbey.select("month", "crime_type", "count").rows() == [(dt.date(2023, 12, 1), "Burglary", 1.0)]
     assert main(["--url", ready_url, "undo", "crime"]) == 0
     assert snapshot(ready_url, {"crime_count"}) == before
+
+
+def test_who_leads_a_promise_round_trips_through_the_template_import_and_undo(ready_url):
+    data = (TEMPLATES / "promises.csv").read_bytes()
+    template = pl.read_csv(data, infer_schema=False).select("promise_ref", "lead_agency", "action", "barrier").sort("promise_ref")
+    assert template["lead_agency"].drop_nulls().len() and template["barrier"].drop_nulls().len()  # the template shows them
+    engine = eng.make_engine(ready_url)
+    (result,) = writes.import_checked(engine, writes.check_files(engine, [("promises.csv", data)]), [data], kind="cli")
+    stored = queries.table("promises", engine).select(template.columns).sort("promise_ref")
+    assert stored.rows() == template.rows()
+    writes.undo_last(engine, "promises")
+    assert queries.table("promises", engine).filter(pl.col("promise_ref").is_in(template["promise_ref"].to_list())).height == 0
+    engine.dispose()

@@ -1,4 +1,4 @@
-"""Ward-level practice: recorded crime by ward, month and crime type.
+"""Ward-level practice: recorded crime by ward, month and crime type; who leads a promise.
 
 Revision ID: 0014
 Revises: 0012
@@ -6,6 +6,9 @@ Revises: 0012
 ``crime_count`` holds counts of recorded crime by 2022 ward, month (its first day) and police.uk
 crime type, made from police.uk street-level files by sharing each LSOA's records between the
 wards it overlaps by residents (so a count may have decimals). No crime record is kept.
+
+``promise`` gains three optional columns: ``lead_agency`` (empty: the police lead it),
+``action`` (what the panel agreed to do) and ``barrier`` (what stood in the way).
 """
 
 from alembic import op
@@ -29,7 +32,15 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['ward_code'], ['ward.code'], name=op.f('fk_crime_count_ward_code_ward')),
         sa.PrimaryKeyConstraint('ward_code', 'month', 'crime_type', name=op.f('pk_crime_count')),
     )
+    with op.batch_alter_table('promise', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('lead_agency', sa.String(length=30), nullable=True))
+        batch_op.add_column(sa.Column('action', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('barrier', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('promise', schema=None) as batch_op:
+        batch_op.drop_column('barrier')
+        batch_op.drop_column('action')
+        batch_op.drop_column('lead_agency')
     op.drop_table('crime_count')
