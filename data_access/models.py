@@ -204,6 +204,7 @@ class EngagementActivity(Base):
     people_reached: Mapped[int] = mapped_column(Integer)
     young_people_reached: Mapped[int] = mapped_column(Integer)
     promise_ref: Mapped[str | None] = mapped_column(String(40))
+    venue: Mapped[str | None] = mapped_column(String(200))  # where it is held, as residents would look for it
     __table_args__ = (
         UniqueConstraint("ward_code", "held_on", "kind"),
         CheckConstraint(

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.app import state, ui, views
 from dashboard.domain import periods
 from dashboard.domain import vocabulary as v
-from dashboard.figures import alignment, crime, partners
+from dashboard.figures import alignment, crime, linked, partners
 from dashboard.figures import engagement_charts as charts
 from dashboard.figures import engagement_views as ev
 from dashboard.figures import promises as pr
@@ -106,6 +106,17 @@ ui.table_with_download(aligned.rollup, file_name=f"promise_alignment_summary_{ar
 with st.expander("Every ward: top concerns beside the promises set"):
     ui.table_with_download(aligned.wards, file_name=f"promise_alignment_wards_{area.code or 'london'}_{period.end}.csv",
                            key="pr_alignment_wards")
+
+# Contact sessions and other activities linked to the promises (engagement.promise_ref).
+st.subheader("Contact sessions linked to promises")
+links = views.view(linked.linked_view, sel)
+st.markdown(f"**{links.finding}**")
+st.caption("An activity is linked to a promise by its promise_ref. Counted: activities held from the day the promise was set to "
+           "the period's last day, for every promise open at some time in the period. Boards ask that contact sessions be held "
+           "where concern is greatest and linked to the ward's promises.")
+ui.table_with_download(links.wards, file_name=f"promises_linked_by_ward_{area.code or 'london'}_{period.end}.csv", key="pr_linked_wards")
+with st.expander("Every promise open in the period, with the activities linked to it"):
+    ui.table_with_download(links.promises, file_name=f"promises_linked_{area.code or 'london'}_{period.end}.csv", key="pr_linked")
 
 # Recorded crime (police.uk street-level counts) beside the promise categories.
 st.subheader("Recorded crime beside the promises")

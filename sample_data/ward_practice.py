@@ -1,5 +1,5 @@
 """Sample rows for ward-level practice: recorded crime by ward, month and crime type; who leads
-each promise, what was agreed and what stood in the way.
+each promise, what was agreed and what stood in the way; where engagement is held.
 
 Kept apart from ``generator`` and run after it on its frames (``extend``), so what it adds never
 changes a row the generator makes. Deterministic: every draw comes from its own random stream
@@ -42,6 +42,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
 # Columns this module adds to the generator's frames, after theirs.
 ADDED_COLUMNS: dict[str, dict[str, pl.DataType]] = {
     "promise": {"lead_agency": pl.Utf8, "action": pl.Utf8, "barrier": pl.Utf8},
+    "engagement_activity": {"venue": pl.Utf8},
 }
 
 
@@ -155,7 +156,33 @@ def crime_counts(ward_codes: list[str], *, seed: int, end: date) -> pl.DataFrame
     return pl.DataFrame(rows, schema=SCHEMAS["crime_count"], orient="row")
 
 
+# --- Where engagement is held ------------------------------------------------------------------
+
+VENUES = ("community centre", "library", "church hall", "mosque", "supermarket foyer", "station forecourt",
+          "estate community room", "youth club", "market square", "leisure centre")
+IN_PERSON = ("contact session", "community event", "public meeting", "school visit", "street briefing")
+
+
+def venues(engagement: pl.DataFrame, wards: pl.DataFrame, *, seed: int) -> pl.DataFrame:
+    """The engagement frame with venue added: for activities held in person, one of a few places in
+    the ward (each ward has three it uses, fixed by its code), named as residents would look for it;
+    a school visit at the ward's school; none for newsletters, social media and surveys."""
+    names = dict(wards.select("ward_code", "ward_name").iter_rows())
+    out = []
+    for code, kind, held_on in engagement.select("ward_code", "kind", "held_on").iter_rows():
+        place = names.get(code, code)
+        if kind == "school visit":
+            out.append(f"{place} primary school")
+        elif kind in IN_PERSON:
+            mine = [VENUES[int(_u(seed, code, "venue", str(i)) * len(VENUES))] for i in range(3)]
+            out.append(f"{place} {mine[int(_u(seed, code, kind, str(held_on)) * 3)]}")
+        else:
+            out.append(None)
+    return engagement.with_columns(pl.Series("venue", out, dtype=pl.Utf8))
+
+
 def extend(frames: dict[str, pl.DataFrame], wards: pl.DataFrame, *, seed: int, end: date) -> dict[str, pl.DataFrame]:
     """The generator's frames with this module's tables added (``wards``: the Met wards sampled)."""
     return {**frames, "promise": promise_leads(frames["promise"], seed=seed, end=end),
+            "engagement_activity": venues(frames["engagement_activity"], wards, seed=seed),
             "crime_count": crime_counts(wards["ward_code"].to_list(), seed=seed, end=end)}

@@ -19,7 +19,7 @@ from dashboard.app import state
 from dashboard.domain import areas, periods
 from dashboard.domain.periods import Period
 from dashboard.domain.selection import Selection
-from dashboard.figures import alignment, briefing, coverage, crime, diversity_view, engagement_views, maps, overview, partners, wards_in_time
+from dashboard.figures import alignment, briefing, coverage, crime, diversity_view, engagement_views, linked, maps, overview, partners, wards_in_time
 from data_access import access_checks, reference
 
 
@@ -137,6 +137,11 @@ def _alignment(src: Source, sel: Selection):
 @_view_of(partners.partner_view)  # the area's own wards: read within the user's boroughs
 def _partners(src: Source, sel: Selection):
     return partners.partner_view(src.table("promises"), src.table("wards"), sel.area, sel.period)
+
+
+@_view_of(linked.linked_view)  # the area's own wards: read within the user's boroughs
+def _linked(src: Source, sel: Selection):
+    return linked.linked_view(src.table("promises"), src.table("engagement"), src.table("wards"), sel.area, sel.period)
 
 
 @_view_of(crime.crime_view)  # the area's own wards: read within the user's boroughs

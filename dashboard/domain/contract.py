@@ -235,7 +235,8 @@ TABLES: dict[str, CsvTable] = {
                 Column("kind", CHOICE, v.ENGAGEMENT_KINDS, cache=CATEGORY),
                 Column("people_reached", COUNT),
                 Column("young_people_reached", COUNT),
-                Column("promise_ref", PROMISE_REF, optional=True, cache=LEAVE_OUT),
+                Column("promise_ref", PROMISE_REF, optional=True, cache=CATEGORY),  # the promise it served
+                Column("venue", TEXT, optional=True, cache=CATEGORY, max_chars=200),  # where, for residents
             ),
             natural_key=("ward_code", "held_on", "kind"),
             dated_by="held_on",

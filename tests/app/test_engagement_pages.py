@@ -119,6 +119,11 @@ def test_promises_page_london_and_borough(app_env):
                           "50% of 6 closed achieved; police-led: 72% of 18 closed achieved. 16 promises open in the period "
                           "named a barrier.**" for m in at.markdown)
     assert "Hackney: partner-led promises 50% of 6 closed achieved, police-led 72% of 18 closed achieved" in titles(at)
+    # Contact sessions linked to promises, checked with plain SQL on the sample: of Hackney's 121
+    # promises open at some time in the quarter, 12 had a contact session linked, held from the day
+    # the promise was set to 31 December 2023.
+    assert any(m.value == "**Hackney, October to December 2023: 10% of promises had a contact session linked to them "
+                          "(12 of the 121 open in the period).**" for m in at.markdown)
 
 
 def test_you_said_we_did_counts_promises_given_their_28_days(app_env):

@@ -6,15 +6,10 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard.domain.areas import Area
-from dashboard.domain.periods import period_ending
 from dashboard.figures import partners
+from tests.unit.two_wards import BARKING, Q4, WARDS
 
-Q4 = period_ending(dt.date(2023, 12, 31), "quarter")
 D = dt.date
-MET = "Metropolitan Police Service"
-WARDS = pl.DataFrame({"ward_code": ["W1", "W2"], "ward_name": ["Abbey", "Beam"], "borough_code": ["B1", "B1"],
-                      "borough_name": ["Barking", "Barking"], "bcu": ["East", "East"], "police_force": [MET, MET]})
 PROMISES = pl.DataFrame({
     "promise_ref": ["P1", "P2", "P3", "P4", "P5", "P6"],
     "ward_code": ["W1", "W1", "W2", "W2", "W1", "W2"],
@@ -25,7 +20,6 @@ PROMISES = pl.DataFrame({
     "lead_agency": [None, "police", "council", "housing provider", "council", "council"],
     "barrier": [None, None, "Council budget for traffic calming not agreed", "  ", "Consultation delayed", "Gone"],
 })
-BARKING = Area("borough", "Barking", "B1")
 
 
 def test_promises_by_who_leads_them():

@@ -1,4 +1,4 @@
-"""Ward-level practice: recorded crime by ward, month and crime type; who leads a promise.
+"""Ward-level practice: recorded crime by ward, month and crime type; who leads a promise; venues.
 
 Revision ID: 0014
 Revises: 0012
@@ -9,6 +9,7 @@ wards it overlaps by residents (so a count may have decimals). No crime record i
 
 ``promise`` gains three optional columns: ``lead_agency`` (empty: the police lead it),
 ``action`` (what the panel agreed to do) and ``barrier`` (what stood in the way).
+``engagement_activity`` gains an optional ``venue``.
 """
 
 from alembic import op
@@ -36,9 +37,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('lead_agency', sa.String(length=30), nullable=True))
         batch_op.add_column(sa.Column('action', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('barrier', sa.Text(), nullable=True))
+    with op.batch_alter_table('engagement_activity', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('venue', sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('engagement_activity', schema=None) as batch_op:
+        batch_op.drop_column('venue')
     with op.batch_alter_table('promise', schema=None) as batch_op:
         batch_op.drop_column('barrier')
         batch_op.drop_column('action')
