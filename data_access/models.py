@@ -282,6 +282,17 @@ class DwoAssignment(Base):
     __table_args__ = (UniqueConstraint("ward_code", "officer_ref", "started_on"),)
 
 
+class WardGroup(Base):
+    """A significant local group a board expects on a 2022 ward's panel (an estate, a college, a hospital ...)."""
+
+    __tablename__ = "ward_group"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ward_code: Mapped[str] = mapped_column(String(9), ForeignKey("ward.code"), index=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    __table_args__ = (UniqueConstraint("ward_code", "organisation"),)
+
+
 class CrimeCount(Base):
     """Recorded crime by 2022 ward, month (its first day) and police.uk crime type.
 

@@ -1,5 +1,6 @@
 """Sample rows for ward-level practice: recorded crime by ward, month and crime type; who leads
-each promise, what was agreed and what stood in the way; where engagement is held.
+each promise, what was agreed and what stood in the way; where engagement is held; the local
+groups a board expects on each panel.
 
 Kept apart from ``generator`` and run after it on its frames (``extend``), so what it adds never
 changes a row the generator makes. Deterministic: every draw comes from its own random stream
@@ -37,6 +38,7 @@ CRIME_RATES = {
 
 # Tables this module fills: the models' columns, in the models' order.
 SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "ward_group": {"ward_code": pl.Utf8, "organisation": pl.Utf8, "kind": pl.Utf8},
     "crime_count": {"ward_code": pl.Utf8, "month": pl.Date, "crime_type": pl.Utf8, "count": pl.Float64},
 }
 # Columns this module adds to the generator's frames, after theirs.
@@ -181,8 +183,31 @@ def venues(engagement: pl.DataFrame, wards: pl.DataFrame, *, seed: int) -> pl.Da
     return engagement.with_columns(pl.Series("venue", out, dtype=pl.Utf8))
 
 
+# --- Significant local groups ---------------------------------------------------------------
+
+# kind -> (chance a ward has one, the invented name after the ward's name)
+GROUPS = (
+    ("business estate", 0.25, "Business Park"),
+    ("school or college", 0.3, "College"),
+    ("hospital", 0.08, "Hospital"),
+    ("housing provider", 0.35, "Homes housing association"),
+    ("faith", 0.15, "Faith Forum"),
+    ("other", 0.05, "Market Traders' Association"),
+)
+
+
+def ward_groups(wards: pl.DataFrame, *, seed: int) -> pl.DataFrame:
+    """Invented significant local groups: each ward has each kind with its own chance, fixed by its
+    code (about one group a ward), named after the ward."""
+    rows = [(code, f"{name} {label}", kind)
+            for code, name in wards.select("ward_code", "ward_name").sort("ward_code").iter_rows()
+            for kind, chance, label in GROUPS if _u(seed, code, "group", kind) < chance]
+    return pl.DataFrame(rows, schema=SCHEMAS["ward_group"], orient="row")
+
+
 def extend(frames: dict[str, pl.DataFrame], wards: pl.DataFrame, *, seed: int, end: date) -> dict[str, pl.DataFrame]:
     """The generator's frames with this module's tables added (``wards``: the Met wards sampled)."""
     return {**frames, "promise": promise_leads(frames["promise"], seed=seed, end=end),
             "engagement_activity": venues(frames["engagement_activity"], wards, seed=seed),
+            "ward_group": ward_groups(wards, seed=seed),
             "crime_count": crime_counts(wards["ward_code"].to_list(), seed=seed, end=end)}

@@ -327,6 +327,19 @@ TABLES: dict[str, CsvTable] = {
             ),
             natural_key=("ward_code", "dimension", "category"),
         ),
+        # The significant local groups a board expects on a ward's panel (an industrial estate, a
+        # college, a hospital, a large housing association): each panel is checked for a member
+        # from the sector of each (vocabulary.GROUP_SECTORS).
+        CsvTable(
+            "ward_groups", "ward_group",
+            (
+                Column("ward_code", WARD),
+                Column("organisation", TEXT, max_chars=200),
+                Column("kind", CHOICE, v.GROUP_KINDS, cache=CATEGORY),
+            ),
+            natural_key=("ward_code", "organisation"),
+            sample=True,
+        ),
         # Recorded crime by 2022 ward, month and police.uk crime type: made from police.uk
         # street-level files (dashboard.domain.street_crime), whose LSOA counts are shared between
         # wards by residents, so a count may have decimals. No crime record is kept, only counts.

@@ -104,6 +104,18 @@ ENGAGEMENT_KINDS = (
 
 REMEDY_PROBLEMS = ("no panel", "not functioning")
 
+# Significant local groups a board expects on a ward's panel, and the member sector that shows one
+# is represented (a hospital by a member from a partner agency: the health service is one).
+GROUP_SECTORS = {
+    "business estate": "business",
+    "school or college": "school",
+    "hospital": "agency",
+    "housing provider": "housing",
+    "faith": "faith",
+    "other": "other",
+}
+GROUP_KINDS = tuple(GROUP_SECTORS)
+
 # MOPAC Public Attitude Survey measures, named exactly as MOPAC's release names them.
 PAS_MEASURES = (
     '"Good Job" local',

@@ -525,14 +525,28 @@ def test_the_real_policeuk_crime_file_imports_from_the_command_line_and_undoes(r
     assert snapshot(ready_url, {"crime_count"}) == before
 
 
-def test_who_leads_a_promise_round_trips_through_the_template_import_and_undo(ready_url):
-    data = (TEMPLATES / "promises.csv").read_bytes()
-    template = pl.read_csv(data, infer_schema=False).select("promise_ref", "lead_agency", "action", "barrier").sort("promise_ref")
-    assert template["lead_agency"].drop_nulls().len() and template["barrier"].drop_nulls().len()  # the template shows them
+@pytest.mark.parametrize(("table", "key", "columns"), [
+    ("promises", "promise_ref", ("lead_agency", "action", "barrier")),
+    ("engagement", "held_on", ("promise_ref", "venue")),
+    ("ward_groups", "organisation", ("ward_code", "kind")),
+    ("crime", "crime_type", ("ward_code", "month", "count")),
+])
+def test_the_new_columns_and_tables_round_trip_through_the_template_import_and_undo(ready_url, table, key, columns):
+    data = (TEMPLATES / f"{table}.csv").read_bytes()
     engine = eng.make_engine(ready_url)
-    (result,) = writes.import_checked(engine, writes.check_files(engine, [("promises.csv", data)]), [data], kind="cli")
-    stored = queries.table("promises", engine).select(template.columns).sort("promise_ref")
+    checked = writes.check_files(engine, [(f"{table}.csv", data)])
+    if table == "engagement":  # it cites the template's promises: imported with them
+        promises = (TEMPLATES / "promises.csv").read_bytes()
+        checked = writes.check_files(engine, [("promises.csv", promises), (f"{table}.csv", data)])[1:]
+        writes.import_checked(engine, writes.check_files(engine, [("promises.csv", promises)]), [promises], kind="cli")
+    template = checked[0].frame.select(key, *columns).sort(key, *columns)
+    assert all(template[c].drop_nulls().len() for c in columns)  # the template shows every new column
+    writes.import_checked(engine, checked, [data], kind="cli")
+    in_template = pl.col(key).is_in(template[key].to_list())
+    stored = queries.table(table, engine).filter(in_template).select(key, *columns).sort(key, *columns)
     assert stored.rows() == template.rows()
-    writes.undo_last(engine, "promises")
-    assert queries.table("promises", engine).filter(pl.col("promise_ref").is_in(template["promise_ref"].to_list())).height == 0
+    writes.undo_last(engine, table)
+    assert queries.table(table, engine).filter(in_template).height == 0
+    if table == "engagement":
+        writes.undo_last(engine, "promises")
     engine.dispose()

@@ -38,6 +38,7 @@ MODELS = {
     "concern": models.Concern,
     "remedy_plan": models.RemedyPlan,
     "dwo_assignment": models.DwoAssignment,
+    "ward_group": models.WardGroup,
     "crime_count": models.CrimeCount,
 }
 SCHEMAS = ward_practice.schemas(g.SCHEMAS)  # the generator's tables and those ward_practice adds to its frames
