@@ -51,7 +51,8 @@ if st.query_params.get("ward") != ward_code:
     st.session_state["_public_ward_asked"] = ward_code
 
 today = dt.date.today()
-page = pw.ward_page(wards, state.public_table("panels"), state.public_table("meetings"), state.public_ward_promises(ward_code), ward_code, today)
+page = pw.ward_page(wards, state.public_table("panels"), state.public_table("meetings"), state.public_ward_promises(ward_code), ward_code, today,
+                    engagement=state.public_table("engagement"), dwo=state.public_table("dwo_assignments"))
 st.header(f"{page.ward_name}, {page.borough_name}")
 if state.is_sample():
     st.warning("This is sample data, invented to show how the page works: these are not this ward's real promises.")
@@ -69,6 +70,20 @@ else:
 st.subheader("When the panel meets")
 last, following = page.meetings_text
 st.markdown(f"{last} {following}")
+
+st.subheader("Coming up in the next three months")
+if page.upcoming.height:
+    st.caption("Panel meetings, contact sessions and other events you can come to, as the board has entered them.")
+    ui.show_table(page.upcoming, key="public_upcoming")
+else:
+    st.markdown("No panel meeting or event has been entered for the next three months yet. Ask your ward officers, or "
+                "look again later.")
+
+st.subheader("Your ward officers")
+if page.officers.height:
+    ui.show_table(page.officers, key="public_officers")
+else:
+    st.markdown("No ward officer in post is recorded for this ward at the moment.")
 
 st.subheader("What the panel has promised")
 if page.promises.height:
