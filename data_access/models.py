@@ -190,6 +190,9 @@ class Promise(Base):
     outcome: Mapped[str | None] = mapped_column(Text)
     feedback_published_on: Mapped[dt.date | None] = mapped_column(Date)  # "you said, we did"
     internal: Mapped[bool | None] = mapped_column(Boolean)  # A board keeps it off the public page
+    lead_agency: Mapped[str | None] = mapped_column(String(30))  # empty: the police lead it
+    action: Mapped[str | None] = mapped_column(Text)  # what the panel agreed to do
+    barrier: Mapped[str | None] = mapped_column(Text)  # what stood in the way
 
 
 class EngagementActivity(Base):
@@ -201,6 +204,7 @@ class EngagementActivity(Base):
     people_reached: Mapped[int] = mapped_column(Integer)
     young_people_reached: Mapped[int] = mapped_column(Integer)
     promise_ref: Mapped[str | None] = mapped_column(String(40))
+    venue: Mapped[str | None] = mapped_column(String(200))  # where it is held, as residents would look for it
     __table_args__ = (
         UniqueConstraint("ward_code", "held_on", "kind"),
         CheckConstraint(
@@ -340,6 +344,30 @@ class BoardFunding(Base):
         UniqueConstraint("borough_code", "year", "source"),
         CheckConstraint("amount >= 0 AND spent >= 0", name="money_not_negative"),
     )
+class WardGroup(Base):
+    """A significant local group a board expects on a 2022 ward's panel (an estate, a college, a hospital ...)."""
+
+    __tablename__ = "ward_group"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ward_code: Mapped[str] = mapped_column(String(9), ForeignKey("ward.code"), index=True)
+    organisation: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    __table_args__ = (UniqueConstraint("ward_code", "organisation"),)
+
+
+class CrimeCount(Base):
+    """Recorded crime by 2022 ward, month (its first day) and police.uk crime type.
+
+    Made from police.uk street-level files: each record's LSOA (2021) is shared between the wards
+    it overlaps by their share of its residents, so a count may have decimals. No record is kept.
+    """
+
+    __tablename__ = "crime_count"
+    ward_code: Mapped[str] = mapped_column(String(9), ForeignKey("ward.code"), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    crime_type: Mapped[str] = mapped_column(String(80), primary_key=True)
+    count: Mapped[float] = mapped_column(Float)
+    __table_args__ = (CheckConstraint("count >= 0", name="count_not_negative"),)
 
 
 class ImportBatch(Base):

@@ -59,6 +59,9 @@ ATTRIBUTION = (
     "Public Attitude Survey: Source: Mayor's Office for Policing and Crime (MOPAC), Public "
     "Attitude Survey, via the London Datastore. Contains public sector information licensed "
     "under the Open Government Licence.",
+    "Recorded crime: police.uk street-level crime (data.police.uk), Open Government Licence v3.0; "
+    "shared to 2022 wards by residents of each LSOA (2021): Source: Office for National Statistics "
+    "licensed under the Open Government Licence v.3.0. Contains data from the Greater London Authority.",
 )
 
 
@@ -168,3 +171,24 @@ def former_wards() -> pl.DataFrame:
             .select(pl.col("old_code").alias("code"), pl.col("old_name").alias("name"), pl.col("old_borough_code").alias("borough_code"))
             .unique("code").sort("code"))
 
+
+
+LSOA_WEIGHTS_FILE = "london_lsoa21_ward22_popweights.csv"
+LSOA_VINTAGE = "LSOA 2021"  # the codes police.uk street-level files carry from 2023 (checked on the December 2023 Met file)
+CRIME_CATEGORIES_PATH = Path(__file__).resolve().parent.parent / "dashboard" / "figures" / "crime_categories.toml"
+
+
+@lru_cache(maxsize=1)
+def lsoa_ward_weights() -> pl.DataFrame:
+    """Each London LSOA (2021) -> the 2022 wards it overlaps, with its residents' share in each
+    (``lsoa_code``, ``ward_code``, ``share``; a code's shares add up to 1)."""
+    df = pl.read_csv(REFERENCE_DIR / LSOA_WEIGHTS_FILE, schema_overrides={"share_of_lsoa": pl.Float64}, infer_schema_length=0)
+    return df.select(pl.col("lsoa21_code").alias("lsoa_code"), pl.col("ward22_code").alias("ward_code"),
+                     pl.col("share_of_lsoa").alias("share"))
+
+
+def crime_categories(path: Path | None = None) -> dict[str, str]:
+    """police.uk crime type -> promise category, or "none" (``dashboard/figures/crime_categories.toml``)."""
+    import tomllib
+
+    return dict(tomllib.loads((path or CRIME_CATEGORIES_PATH).read_text(encoding="utf-8"))["crime_types"])

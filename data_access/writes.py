@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.domain import imports as im
+from dashboard.domain import street_crime
 from dashboard.domain.contract import TABLES
 from dashboard.domain.formatting import uk_date
 from data_access import access_checks, audit, data_version, queries, reference
@@ -594,13 +595,34 @@ def check_files(engine: Engine, files: list[tuple[str, bytes]], tables: list[str
     tables = tables or [None] * len(files)
     encodings = [encoding] * len(files) if isinstance(encoding, str) else list(encoding)
     refs = references(engine, boroughs=boroughs)
-    checked = [im.check(data, file=name, refs=refs, table=t, encoding=e) for (name, data), t, e in zip(files, tables, encodings)]
+    checked = [check_street_crime(data, file=name, refs=refs) if t in (None, CRIME) and street_crime.is_street_crime(data)
+               else im.check(data, file=name, refs=refs, table=t, encoding=e) for (name, data), t, e in zip(files, tables, encodings)]
     extra = frozenset(r for c in checked if c.ok and c.table == "promises" for r in c.frame["promise_ref"].to_list())
     if extra:
         more = im.References(refs.wards, refs.lookup, refs.promise_refs | extra, refs.borough_codes)
         checked = [im.check(data, file=name, refs=more, table=t, encoding=e) if c.table and im.cites_promises(c.table) else c
                    for (name, data), t, e, c in zip(files, tables, encodings, checked)]
     return checked
+
+
+CRIME = "crime"  # the table police.uk street-level files are counted into
+
+
+def check_street_crime(data: bytes, *, file: str, refs: im.References) -> im.Checked:
+    """A police.uk street-level crime file as counts by 2022 ward, month and crime type, through the
+    same checks as a CSV of the crime table. Its notes say what was counted and list every record
+    that was not (no location, an LSOA outside London or no LSOA code) and crime types the mapping
+    to promise categories does not name."""
+    rows, notes = street_crime.parse(data, weights=reference.lsoa_ward_weights(), categories=reference.crime_categories(),
+                                     file=file, vintage=reference.LSOA_VINTAGE)
+    if any(p.severity == im.ERROR for p in notes) or rows.height == 0:
+        return im.Checked(file, CRIME, pl.DataFrame(schema=im.typed_schema(CRIME)), notes)
+    checked = im.check(rows.write_csv().encode("utf-8"), file=file, refs=refs, table=CRIME)
+    # A problem here is of a count worked out from the file, not of one of its rows.
+    from dataclasses import replace
+
+    counted = [replace(p, row=None) for p in checked.problems]
+    return im.Checked(file, CRIME, checked.frame, notes + counted, unlisted=checked.unlisted)
 
 
 def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbourhood: str) -> im.Checked:
@@ -622,7 +644,7 @@ def check_policeuk(engine: Engine, data: bytes, *, file: str, kind: str, neighbo
     return im.Checked(file, table, checked.frame, notes + moved, unlisted=checked.unlisted, absent=checked.absent)
 
 
-BOARD_ONLY = ("internal",)  # columns only a board fills in, never police.uk
+BOARD_ONLY = ("internal", "lead_agency", "action", "barrier")  # columns only a board fills in, never police.uk
 
 
 def unmatched_items(checked: im.Checked) -> int:

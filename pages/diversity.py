@@ -7,6 +7,7 @@ from dashboard.domain import areas
 from dashboard.domain.formatting import count, uk_date
 from dashboard.figures import diversity as dv
 from dashboard.figures import diversity_view as view
+from dashboard.figures import groups
 
 ui.run_through_app()
 sel = ui.page(
@@ -84,6 +85,14 @@ if not d.sex_loaded:
         "If one is loaded (ward population dimension \"sex\"), the comparison appears here."
     )
 
+# The significant local groups each board expects on its panel, and whether a member comes from their sector.
+expected = av.expected_groups(state.table("ward_groups"), wards)
+expected_safe = av.safe.expected_groups(state.table("ward_groups"), wards)
+expected_shown = expected if exact else expected_safe
+GROUPS_HOW = ("Expected local groups are those the board lists for the ward (ward groups: a business estate, a school or "
+              "college, a hospital, a housing provider, a faith group). A group counts as on the panel when a member comes "
+              "from its sector: business, school, agency (for a hospital), housing, faith, other.")
+
 if area.level == "ward":
     for dim in d.dims:
         st.markdown(f"#### {dim.label}")
@@ -99,6 +108,12 @@ if area.level == "ward":
     st.markdown("#### Sector mix")
     st.write(shown.panel_sentence(day))
     ui.table_with_protected_download(av.sector_totals, av.safe.sector_totals, file_name=f"sectors_{slug}.csv", key="sectors")
+    st.markdown("#### Expected local groups")
+    if expected.height:
+        st.write(groups.panel_sentence(expected_shown))
+        ui.table_with_protected_download(expected, expected_safe, file_name=f"expected_groups_{slug}.csv", key="expected_groups")
+    else:
+        st.caption(GROUPS_HOW)
 else:
     st.markdown("#### Members of each group against the wards' profiles, largest shortfall first")
     st.plotly_chart(shown.rollup_chart(shown.rollup_finding(area.name)), key="rollup_chart")
@@ -124,9 +139,15 @@ else:
     flags[1].metric("Panels with no business member", shown.no_business)
     flags[2].metric("Councillor-led panels", shown.councillor_led)
     flags[3].metric("Membership not reviewed in 12 months", shown.stale, help="Including panels with no review recorded.")
+    st.metric("Panels missing an expected local group", f"{groups.panels_missing(expected_shown)} of {groups.panels_with_groups(expected_shown):,}",
+              help="Of the open panels whose board lists significant local groups (ward groups), those with no member from "
+                   "the sector of at least one of them.")
     ui.table_with_protected_download(av.sector_totals, av.safe.sector_totals, file_name=f"sectors_{slug}.csv", key="sectors")
     with st.expander("Members by sector for each panel"):
         ui.table_with_protected_download(av.sector_table, av.safe.sector_table, file_name=f"sectors_by_panel_{slug}.csv", key="sectors_by_panel")
+    with st.expander("Expected local groups of each panel, those missing first"):
+        st.caption(GROUPS_HOW)
+        ui.table_with_protected_download(expected, expected_safe, file_name=f"expected_groups_{slug}.csv", key="expected_groups")
 
 with st.expander("How these figures are worked out"):
     st.markdown(

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard.app import state, ui, views
 from dashboard.domain import periods
-from dashboard.figures import alignment
+from dashboard.figures import alignment, crime, linked, partners
 from dashboard.figures import engagement_charts as charts
 from dashboard.figures import engagement_views as ev
 from dashboard.figures import promises as pr
@@ -67,6 +67,21 @@ else:
 st.caption("Promises the panel chose compete for police time with priorities set by the borough or centrally.")
 ui.table_with_download(view.origin, file_name=f"promise_origin_{period.end}.csv", key="pr_origin")
 
+# Some priorities need a partner to lead the work: their completion beside the police's, and what stood in the way.
+st.subheader("Promises led by partners")
+led = views.view(partners.partner_view, sel)
+st.markdown(f"**{led.finding}**")
+if led.completion.height:
+    st.plotly_chart(charts.hbar(led.completion["lead"].to_list(), led.completion["completion_pct"].to_list(), led.title, unit="%"),
+                    key="pr_leads")
+st.caption("Who leads a promise is its lead_agency (empty: the police). Completion is achieved of those closed in the period, "
+           "as above; \u201call partners\u201d adds up every lead but the police.")
+ui.table_with_download(led.by_lead, file_name=f"promises_by_lead_{area.code or 'london'}_{period.end}.csv", key="pr_leads")
+if led.barriers.height:
+    with st.expander(f"The barriers named ({led.barriers.height:,} promises)"):
+        ui.table_with_download(led.barriers, file_name=f"promise_barriers_{area.code or 'london'}_{period.end}.csv",
+                               key="pr_barriers")
+
 st.subheader(view.recurrence_title)
 st.caption(
     f"A ward's rounds are the days it set promises (about every six months). A category recurs when it was promised in each "
@@ -90,4 +105,34 @@ ui.table_with_download(aligned.rollup, file_name=f"promise_alignment_summary_{ar
 with st.expander("Every ward: top concerns beside the promises set"):
     ui.table_with_download(aligned.wards, file_name=f"promise_alignment_wards_{area.code or 'london'}_{period.end}.csv",
                            key="pr_alignment_wards")
+
+# Contact sessions and other activities linked to the promises (engagement.promise_ref).
+st.subheader("Contact sessions linked to promises")
+links = views.view(linked.linked_view, sel)
+st.markdown(f"**{links.finding}**")
+st.caption("An activity is linked to a promise by its promise_ref. Counted: activities held from the day the promise was set to "
+           "the period's last day, for every promise open at some time in the period. Boards ask that contact sessions be held "
+           "where concern is greatest and linked to the ward's promises.")
+ui.table_with_download(links.wards, file_name=f"promises_linked_by_ward_{area.code or 'london'}_{period.end}.csv", key="pr_linked_wards")
+with st.expander("Every promise open in the period, with the activities linked to it"):
+    ui.table_with_download(links.promises, file_name=f"promises_linked_{area.code or 'london'}_{period.end}.csv", key="pr_linked")
+
+# Recorded crime (police.uk street-level counts) beside the promise categories.
+st.subheader("Recorded crime beside the promises")
+crimes = views.view(crime.crime_view, sel)
+st.markdown(f"**{crimes.finding}**")
+st.warning(crime.CAUTION)
+if crimes.types.height:
+    st.plotly_chart(charts.hbar(crimes.types["crime_type"].to_list(), crimes.types["recorded"].to_list(),
+                                crimes.types_title), key="pr_crime_types")
+    ui.table_with_download(crimes.types, file_name=f"crime_types_{area.code or 'london'}_{period.end}.csv", key="pr_crime_types")
+    st.caption("Promise categories beside the crime recorded in the police.uk crime types matched to them "
+               "(dashboard/figures/crime_categories.toml), the promises set in the period and those open at its end.")
+    ui.table_with_download(crimes.categories, file_name=f"crime_by_promise_category_{area.code or 'london'}_{period.end}.csv",
+                           key="pr_crime_categories")
+    with st.expander(f"Every {crimes.place}: its main crime type and the promises set in its category"):
+        ui.table_with_download(crimes.places, file_name=f"crime_main_type_by_{crimes.place}_{area.code or 'london'}_{period.end}.csv",
+                               key="pr_crime_places")
+    st.caption("Counts are police.uk street-level records placed in LSOAs (2021) and shared between the 2022 wards each "
+               "LSOA overlaps by its residents, so they may have decimals. Source: police.uk, Open Government Licence v3.0.")
 ui.sources_footer()

@@ -52,7 +52,8 @@ if st.query_params.get("ward") != ward_code:
     st.session_state["_public_ward_asked"] = ward_code
 
 today = dt.date.today()
-page = pw.ward_page(wards, state.public_table("panels"), state.public_table("meetings"), state.public_ward_promises(ward_code), ward_code, today)
+page = pw.ward_page(wards, state.public_table("panels"), state.public_table("meetings"), state.public_ward_promises(ward_code), ward_code, today,
+                    engagement=state.public_table("engagement"), dwo=state.public_table("dwo_assignments"))
 st.header(f"{page.ward_name}, {page.borough_name}")
 if state.is_sample():
     st.warning("This is sample data, invented to show how the page works: these are not this ward's real promises.")
@@ -71,8 +72,8 @@ st.subheader("When the panel meets")
 last, following = page.meetings_text
 st.markdown(f"{last} {following}")
 
-# Each promise as a line of text rather than a table, so it reads whole on a phone. What a board
-# entered is escaped: shown as typed, never as markdown.
+# Each event, officer and promise as a line of text rather than a table, so it reads whole on a
+# phone. What a board entered is escaped: shown as typed, never as markdown.
 e = ui.escape_md
 
 
@@ -81,6 +82,21 @@ def sentence(text: str | None) -> str:
     text = (text or "").strip()
     return text if not text or text[-1] in ".!?" else text + "."
 
+
+st.subheader("Coming up in the next three months")
+if page.upcoming.height:
+    st.caption("Panel meetings, contact sessions and other events you can come to, as the board has entered them.")
+    st.markdown("\n".join(f"- **{e(r['Date'])}**: {e(r['What'])}" + (f", {e(r['Where'])}" if r["Where"] else "")
+                          for r in page.upcoming.iter_rows(named=True)))
+else:
+    st.markdown("No panel meeting or event has been entered for the next three months yet. Ask your ward officers, or "
+                "look again later.")
+
+st.subheader("Your ward officers")
+if page.officers.height:
+    st.markdown("\n".join(f"- {e(r['Role'])}, in post since {e(r['In post since'])}" for r in page.officers.iter_rows(named=True)))
+else:
+    st.markdown("No ward officer in post is recorded for this ward at the moment.")
 
 st.subheader("What the panel has promised")
 if page.promises.height:

@@ -28,7 +28,7 @@ import numpy as np
 import polars as pl
 
 from dashboard.domain import vocabulary as v
-from sample_data import board
+from sample_data import board, ward_practice
 
 SEED = 2014
 START = date(2014, 10, 1)  # first day of the quarter ending 31 Dec 2014 (first PAS quarter)
@@ -387,7 +387,8 @@ def generate(
     _move_officers(ctx, met, seed)
     _emit_dwo(ctx, seed)
     _concerns(ctx, seed)
-    return {**{name: _frame(name, rows) for name, rows in ctx.rows.items()}, **board.generate(wards, population, seed=seed, start=start, end=end)}
+    frames = ward_practice.extend({name: _frame(name, rows) for name, rows in ctx.rows.items()}, met, seed=seed, end=end)
+    return {**frames, **board.generate(wards, population, seed=seed, start=start, end=end)}
 
 
 def _frame(name: str, rows: list[tuple]) -> pl.DataFrame:

@@ -55,7 +55,7 @@ def upload_limit_mb() -> float:
     return min(imports.max_megabytes(), float(st.get_option("server.maxUploadSize")))
 
 
-SOURCES = {"csv": "CSV files (from the templates)", "policeuk": "A police.uk neighbourhood file (JSON)"}
+SOURCES = {"csv": "CSV files (from the templates, or police.uk street-level crime)", "policeuk": "A police.uk neighbourhood file (JSON)"}
 
 
 def upload_check_import(user: Access) -> None:
@@ -69,6 +69,8 @@ def upload_check_import(user: Access) -> None:
         f"Upload one or several CSV files (up to {limit_mb:g} MB each)", type=["csv"],
         accept_multiple_files=True, key=f"upload_{st.session_state.get(UPLOADS, 0)}",
         max_upload_size=max(1, math.ceil(limit_mb)),
+        help="A police.uk street-level crime file (YYYY-MM-metropolitan-street.csv) is recognised by its header and "
+             "counted by 2022 ward, month and crime type; its notes list every record not counted.",
     )
     _own_boroughs(user)
     if not uploads:

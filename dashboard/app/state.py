@@ -249,7 +249,7 @@ def public_ward_promises(ward_code: str) -> pl.DataFrame:
     return _ward_promises(database_url(), ward_code, None)
 
 
-PUBLIC_TABLES = ("wards", "panels", "meetings")  # what the public ward page reads
+PUBLIC_TABLES = ("wards", "panels", "meetings", "engagement", "dwo_assignments")  # what the public ward page reads
 
 
 def public_table(name: str) -> pl.DataFrame:

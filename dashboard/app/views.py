@@ -19,7 +19,20 @@ from dashboard.app import state
 from dashboard.domain import areas, periods
 from dashboard.domain.periods import Period
 from dashboard.domain.selection import Selection
-from dashboard.figures import alignment, board, briefing, coverage, diversity_view, engagement_views, maps, overview, wards_in_time
+from dashboard.figures import (
+    alignment,
+    board,
+    briefing,
+    coverage,
+    crime,
+    diversity_view,
+    engagement_views,
+    linked,
+    maps,
+    overview,
+    partners,
+    wards_in_time,
+)
 from data_access import access_checks, reference
 
 
@@ -132,6 +145,22 @@ for _builder in (engagement_views.promises_view, engagement_views.outcomes_view)
 @_view_of(alignment.alignment_view)  # every figure is of the area's own wards: read within the user's boroughs
 def _alignment(src: Source, sel: Selection):
     return alignment.alignment_view(src.table("concerns"), src.table("promises"), src.table("wards"), sel.area, sel.period)
+
+
+@_view_of(partners.partner_view)  # the area's own wards: read within the user's boroughs
+def _partners(src: Source, sel: Selection):
+    return partners.partner_view(src.table("promises"), src.table("wards"), sel.area, sel.period)
+
+
+@_view_of(linked.linked_view)  # the area's own wards: read within the user's boroughs
+def _linked(src: Source, sel: Selection):
+    return linked.linked_view(src.table("promises"), src.table("engagement"), src.table("wards"), sel.area, sel.period)
+
+
+@_view_of(crime.crime_view)  # the area's own wards: read within the user's boroughs
+def _crime(src: Source, sel: Selection):
+    return crime.crime_view(src.table("crime"), src.table("promises"), src.table("wards"), sel.area, sel.period,
+                            reference.crime_categories())
 
 
 @_view_of(diversity_view.area_view, by_day=True, max_entries=256)

@@ -122,6 +122,17 @@ COLUMNS: dict[str, Column] = {
     "top concerns (weight)": _c("Top concerns (weight)"), "promises set (categories)": _c("Promises set (categories)"),
     "ignores top concern": _c("Ignores its top concern"), "concern weight": _c("Concern weight", COUNT),
     "number": _c("Number", COUNT), "sent": _c("Sent on", DATE),
+    # Who leads a promise, activities linked to promises, recorded crime beside the promises
+    "lead": _c("Led by"), "achieved": _c("Achieved", COUNT), "completion_pct": _c("Achieved (%)", PERCENT),
+    "barrier": _c("What stood in the way", explains=True),
+    "with_contact_session": _c("With a contact session linked", COUNT), "share_pct": _c("Share of recorded crime (%)", PERCENT),
+    "contact_share_pct": _c("With a contact session (%)", PERCENT),
+    "activities_linked": _c("Activities linked", COUNT), "contact_sessions": _c("Contact sessions", COUNT),
+    "other_activities": _c("Other activities", COUNT), "crime_type": _c("Crime type (police.uk)"),
+    "promise_category": _c("Promise category"), "recorded": _c("Recorded crimes", NUMBER),
+    "promises_open": _c("Promises open", COUNT), "main_crime_type": _c("Most recorded crime type"),
+    "main_share_pct": _c("Its share of recorded crime (%)", PERCENT),
+    "promises_set_in_it": _c("Promises set in its category", COUNT),
     # Engagement and outcomes
     "kind": _c("Kind"), "activities": _c("Activities", COUNT), "people_reached": _c("People reached", COUNT),
     "young_people_reached": _c("Young people reached", COUNT), "quadrant": _c("Quadrant"),

@@ -29,6 +29,7 @@ DATE, BOOL, COUNT, INT, PCT, TEXT, CODE, CHOICE, WARD, BOROUGH, PROMISE_REF = (
     "date", "bool", "count", "int", "pct", "text", "code", "choice", "ward", "borough", "promise_ref"
 )
 DATETIME = "datetime"  # only for columns the database keeps and no CSV carries
+NUMBER = "number"  # a number that may have decimals and is never negative (a crime count shared between wards)
 
 # --- What the database can hold, the same on SQLite and PostgreSQL (checked before any write) ---
 GSS_CODE_CHARS = 9  # an ONS code: E05014053, E09000002, E12000007
@@ -214,6 +215,10 @@ TABLES: dict[str, CsvTable] = {
                 Column("outcome", TEXT, optional=True, cache=LEAVE_OUT),
                 Column("feedback_published_on", DATE, optional=True),
                 Column("internal", BOOL, optional=True),  # a board keeps it off the public page
+                # Who leads the work (empty: the police), what the panel agreed to do, and what stood in the way.
+                Column("lead_agency", CHOICE, v.LEAD_AGENCIES, optional=True, cache=CATEGORY),
+                Column("action", TEXT, optional=True, cache=LEAVE_OUT),
+                Column("barrier", TEXT, optional=True),
             ),
             natural_key=("promise_ref",),
             dated_by="set_on",
@@ -236,7 +241,8 @@ TABLES: dict[str, CsvTable] = {
                 Column("kind", CHOICE, v.ENGAGEMENT_KINDS, cache=CATEGORY),
                 Column("people_reached", COUNT),
                 Column("young_people_reached", COUNT),
-                Column("promise_ref", PROMISE_REF, optional=True, cache=LEAVE_OUT),
+                Column("promise_ref", PROMISE_REF, optional=True, cache=CATEGORY),  # the promise it served
+                Column("venue", TEXT, optional=True, cache=CATEGORY, max_chars=200),  # where, for residents
             ),
             natural_key=("ward_code", "held_on", "kind"),
             dated_by="held_on",
@@ -404,6 +410,35 @@ TABLES: dict[str, CsvTable] = {
                 Column("source", TEXT, cache=LEAVE_OUT, max_chars=200),
             ),
             natural_key=("ward_code", "dimension", "category"),
+        ),
+        # The significant local groups a board expects on a ward's panel (an industrial estate, a
+        # college, a hospital, a large housing association): each panel is checked for a member
+        # from the sector of each (vocabulary.GROUP_SECTORS).
+        CsvTable(
+            "ward_groups", "ward_group",
+            (
+                Column("ward_code", WARD),
+                Column("organisation", TEXT, max_chars=200),
+                Column("kind", CHOICE, v.GROUP_KINDS, cache=CATEGORY),
+            ),
+            natural_key=("ward_code", "organisation"),
+            sample=True,
+        ),
+        # Recorded crime by 2022 ward, month and police.uk crime type: made from police.uk
+        # street-level files (dashboard.domain.street_crime), whose LSOA counts are shared between
+        # wards by residents, so a count may have decimals. No crime record is kept, only counts.
+        CsvTable(
+            "crime", "crime_count",
+            (
+                Column("ward_code", WARD),
+                Column("month", DATE),
+                Column("crime_type", TEXT, cache=CATEGORY, max_chars=80),
+                Column("count", NUMBER),
+            ),
+            natural_key=("ward_code", "month", "crime_type"),
+            rules=(Rule("month_first_day", ("month",), pl.col("month").dt.day() == 1,
+                        "month must be the first day of its month (police.uk gives months, e.g. 2023-12-01)"),),
+            sample=True,
         ),
     )
 }

@@ -50,6 +50,7 @@ from dashboard.domain.contract import (
     DATE,
     INT,
     INT_MIN,
+    NUMBER,
     PCT,
     PROMISE_REF,
     TABLES,
@@ -170,7 +171,7 @@ ROW = "spreadsheet_row"  # spreadsheet row number, carried through every step (d
 
 
 def polars_dtype(kind: str) -> pl.DataType:
-    return {DATE: pl.Date(), BOOL: pl.Boolean(), COUNT: pl.Int64(), INT: pl.Int64(), PCT: pl.Float64()}.get(kind, pl.String())
+    return {DATE: pl.Date(), BOOL: pl.Boolean(), COUNT: pl.Int64(), INT: pl.Int64(), PCT: pl.Float64(), NUMBER: pl.Float64()}.get(kind, pl.String())
 
 
 def typed_schema(table: str) -> dict[str, pl.DataType]:
@@ -496,9 +497,10 @@ def _parse_column(col: Column, window: tuple[dt.date, dt.date]) -> tuple[pl.Expr
         words = {**dict.fromkeys(v.TRUE_WORDS, True), **dict.fromkeys(v.FALSE_WORDS, False)}
         value = s.str.to_lowercase().replace_strict(words, default=None, return_dtype=pl.Boolean)
         return value, pl.when(given).then(pl.lit("should be yes or no")).otherwise(none)
-    if kind in (COUNT, INT, PCT):
-        parsed = s.cast(pl.Int64 if kind != PCT else pl.Float64, strict=False)
-        if kind == PCT:  # "inf" and "nan" parse as floats but are not percentages
+    if kind in (COUNT, INT, PCT, NUMBER):
+        decimal = kind in (PCT, NUMBER)
+        parsed = s.cast(pl.Float64 if decimal else pl.Int64, strict=False)
+        if decimal:  # "inf" and "nan" parse as floats but are not numbers a count or percentage can be
             value = pl.when(parsed.is_finite()).then(parsed)
             too_big = too_small = pl.lit(False)
         else:  # below the smallest is left to the schema's "cannot be negative"
@@ -509,7 +511,7 @@ def _parse_column(col: Column, window: tuple[dt.date, dt.date]) -> tuple[pl.Expr
         words = s.str.to_lowercase().str.replace_all(r"[\-,]", " ").str.split(" ").list.eval(
             pl.element().filter(pl.element() != "").is_in(list(NUMBER_WORDS))
         ).list.all()
-        noun = "a whole number" if kind != PCT else "a number"
+        noun = "a number" if decimal else "a whole number"
         below = "cannot be negative" if kind == COUNT else f"is smaller than {INT_MIN:,}, the smallest number the database holds"
         reason = (pl.when(given & too_big).then(pl.lit(f"is larger than {COUNT_MAX:,}, the largest number the database holds"))
                   .when(given & (too_small | (s.str.contains(r"^-\d+$") & parsed.is_null()))).then(pl.lit(below))
@@ -591,6 +593,8 @@ def _schema(table: str, refs: References) -> type[dy.Schema]:
             col = dy.Int64(nullable=nullable, min=0, primary_key=key)
         elif kind == PCT:
             col = dy.Float64(nullable=nullable, min=0, max=100, allow_nan=False, allow_inf=False)
+        elif kind == NUMBER:
+            col = dy.Float64(nullable=nullable, min=0, allow_nan=False, allow_inf=False)
         elif kind == CHOICE and choices:
             col = dy.String(nullable=nullable, primary_key=key, check={"allowed": lambda s, ch=choices: s.is_in(list(ch))})
         elif kind == WARD:
@@ -612,7 +616,7 @@ def _reason(table: str, rule: str) -> str:
     if check == "nullability":
         return "is required but empty"
     if check == "min":
-        return "cannot be negative" if KINDS[table][column] == COUNT else "is below 0"
+        return "cannot be negative" if KINDS[table][column] in (COUNT, NUMBER) else "is below 0"
     if check == "max":
         return "is above 100 (percentages run from 0 to 100)"
     if check in ("check__allowed", "check"):

@@ -9,7 +9,8 @@ Metropolitan Police (force id ``metropolitan``):
   priorities) and a description that starts ``police.uk priority:``, so it can always be told
   apart from a promise a board typed in. The action taken, when given, is appended to it.
 * ``/api/metropolitan/{id}/events``: a list of ``{"title", "description", "address", "type",
-  "start_date", "end_date", "contact_details": {...}}``. Each becomes an **engagement activity**.
+  "start_date", "end_date", "contact_details": {...}}``. Each becomes an **engagement activity**,
+  its address the venue.
   An event typed "meeting" is a *public meeting* engagement, never a row of the meeting table:
   police.uk does not say whether it was the ward panel meeting.
 
@@ -250,7 +251,8 @@ def parse_events(data: bytes, *, neighbourhood: str, refs: References, file: str
         kind = _first_match(f"{plain_text(item.get('type'))} {title}", EVENT_WORDS) or "community event"
         held_on = local_date(item.get("start_date"))
         rows.append({"ward_code": ward, "held_on": held_on or as_text(item.get("start_date")), "kind": kind,
-                     "people_reached": "0", "young_people_reached": "0", "promise_ref": None})
+                     "people_reached": "0", "young_people_reached": "0", "promise_ref": None,
+                     "venue": plain_text(item.get("address"))[:200] or None})
     if rows:
         problems.append(Problem(file, None, "people_reached", None,
                                 "police.uk events do not say how many people came, so people_reached and "

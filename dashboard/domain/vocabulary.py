@@ -64,6 +64,10 @@ PROMISE_ACHIEVED = "achieved"
 PROMISE_CLOSED_STATUSES = (PROMISE_ACHIEVED, "partly achieved", "not achieved", "withdrawn")
 PROMISE_STATUSES = (PROMISE_OPEN, *PROMISE_CLOSED_STATUSES)
 
+# Who leads the work on a promise. Left empty, the police lead it; any other value is a partner.
+POLICE_LEAD = "police"
+LEAD_AGENCIES = (POLICE_LEAD, "council", "housing provider", "transport", "school or college", "health", "other partner")
+
 # One vocabulary for promise categories and community concerns.
 CATEGORIES = (
     "anti-social behaviour",
@@ -105,6 +109,18 @@ BOARD_CHAIR, BOARD_PANEL_CHAIR = "chair", "panel chair"
 BOARD_ROLES = (BOARD_CHAIR, "vice chair", BOARD_PANEL_CHAIR, "councillor", "co-opted", "youth", "statutory partner", "other")
 FUNDING_SOURCES = ("MOPAC core grant", "MOPAC project grant", "local authority", "other")
 MOPAC_CORE_GRANT = FUNDING_SOURCES[0]
+
+# Significant local groups a board expects on a ward's panel, and the member sector that shows one
+# is represented (a hospital by a member from a partner agency: the health service is one).
+GROUP_SECTORS = {
+    "business estate": "business",
+    "school or college": "school",
+    "hospital": "agency",
+    "housing provider": "housing",
+    "faith": "faith",
+    "other": "other",
+}
+GROUP_KINDS = tuple(GROUP_SECTORS)
 
 # MOPAC Public Attitude Survey measures, named exactly as MOPAC's release names them.
 PAS_MEASURES = (

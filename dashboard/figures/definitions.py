@@ -69,6 +69,20 @@ FIGURES = {
     "dashboard.domain.wards_in_time": {
         "counts_as": "Wards before May 2022: the 2022 ward a record counts for",
     },
+    # Ward-level practice on the Promises page.
+    "dashboard.figures.partners": {
+        "by_lead": "Promises by who leads them: partner-led completion beside police-led",
+        "barriers": "Barriers named",
+    },
+    "dashboard.figures.linked": {
+        "linked_view": "Share of promises with a contact session linked",
+        "by_promise": "Activities linked to each promise",
+    },
+    "dashboard.figures.crime": {
+        "crime_types": "Recorded crime by police.uk crime type (counts shared to wards by residents)",
+        "beside_promises": "Recorded crime beside the promise categories",
+        "main_type_by_place": "Each ward's main crime type and the promises set in its category",
+    },
     "dashboard.figures.wards_in_time": {
         "wards_on": "Wards counted on a date",
         "kept_on_wards_of_then": "Records before May 2022 in the coverage trend",

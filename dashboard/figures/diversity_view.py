@@ -18,7 +18,7 @@ from dashboard.domain import vocabulary as v
 from dashboard.domain.areas import Area
 from dashboard.domain.formatting import count, pct, uk_date
 from dashboard.figures import diversity as dv
-from dashboard.figures import privacy
+from dashboard.figures import groups, privacy
 from dashboard.figures.expressions import in_wards
 from dashboard.figures.privacy import WITHHELD
 
@@ -590,6 +590,11 @@ class AreaView:
     def ward_sectors(self, ward: str) -> pl.DataFrame:
         return ward_sectors(self.panels, ward)
 
+    def expected_groups(self, ward_groups: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
+        """Each open panel's expected local groups, and whether it has a member from their sectors (exact counts)."""
+        counts = {r["ward_code"]: r for r in self.panels.select("ward_code", *dv.SECTOR_COLUMNS).iter_rows(named=True)}
+        return groups.expected_groups(ward_groups, list(counts), wards, lambda w, s: str(counts[w][s]))
+
     def panel_sentence(self, day) -> str:
         """'This panel of 12 has no business member; last reviewed its membership 3 months before ...'."""
         row = self.panels.row(0, named=True)
@@ -797,6 +802,12 @@ class SafeAreaView:
         texts = [self.pub.cell(("ward", w), "sector", sector) for w in self.panels["ward_code"]]
         n = sum(t == "0" for t in texts)
         return f"at least {count(n)}" if WITHHELD in texts else count(n)
+
+    def expected_groups(self, ward_groups: pl.DataFrame, wards: pl.DataFrame) -> pl.DataFrame:
+        """Each open panel's expected local groups, and whether it has a member from their sectors, as
+        the published counts leave it ("withheld" where the sector's count is)."""
+        return groups.expected_groups(ward_groups, self.panels["ward_code"].to_list(), wards,
+                                      lambda w, s: self.pub.cell(("ward", w), "sector", s))
 
     def ward_sectors(self, ward: str) -> pl.DataFrame:
         """One panel's members by sector as published: every sector not shown as 0."""

@@ -1,10 +1,11 @@
 """What the public ward page shows a resident. Pure polars, no st.* and no SQL.
 
 Only what a panel makes public: the ward's current promises, what came of past ones where the
-outcome was published ("you said, we did"), when the panel last met and next meets, and how to
-get involved. By construction there is no member-level data here (the members table is never
-read), no count of people at all (so nothing below the disclosure threshold), and nothing a
-board marked as internal (``promise.internal``). ``PUBLIC_COLUMNS`` lists every column a table
+outcome was published ("you said, we did"), when the panel last met and next meets, the panel
+meetings and engagement events of the next three months, the ward's officers by role (as the
+Met publishes its ward teams, without names) and how to get involved. By construction there is
+no member-level data here (the members table is never read), no count of people at all (so
+nothing below the disclosure threshold), and nothing a board marked as internal (``promise.internal``). ``PUBLIC_COLUMNS`` lists every column a table
 on the page may have; a test checks that across every ward of the sample.
 """
 
@@ -18,11 +19,18 @@ import polars as pl
 from dashboard.domain import areas
 from dashboard.domain import vocabulary as v
 from dashboard.domain.formatting import uk_date
-from dashboard.figures.expressions import told_by
+from dashboard.domain.periods import months_before
+from dashboard.figures.expressions import open_on, told_by
 
 PROMISE_COLUMNS = ("About", "Our promise", "Set on")
 DONE_COLUMNS = ("About", "We promised", "What happened", "What we did", "Told residents on")
-PUBLIC_COLUMNS = frozenset(PROMISE_COLUMNS + DONE_COLUMNS)
+UPCOMING_COLUMNS = ("Date", "What", "Where")
+OFFICER_COLUMNS = ("Role", "In post since")
+PUBLIC_COLUMNS = frozenset(PROMISE_COLUMNS + DONE_COLUMNS + UPCOMING_COLUMNS + OFFICER_COLUMNS)
+UPCOMING_MONTHS = 3
+# Engagement a resident can come to (not newsletters, social media or surveys).
+EVENT_KINDS = ("contact session", "community event", "public meeting", "school visit", "street briefing")
+OFFICER_ROLE = "Dedicated Ward Officer"  # the only officers the data records (dwo_assignments)
 
 STATUS_WORDS = {
     "achieved": "Achieved",
@@ -44,6 +52,8 @@ class PublicWard:
     next_meeting: dt.date | None
     promises: pl.DataFrame  # PROMISE_COLUMNS, all text
     done: pl.DataFrame  # DONE_COLUMNS, all text
+    upcoming: pl.DataFrame  # UPCOMING_COLUMNS, all text: the next three months
+    officers: pl.DataFrame  # OFFICER_COLUMNS, all text: in post today
 
     @property
     def meetings_text(self) -> tuple[str, str]:
@@ -60,8 +70,43 @@ def _public(promises: pl.DataFrame) -> pl.Expr:
     return pl.col("internal").is_null() | ~pl.col("internal") if "internal" in promises.columns else pl.lit(True)
 
 
+def upcoming(meetings: pl.DataFrame, engagement: pl.DataFrame | None, ward_code: str, today: dt.date, *,
+             months: int = UPCOMING_MONTHS) -> pl.DataFrame:
+    """The ward's panel meetings and engagement events a resident can come to (contact sessions,
+    community events, public meetings, school visits, street briefings) after ``today`` and up to
+    ``months`` months on, soonest first, with the venue where entered ("Online" for an online
+    meeting). Example: today 1 December 2025 -> a contact session on 10 January 2026 at Barking
+    Library is listed; one on 2 March 2026 is not (after 1 March 2026). Columns: Date, What, Where.
+    """
+    end = months_before(today, -months)
+    soon = lambda f: f.filter((pl.col("ward_code") == ward_code) & (pl.col("held_on") > today) & (pl.col("held_on") <= end))  # noqa: E731
+    where_met = (pl.when(pl.col("format").cast(pl.String) == "online").then(pl.lit("Online")).otherwise(pl.lit(""))
+                 if "format" in meetings.columns else pl.lit(""))
+    panel = soon(meetings).select("held_on", pl.lit("Ward panel meeting").alias("What"), where_met.alias("Where"))
+    parts = [panel]
+    if engagement is not None:
+        parts.append(soon(engagement).filter(pl.col("kind").cast(pl.String).is_in(EVENT_KINDS)).select(
+            "held_on", _capitalised(pl.col("kind").cast(pl.String)).alias("What"),
+            (pl.col("venue").cast(pl.String).fill_null("") if "venue" in engagement.columns else pl.lit("")).alias("Where")))
+    both = pl.concat(parts).sort("held_on", "What")
+    return both.select(pl.col("held_on").map_elements(uk_date, return_dtype=pl.String).alias("Date"), "What", "Where")
+
+
+def officers(dwo: pl.DataFrame, ward_code: str, today: dt.date) -> pl.DataFrame:
+    """The ward's officers in post on ``today`` by role, longest in post first: one row each, no
+    reference, as the Met's ward team pages list them (without names). Columns: Role, In post since."""
+    now = dwo.filter((pl.col("ward_code") == ward_code) & open_on(today, start="started_on", end="ended_on"))
+    return now.sort("started_on").select(pl.lit(OFFICER_ROLE).alias("Role"),
+                                         pl.col("started_on").map_elements(uk_date, return_dtype=pl.String).alias("In post since"))
+
+
+def _capitalised(text: pl.Expr) -> pl.Expr:
+    return text.str.to_uppercase().str.slice(0, 1).add(text.str.slice(1))
+
+
 def ward_page(wards: pl.DataFrame, panels: pl.DataFrame, meetings: pl.DataFrame, promises: pl.DataFrame,
-              ward_code: str, today: dt.date) -> PublicWard | None:
+              ward_code: str, today: dt.date, *, engagement: pl.DataFrame | None = None,
+              dwo: pl.DataFrame | None = None) -> PublicWard | None:
     """Everything the public page shows for one ward on ``today``; None for an unknown code.
 
     - Current promises: the ward's promises still open (status "open"), set on or before today,
@@ -117,6 +162,9 @@ def ward_page(wards: pl.DataFrame, panels: pl.DataFrame, meetings: pl.DataFrame,
         next_meeting=future.min() if future.len() else None,
         promises=current,
         done=done,
+        upcoming=upcoming(meetings, engagement, ward_code, today),
+        officers=(officers(dwo, ward_code, today) if dwo is not None
+                  else pl.DataFrame(schema=dict.fromkeys(OFFICER_COLUMNS, pl.String))),
     )
 
 

@@ -76,8 +76,9 @@ def test_a_link_with_a_ward_code_opens_that_wards_page(app_env, through_the_entr
     at = ward_page()
     assert at.header[0].value == "Abbey, Barking and Dagenham"
     assert at.selectbox(key="public_ward").value == ABBEY
-    assert [s.value for s in at.subheader] == ["How to get involved", "When the panel meets", "What the panel has promised",
-                                              "You said, we did", "Raise a concern with the panel"]
+    assert [s.value for s in at.subheader] == ["How to get involved", "When the panel meets", "Coming up in the next three months",
+                                              "Your ward officers", "What the panel has promised", "You said, we did",
+                                              "Raise a concern with the panel"]
     assert at.text[0].value == "Email abbey.wardpanel@example.org, or ask the ward officers at a contact session"
     meets = next(m.value for m in at.markdown if m.value.startswith("The panel last met on"))
     assert re.fullmatch(r"The panel last met on \d{1,2} [A-Z][a-z]+ 20\d\d\. The date of the next meeting has not been "

@@ -56,6 +56,9 @@ def test_london_shows_the_roll_up_with_a_finding_title(app_env, expected):
     # Checked independently (every possible membership listed, four test statistics, scipy's
     # Benjamini-Hochberg): 220 of 2,368 tests are below 5% before correction, none after.
     assert shown["Panels differing from their ward beyond chance"] == "0 of 608"
+    # Checked with plain SQL on the sample: of the 456 open Met panels whose board lists local groups
+    # (ward groups), 336 have no member from the sector of at least one of them.
+    assert shown["Panels missing an expected local group"] == "336 of 456"
     # A random panel from its ward scores about 22 on ethnic group, 26 on age (the issue's own
     # simulation) and 13 on sex at these sizes: 20 combined; London's panels average 3 beyond that.
     assert any(c.value.startswith("A panel of the same size drawn at random from its ward's residents would score 20 on average")
@@ -83,6 +86,10 @@ def test_london_shows_the_roll_up_with_a_finding_title(app_env, expected):
 def test_one_ward_shows_panel_against_ward_for_ethnic_group_and_age(app_env, expected):
     at = open_page(borough="Hackney", ward="Hackney Downs")
     assert at.subheader[0].value == "Hackney Downs (Hackney): members on 31 December 2023"
+    # Checked with plain SQL on the sample: the board expects a business park and a faith forum; the
+    # panel has one business member and no faith member.
+    assert any(m.value == "Of the 2 local groups the board expects on this panel, 1 has a member from its sector; none from the "
+                          "sector of: Hackney Downs Faith Forum (faith)." for m in at.markdown)
     titles = chart_titles(at)
     assert len(titles) == 4 and all(t.startswith("Hackney Downs (Hackney): ") for t in titles)  # ethnic, White, age, sex
     ethnic = at.dataframe[0].value

@@ -7,6 +7,7 @@ Upsert and undo run on SQLite and PostgreSQL (``any_url``).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
@@ -503,4 +504,49 @@ def test_an_optional_column_left_out_keeps_what_is_stored_and_an_empty_cell_clea
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM promise WHERE internal")).scalar() > 0  # still hidden from the public page
     assert checked_columns >= 12
+    engine.dispose()
+
+
+def test_the_real_policeuk_crime_file_imports_from_the_command_line_and_undoes(ready_url, capsys):
+    """The real Met street-level file: counted by ward, its unlocated and out-of-London records
+    reported, and the import taken back whole by undo."""
+    before = snapshot(ready_url, {"crime_count"})
+    crime = POLICEUK / "policeuk_2023-12_metropolitan_street_burglary.csv"
+    assert main(["--url", ready_url, "import", str(crime)]) == 0
+    out = capsys.readouterr().out
+    assert "4,958 of 4,990 records were counted in 2022 wards" in out and "27 records have no location" in out
+    assert out.count("matches no London LSOA") == 5
+    assert "-> crime: 676 new, 0 changed, 0 unchanged rows" in out
+    engine = eng.make_engine(ready_url)
+    abbey = queries.table("crime", engine, ward_code="E05014053")
+    engine.dispose()
+    assert abbey.select("month", "crime_type", "count").rows() == [(dt.date(2023, 12, 1), "Burglary", 1.0)]
+    assert main(["--url", ready_url, "undo", "crime"]) == 0
+    assert snapshot(ready_url, {"crime_count"}) == before
+
+
+@pytest.mark.parametrize(("table", "key", "columns"), [
+    ("promises", "promise_ref", ("lead_agency", "action", "barrier")),
+    ("engagement", "held_on", ("promise_ref", "venue")),
+    ("ward_groups", "organisation", ("ward_code", "kind")),
+    ("crime", "crime_type", ("ward_code", "month", "count")),
+])
+def test_the_new_columns_and_tables_round_trip_through_the_template_import_and_undo(ready_url, table, key, columns):
+    data = (TEMPLATES / f"{table}.csv").read_bytes()
+    engine = eng.make_engine(ready_url)
+    checked = writes.check_files(engine, [(f"{table}.csv", data)])
+    if table == "engagement":  # it cites the template's promises: imported with them
+        promises = (TEMPLATES / "promises.csv").read_bytes()
+        checked = writes.check_files(engine, [("promises.csv", promises), (f"{table}.csv", data)])[1:]
+        writes.import_checked(engine, writes.check_files(engine, [("promises.csv", promises)]), [promises], kind="cli")
+    template = checked[0].frame.select(key, *columns).sort(key, *columns)
+    assert all(template[c].drop_nulls().len() for c in columns)  # the template shows every new column
+    writes.import_checked(engine, checked, [data], kind="cli")
+    in_template = pl.col(key).is_in(template[key].to_list())
+    stored = queries.table(table, engine).filter(in_template).select(key, *columns).sort(key, *columns)
+    assert stored.rows() == template.rows()
+    writes.undo_last(engine, table)
+    assert queries.table(table, engine).filter(in_template).height == 0
+    if table == "engagement":
+        writes.undo_last(engine, "promises")
     engine.dispose()

@@ -21,14 +21,16 @@ def test_every_ward_shows_only_public_text(seeded_sqlite_url):
     wards, panels, meetings, promises = (queries.wards(engine), queries.panels(engine), queries.meetings(engine),
                                          queries.promises(engine))
     members = queries.members(engine)
+    engagement, dwo = queries.engagement(engine), queries.dwo_assignments(engine)
     engine.dispose()
     member_refs = set(members["member_ref"])
     choices = pw.ward_choices(wards)
     assert len(choices) == 679  # every Met ward can be found
-    with_contact = with_promises = with_done = 0
+    with_contact = with_promises = with_done = with_officers = 0
     for code in choices:
-        page = pw.ward_page(wards, panels, meetings, promises, code, TODAY)
-        for frame, columns in ((page.promises, pw.PROMISE_COLUMNS), (page.done, pw.DONE_COLUMNS)):
+        page = pw.ward_page(wards, panels, meetings, promises, code, TODAY, engagement=engagement, dwo=dwo)
+        for frame, columns in ((page.promises, pw.PROMISE_COLUMNS), (page.done, pw.DONE_COLUMNS),
+                               (page.upcoming, pw.UPCOMING_COLUMNS), (page.officers, pw.OFFICER_COLUMNS)):
             assert tuple(frame.columns) == columns
             assert all(t == pl.String for t in frame.dtypes), code  # no figure at all, so none below 5
             cells = " ".join(" ".join(map(str, r)) for r in frame.iter_rows())
@@ -44,7 +46,12 @@ def test_every_ward_shows_only_public_text(seeded_sqlite_url):
         with_contact += page.contact is not None
         with_promises += page.promises.height > 0
         with_done += page.done.height > 0
-    assert 500 < with_contact < 679 and with_promises > 300 and with_done > 400
+        assert page.upcoming.height == 0  # nothing entered after the sample ends
+        mine_now = dwo.filter((pl.col("ward_code") == code) & (pl.col("started_on") <= TODAY)
+                              & (pl.col("ended_on").is_null() | (pl.col("ended_on") > TODAY)))
+        assert page.officers.height == mine_now.height
+        with_officers += page.officers.height > 0
+    assert 500 < with_contact < 679 and with_promises > 300 and with_done > 400 and with_officers > 400
 
 
 def test_internal_promises_and_next_meeting():

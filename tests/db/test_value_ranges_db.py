@@ -66,6 +66,8 @@ def cells(col: c.Column) -> st.SearchStrategy[str]:
                          st.integers(-(2**80), 2**80).map(str), st.text(max_size=8))
     if col.kind == c.PCT:
         return st.one_of(st.floats(0, 100).map(repr), st.floats().map(repr), st.text(max_size=8))
+    if col.kind == c.NUMBER:
+        return st.one_of(st.floats(0, 1e6).map(repr), st.floats().map(repr), st.text(max_size=8))
     if col.kind == c.BOOL:
         return st.one_of(st.sampled_from(["yes", "No", "TRUE", "0", "y", ""]), st.text(max_size=4))
     if col.kind in (c.WARD, c.BOROUGH):
