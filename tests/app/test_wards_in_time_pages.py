@@ -66,7 +66,9 @@ def test_2019_records_on_old_codes_import_and_show_in_the_2022_wards_history():
                            "Abbey's area is in this ward, and it made up 94% of this ward.")
     panels = table_with(at, "kept_on")
     old = panels[panels["kept_on"].notna()]
-    assert old[["established_on", "kept_on"]].values.tolist() == [["2009-06-01", "Abbey (E05000026), before May 2022"]]
+    # The sample's own panel of old Abbey (set up 3 April 2006, still open as Northbury's) and the imported one.
+    assert old[["established_on", "kept_on"]].values.tolist() == [["2006-04-03", "Abbey (E05000026), before May 2022"],
+                                                                 ["2009-06-01", "Abbey (E05000026), before May 2022"]]
     after = table_with(at, "quarter_start")
     in_2019_q1 = after["quarter_start"].astype(str).str.startswith(str(dt.date(2019, 1, 1)))
     assert int(after[in_2019_q1]["meetings"].sum()) == held_before + 3
