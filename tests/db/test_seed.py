@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 
@@ -53,11 +54,15 @@ def test_reference_data_covers_every_ward_and_census_code(seeded_sqlite_url):
 
 
 def test_same_seed_same_database_and_another_seed_differs(tmp_path):
+    empty = tmp_path / "empty.sqlite"  # the schema and reference data, made once and copied
+    engine = eng.make_engine(f"sqlite:///{empty}")
+    eng.upgrade(engine)
+    seed.load_reference(engine)
+    engine.dispose()
     shots = []
     for name, seed_value in (("a", 7), ("b", 7), ("c", 8)):
+        shutil.copy(empty, tmp_path / f"{name}.sqlite")
         engine = eng.make_engine(f"sqlite:///{tmp_path / name}.sqlite")
-        eng.upgrade(engine)
-        seed.load_reference(engine)
         sample_load.seed_sample(engine, seed=seed_value)
         shots.append(snapshot(engine))
         engine.dispose()
