@@ -5,6 +5,26 @@ promises, engagement, remedy plans, DWO postings) is invented and must be labell
 It is invented with a purpose: each Met ward gets a hidden profile (no panel, closed, healthy,
 struggling, lapsed; busy or quiet; high DWO churn ...) so the dashboard's findings show up.
 
+It is also meant to look like the real thing to someone who knows it:
+
+- **Wards in time.** London's wards changed on 5 May 2022. Given the successor lookup, each 2022
+  ward's history before that day is kept on the old ward that counts for it (its best-fit
+  predecessor; where two old wards count for it, the one that made up more of it carries the
+  story on, and the other's panel closes at the change, merged). Most panels continue across the
+  change, some lapse at it (a few are re-formed later), and the 2022 wards that no old ward
+  counts for start on 5 May 2022: most get a panel months later, some none by the end.
+- **Establishment** came with the Safer Neighbourhoods roll-out (2006-2009), so coverage in
+  2015-2019 is high and flat; nothing is established on a 2022 code before 5 May 2022.
+- **Cadence**: most panels meet quarterly, some every two months or monthly (not in August),
+  struggling ones irregularly; a panel that stops meeting loses members.
+- **Promises** are mostly about anti-social behaviour (street drinking, visibility and
+  reassurance among them) and drugs; stale ones are closed or withdrawn at review, so only
+  recent promises are still open. Feedback follows with a long tail (log-normal lag).
+- **Two DWO posts per ward**, each filled one officer after another, with gaps and churn.
+- **After the end date** a few rows already exist, as in a real extract: the next scheduled
+  meeting of some panels (no attendance yet) and a few engagement events in early January. They
+  are too few to make the next quarter look complete, so the figures stay complete to ``end``.
+
 Determinism: every ward draws from its own generator, seeded by (seed, crc32(ward_code)), and
 anything shared between wards (officer moves, boroughs that impose promises, officer numbers)
 is decided within a "code class" (the first three characters of a code, "E05" for ONS wards).
@@ -28,6 +48,7 @@ import numpy as np
 import polars as pl
 
 from dashboard.domain import vocabulary as v
+from dashboard.domain import wards_in_time
 from sample_data import board, ward_practice
 
 SEED = 2014
@@ -141,6 +162,13 @@ _REOPEN = _day(date(2021, 7, 1))  # restrictions lifted: in person, hybrid, some
 
 HEALTHY, STRUGGLING = 0, 1  # how a panel is run during a stretch of its life
 
+CHANGE = _day(date(2022, 5, 5))  # London's 2022 wards from this day (dashboard.domain.wards_in_time.CHANGE_DAY)
+_ROLL_OUT = (_day(date(2006, 4, 1)), _day(date(2009, 12, 31)))  # Safer Neighbourhoods ward panels set up
+AFTER_END_DAYS = 90  # how far past the end date scheduled meetings may be entered
+
+# How often a healthy panel meets: months between meetings (quarterly, bi-monthly, monthly).
+_CADENCES = (3, 2, 1)
+
 # London-wide Census 2021 shares (% of all people; of adults for age), used only if the
 # population frame has no usable rows for a code class at all.
 _LONDON_ETHNIC = (20.7, 13.5, 5.7, 53.8, 6.3)
@@ -173,10 +201,33 @@ _OUTCOME_GOOD = (62, 19, 11, 8)
 _OUTCOME_WEAK = (40, 23, 24, 13)
 _OUTCOME_BUSY = (33, 24, 30, 13)  # lots of activity, little to show for it
 _OUTCOME_QUIET = (75, 13, 6, 6)
+_OUTCOME_STALE = (10, 20, 30, 40)  # ran on past its review: mostly dropped or given up
+# Feedback lag after closing, in days: log-normal with median e**mu (about 20 days).
+_LAG_MU, _LAG_SIGMA = math.log(20), 1.0
 
+# How often each category is a ward's priority: anti-social behaviour and drugs dominate, as in
+# real ward priorities; the rest share what is left.
+_CATEGORY_WEIGHTS = {
+    "anti-social behaviour": 40,
+    "drugs": 24,
+    "burglary": 7,
+    "vehicle crime": 6,
+    "violence": 6,
+    "robbery": 4,
+    "theft": 6,
+    "road safety": 7,
+    "criminal damage": 3,
+    "violence against women and girls": 4,
+    "youth safety": 2,
+    "hate crime": 1,
+}
 _AIMS = {
-    "anti-social behaviour": ("Reduce anti-social behaviour", "Tackle noise and rowdy behaviour"),
-    "drugs": ("Disrupt drug dealing", "Tackle drug use and dealing"),
+    # Street drinking and visible patrols (reassurance) are common priorities; the vocabulary files
+    # them under anti-social behaviour.
+    "anti-social behaviour": ("Reduce anti-social behaviour", "Tackle noise and rowdy behaviour", "Tackle street drinking",
+                              "Tackle street drinking and begging", "More visible patrols to reassure residents",
+                              "Increase police visibility and reassurance"),
+    "drugs": ("Disrupt drug dealing", "Tackle drug use and dealing", "Close down drug dealing and cannabis smoking"),
     "burglary": ("Reduce residential burglary", "Help residents protect their homes from burglary"),
     "vehicle crime": ("Reduce thefts from vehicles", "Tackle vehicle crime"),
     "violence": ("Reduce violence", "Tackle fights and assaults"),
@@ -225,6 +276,7 @@ _OUTCOMES = {
         "The panel agreed a different priority.",
         "Superseded by a borough-wide operation.",
         "Dropped when the panel stopped meeting.",
+        "Closed at review: no longer a priority for residents.",
     ),
 }
 
@@ -273,10 +325,14 @@ def _cum(weights) -> list[float]:
 
 
 _CHAIR_CUM = _cum(_CHAIR_WEIGHTS)
+_CADENCE_CUM = _cum((78, 15, 7))
+_CATEGORY_W = tuple(float(_CATEGORY_WEIGHTS[c]) for c in v.CATEGORIES)
+_CATEGORY_CUM = _cum(_CATEGORY_W)
 _KIND_CUM = _cum([_KIND_WEIGHTS[k] for k in _KINDS])
 _ORIGIN_USUAL_CUM = _cum(_ORIGIN_USUAL)
 _ORIGIN_IMPOSED_CUM = _cum(_ORIGIN_IMPOSED)
-_OUTCOME_CUMS = {name: _cum(w) for name, w in (("good", _OUTCOME_GOOD), ("weak", _OUTCOME_WEAK), ("busy", _OUTCOME_BUSY), ("quiet", _OUTCOME_QUIET))}
+_OUTCOME_CUMS = {name: _cum(w) for name, w in (("good", _OUTCOME_GOOD), ("weak", _OUTCOME_WEAK), ("busy", _OUTCOME_BUSY),
+                                                ("quiet", _OUTCOME_QUIET), ("stale", _OUTCOME_STALE))}
 _DETAILED_CUM = {group: (names, _cum(w)) for group, (names, w) in _DETAILED.items()}
 
 
@@ -307,6 +363,10 @@ class _Draw:
     def between(self, lo: int, hi: int) -> int:
         """Uniform whole number in [lo, hi]."""
         return lo + int(self.u() * (hi - lo + 1))
+
+    def normal(self) -> float:
+        """A standard normal draw (Box-Muller, from two uniforms)."""
+        return math.sqrt(-2.0 * math.log1p(-self.u())) * math.cos(2.0 * math.pi * self.u())
 
     def chance(self, p: float) -> bool:
         return self.u() < p
@@ -351,18 +411,29 @@ def _tilted_cum(counts: list[float], london: list[float], census: tuple[float, .
 
 
 class _Ctx:
-    """Everything shared by the per-ward generation, and the rows it produces."""
+    """Everything shared by the per-ward generation, and the rows it produces.
+
+    ``S`` and ``E`` are the window of the ward being made: the data's whole span (``start``,
+    ``end``) for most, up to the day before the change for an old ward merged at it, from the
+    change for a 2022 ward that had no predecessor.
+    """
 
     def __init__(self, start: date, end: date) -> None:
         self.S, self.E = _day(start), _day(end)
-        # Most panels were set up 2008-2016 (for the default start); a few later.
-        self.est_lo = _day(date(start.year - 6, 1, 1))
-        self.est_hi = max(self.est_lo, min(_day(date(start.year + 2, 12, 31)), self.E - 365))
-        self.late_lo = max(self.est_hi, min(_day(date(start.year + 3, 1, 1)), self.E - 730))
-        self.late_hi = max(self.late_lo, min(_day(date(start.year + 5, 12, 31)), self.E - 365))
-        self.close_lo = max(self.S, _day(date(end.year - 4, 1, 1)))  # closures: last five years
+        self.start, self.end = self.S, self.E
+        # Panels came with the Safer Neighbourhoods roll-out, years before the data begin.
+        lo, hi = _ROLL_OUT
+        self.est_lo, self.est_hi = (lo, hi) if hi < self.S - 365 else (self.S - 5 * 365, self.S - 365)
+        self.close_lo = max(self.S + 365, _day(date(end.year - 7, 1, 1)))  # closures: from the second year on
+        self.change = CHANGE if self.S < CHANGE <= self.E else None
         self.rows: dict[str, list[tuple]] = {name: [] for name in SCHEMAS}
         self.dwo: dict[str, list[list]] = {}  # ward -> [[identity, started, ended], ...]
+        self.before: dict[str, str] = {}  # 2022 ward -> the old ward its records before the change are kept on
+        self.new: set[str] = set()  # 2022 wards no old ward counts for: nothing before the change
+
+    def then(self, code: str, day: int) -> str:
+        """The code a record of ``code``'s on ``day`` is kept on: the old ward's before the change."""
+        return self.before.get(code, code) if day < CHANGE else code
 
 
 def generate(
@@ -372,23 +443,62 @@ def generate(
     seed: int = SEED,
     start: date = START,
     end: date = END,
+    lookup: pl.DataFrame | None = None,
 ) -> dict[str, pl.DataFrame]:
-    """Sample activity for every Met ward in ``wards``: one frame per activity table."""
+    """Sample activity for every Met ward in ``wards``: one frame per activity table.
+
+    ``lookup`` is the successor lookup of the wards before May 2022
+    (``dashboard.domain.wards_in_time.LOOKUP_SCHEMA``): with it, records dated before 5 May 2022
+    are kept on the old wards' codes; without it (or for synthetic wards) on the 2022 codes.
+    """
     ctx = _Ctx(start, end)
     per_ward, fallback = _shares(population)
     met = wards.filter(pl.col("police_force") == MET).select("ward_code", "ward_name", "borough_code").sort("ward_code")
     imposing = _imposing_boroughs(met["borough_code"].unique().to_list(), seed)
-    for code, name, borough in met.iter_rows():
-        counts = per_ward.get(code, ([0.0] * 5, [0.0] * 5))
-        london = fallback.get(code[:3], ([0.0] * 5, [0.0] * 5))
+    units = _units(ctx, met, lookup)
+    for code, name, borough, kind, census_code in units:
+        counts = per_ward.get(census_code, ([0.0] * 5, [0.0] * 5))
+        london = fallback.get(census_code[:3], ([0.0] * 5, [0.0] * 5))
         ethnic_cum = _tilted_cum(counts[0], london[0], _LONDON_ETHNIC, _ETHNIC_TILT)
         age_cum = _tilted_cum(counts[1], london[1], _LONDON_AGE, _AGE_TILT)
-        _ward(ctx, _Draw(_rng(seed, code)), code, name or code, borough in imposing, ethnic_cum, age_cum)
-    _move_officers(ctx, met, seed)
+        _ward(ctx, _Draw(_rng(seed, code)), code, name, kind, borough in imposing, ethnic_cum, age_cum)
+    _move_officers(ctx, [(code, borough) for code, _, borough, _, _ in units], seed)
     _emit_dwo(ctx, seed)
     _concerns(ctx, seed)
+    _keep_on_wards_of_then(ctx)
     frames = ward_practice.extend({name: _frame(name, rows) for name, rows in ctx.rows.items()}, met, seed=seed, end=end)
     return {**frames, **board.generate(wards, population, seed=seed, start=start, end=end)}
+
+
+def _units(ctx: _Ctx, met: pl.DataFrame, lookup: pl.DataFrame | None) -> list[tuple[str, str, str, str, str]]:
+    """What to make, one (code, name, borough, kind, Census ward) per life.
+
+    kind "lineage": a 2022 ward with its whole history (before the change on its best-fit
+    predecessor's code, the one that made up most of it, or its own code if it kept it);
+    "merged": the other old ward whose best fit it is, its life ending at the change; "new": a
+    2022 ward no old ward counts for, whose life begins at the change.
+    """
+    preds: dict[str, list[tuple]] = {}
+    if lookup is not None and lookup.height and ctx.change is not None:
+        shares = lookup.select("old_code", "new_code", "old_name", "old_borough_code", "share_of_new_area")
+        best = wards_in_time.counts_as(lookup).join(shares, on=["old_code", "new_code"])
+        best = best.filter(pl.col("new_code").is_in(met["ward_code"].implode())).sort("old_code")
+        for old, new, old_name, old_borough, share in best.iter_rows():
+            preds.setdefault(new, []).append((old != new, -share, old, old_name or old, old_borough))
+    units = []
+    for code, name, borough in met.iter_rows():
+        mine = sorted(preds.get(code, []))
+        if mine:
+            if mine[0][2] != code:
+                ctx.before[code] = mine[0][2]
+            units.append((code, name or code, borough, "lineage", code))
+            units.extend((old, old_name, old_borough, "merged", code) for _, _, old, old_name, old_borough in mine[1:])
+        elif preds and code[:3] == ONS_WARD_CLASS:
+            ctx.new.add(code)
+            units.append((code, name or code, borough, "new", code))
+        else:
+            units.append((code, name or code, borough, "lineage", code))
+    return units
 
 
 def _frame(name: str, rows: list[tuple]) -> pl.DataFrame:
@@ -397,6 +507,30 @@ def _frame(name: str, rows: list[tuple]) -> pl.DataFrame:
     raw = {col: (pl.Int32 if dtype == pl.Date else dtype) for col, dtype in schema.items()}
     frame = pl.DataFrame(rows, schema=raw, orient="row")
     return frame.with_columns(pl.col(col).cast(pl.Date) for col, dtype in schema.items() if dtype == pl.Date)
+
+
+# Per table: (index of the ward code, index of the date the code must be valid on) in its rows.
+_DATED = {
+    "panel": (0, 1),
+    "panel_member": (1, 7),
+    "meeting": (0, 1),
+    "promise": (1, 2),
+    "engagement_activity": (0, 1),
+    "concern": (0, 1),
+    "remedy_plan": (0, 4),
+    "dwo_assignment": (0, 2),
+}
+
+
+def _keep_on_wards_of_then(ctx: _Ctx) -> None:
+    """Move each 2022 ward's records dated before the change onto the old ward of then."""
+    if not ctx.before:
+        return
+    for name, (ci, di) in _DATED.items():
+        rows = ctx.rows[name]
+        for i, row in enumerate(rows):
+            if row[di] < CHANGE and row[ci] in ctx.before:
+                rows[i] = (*row[:ci], ctx.before[row[ci]], *row[ci + 1:])
 
 
 def _imposing_boroughs(boroughs: list[str], seed: int) -> set[str]:
@@ -416,17 +550,35 @@ def _imposing_boroughs(boroughs: list[str], seed: int) -> set[str]:
     return chosen
 
 
-def _ward(ctx: _Ctx, draw: _Draw, code: str, name: str, imposing: bool, ethnic_cum: list[float], age_cum: list[float]) -> None:
-    """Every activity row of one Met ward, driven by its hidden profile."""
+def _ward(ctx: _Ctx, draw: _Draw, code: str, name: str, kind: str, imposing: bool, ethnic_cum: list[float], age_cum: list[float]) -> None:
+    """Every activity row of one ward's life (see ``_units``), driven by its hidden profile."""
+    whole = ctx.S, ctx.E
+    if kind == "merged":
+        ctx.E = ctx.change - 1
+    elif kind == "new":
+        ctx.S = ctx.change
+    try:
+        _life(ctx, draw, code, name, kind, imposing, ethnic_cum, age_cum)
+    finally:
+        ctx.S, ctx.E = whole
+
+
+def _life(ctx: _Ctx, draw: _Draw, code: str, name: str, kind: str, imposing: bool, ethnic_cum: list[float], age_cum: list[float]) -> None:
     S, E = ctx.S, ctx.E
     r = draw.u()
-    life = "none" if r < 0.05 else "closed" if r < 0.09 else "reformed" if r < 0.12 else "open"
+    if kind == "new":  # most new wards get a panel within a year or two of the change
+        life = "none" if r < 0.15 else "new"
+    elif kind == "merged":  # merged with its neighbour's panel at the change
+        life = "none" if r < 0.05 else "closed" if r < 0.10 else "merged"
+    else:
+        life = ("none" if r < 0.04 else "closed" if r < 0.07 else "reformed" if r < 0.10
+                else "change" if r < 0.16 and ctx.change is not None else "open")
     r = draw.u()
     state = "healthy" if r < 0.652 else "struggling" if r < 0.87 else "lapsed"
     r = draw.u()
     activity = "busy" if r < 0.10 else "quiet" if r < 0.20 else "normal"
 
-    dwo = _dwo_chain(draw, code, S, E)
+    dwo = _dwo_posts(draw, code, S, E, ended=E + 1 if kind == "merged" else None)
     ctx.dwo[code] = dwo
 
     panels = _panels(ctx, draw, life, state)
@@ -437,7 +589,8 @@ def _ward(ctx: _Ctx, draw: _Draw, code: str, name: str, imposing: bool, ethnic_c
     _members(ctx, draw, code, panels, ethnic_cum, age_cum)
     promises = _promises(ctx, draw, code, name, panels, imposing, activity)
     _engagement(ctx, draw, code, promises, activity)
-    _remedies(ctx, draw, code, life, panels)
+    if kind != "merged":  # no plan for a ward that is gone
+        _remedies(ctx, draw, code, life, panels)
 
 
 # --- Panels and meetings ---------------------------------------------------------------------
@@ -448,24 +601,30 @@ def _panels(ctx: _Ctx, draw: _Draw, life: str, state: str) -> list[dict]:
     if life == "none":
         return []
     S, E = ctx.S, ctx.E
-    late = life == "open" and draw.chance(0.08)
-    est = draw.between(ctx.late_lo, ctx.late_hi) if late else draw.between(ctx.est_lo, ctx.est_hi)
-    panels = []
-    if life == "open":
-        panels.append(_open_panel(ctx, draw, est, state))
-        return panels
-    lo = max(ctx.close_lo, est + 730)
-    hi = E - 14 if life == "closed" else E - 730
-    closed = min(max(draw.between(lo, max(lo, hi)), est + 30), E)
+    if life == "new":  # a 2022 ward's first panel, set up some months after the change
+        est = S + draw.between(45, 540)
+        return [_open_panel(ctx, draw, est, state)] if est <= E - 90 else []
+    est = draw.between(ctx.est_lo, ctx.est_hi)
+    if life in ("open", "merged"):
+        p = _open_panel(ctx, draw, est, state)
+        if life == "merged":
+            p["closed"] = E + 1  # its last day was the last day of the old wards
+        return [p]
+    if life == "change":  # lapsed at the boundary change
+        closed = ctx.change - draw.between(1, 60)
+    else:
+        lo = max(ctx.close_lo, est + 730)
+        hi = E - 14 if life == "closed" else E - 730
+        closed = min(max(draw.between(lo, max(lo, hi)), est + 30), E)
     act0 = max(S, est + 14)
     decline = closed - draw.between(180, 540)
     tail = closed - draw.between(0, 150)
     segs = [s for s in ((act0, decline, HEALTHY), (max(act0, decline), tail, STRUGGLING)) if s[0] <= s[1]]
     first = _panel_attrs(draw, est, closed, segs, state="closed")
     first["review"] = _review(draw, est, closed, "closed", E)
-    panels.append(first)
-    if life == "reformed":
-        re_est = min(closed + draw.between(120, 540), E - 120)
+    panels = [first]
+    if life == "reformed" or (life == "change" and draw.chance(0.5)):
+        re_est = min((closed if life == "reformed" else ctx.change) + draw.between(120, 540), E - 120)
         if re_est > closed:
             panels.append(_open_panel(ctx, draw, re_est, state))
     return panels
@@ -545,18 +704,19 @@ def _covered(dwo: list[list], day: int, E: int) -> bool:
 
 
 def _meetings(ctx: _Ctx, draw: _Draw, code: str, panel: dict, dwo: list[list]) -> list[int]:
-    """Meetings during the panel's active stretches: ~6 a year if healthy, ~3 if struggling."""
+    """Meetings during the panel's active stretches: on a schedule while it is run well (most
+    quarterly, some every two months, a few monthly but not in August), every two to six months
+    while it struggles. A panel still meeting at the end may have its next meeting entered."""
     S, E = ctx.S, ctx.E
     rows = ctx.rows["meeting"]
+    months = _CADENCES[draw.weighted(_CADENCE_CUM)]
+    on_day = draw.between(3, 24)  # the panel's usual day of the month
+    phase = draw.between(0, months - 1)  # which month of each cycle it meets in
     days: list[int] = []
     for a, b, mode in panel["segs"]:
         healthy = mode == HEALTHY
-        lo_gap, spread = (45, 32) if healthy else (85, 100)
-        t = a + int(draw.u() * (lo_gap + spread / 2))
-        while t <= b:
-            weekday = (t + 3) % 7  # 1970-01-01 was a Thursday
-            day = t - 1 if weekday == 5 else t - 2 if weekday == 6 else t  # weekend -> Friday
-            t += lo_gap + draw.between(0, spread)
+        for t in _schedule(draw, a, b, months, on_day, phase) if healthy else _irregular(draw, a, b):
+            day = _weekday(t)
             if day < S or day > E or (days and day <= days[-1]):
                 continue
             if _PAUSE_LO <= day <= _PAUSE_HI and draw.chance(0.6):
@@ -566,18 +726,57 @@ def _meetings(ctx: _Ctx, draw: _Draw, code: str, panel: dict, dwo: list[list]) -
             dwo_present = draw.chance(0.85 if healthy else 0.40) and _covered(dwo, day, E)
             reviewed = draw.chance(0.90 if healthy else 0.50)
             minutes = draw.chance(0.80 if healthy else 0.40)
-            if day < _LOCKDOWN:
-                fmt = "in person"
-            elif day < _REOPEN:
-                r = draw.u()
-                fmt = "online" if r < 0.90 else "hybrid" if r < 0.97 else "in person"
-            else:
-                r = draw.u()
-                fmt = "in person" if r < 0.65 else "hybrid" if r < 0.90 else "online"
-            open_to_public = panel["open"] and draw.u() >= 0.05
-            rows.append((code, day, attendees, public, dwo_present, reviewed, minutes, fmt, open_to_public))
+            rows.append((code, day, attendees, public, dwo_present, reviewed, minutes, _format(draw, day), panel["open"] and draw.u() >= 0.05))
             days.append(day)
+    a, b, mode = panel["segs"][-1] if panel["segs"] else (0, 0, STRUGGLING)
+    if mode == HEALTHY and b >= ctx.end and panel["closed"] is None and draw.chance(0.35):
+        # The next meeting is already in the diary: entered with no attendance yet.
+        ahead = [_weekday(t) for t in _schedule(draw, E + 1, E + AFTER_END_DAYS, months, on_day, phase)]
+        ahead = [d for d in ahead if E < d <= E + AFTER_END_DAYS and (not days or d > days[-1])]
+        if ahead:
+            rows.append((code, ahead[0], 0, 0, False, False, False, _format(draw, ahead[0]), panel["open"]))
     return days
+
+
+def _weekday(t: int) -> int:
+    """The day, or the Friday before it if it falls at a weekend."""
+    weekday = (t + 3) % 7  # 1970-01-01 was a Thursday
+    return t - 1 if weekday == 5 else t - 2 if weekday == 6 else t
+
+
+def _format(draw: _Draw, day: int) -> str:
+    if day < _LOCKDOWN:
+        return "in person"
+    r = draw.u()
+    if day < _REOPEN:
+        return "online" if r < 0.90 else "hybrid" if r < 0.97 else "in person"
+    return "in person" if r < 0.65 else "hybrid" if r < 0.90 else "online"
+
+
+def _schedule(draw: _Draw, a: int, b: int, months: int, on_day: int, phase: int) -> list[int]:
+    """Days in [a, b] of a meeting every ``months`` months on about the same day of the month."""
+    first = date.fromordinal(a + _EPOCH)
+    y, m = first.year, first.month
+    out = []
+    while True:
+        day1 = _day(date(y, m, 1))
+        if day1 > b:
+            return out
+        if (y * 12 + m) % months == phase and not (months == 1 and m == 8):
+            t = day1 + on_day - 1 + draw.between(-6, 6)
+            if a <= t <= b:
+                out.append(t)
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+
+
+def _irregular(draw: _Draw, a: int, b: int) -> Iterator[int]:
+    """A struggling panel's meetings: two to six months apart."""
+    t = a + draw.between(0, 60)
+    while t <= b:
+        yield t
+        t += draw.between(60, 180)
 
 
 # --- Members ---------------------------------------------------------------------------------
@@ -587,12 +786,13 @@ def _members(ctx: _Ctx, draw: _Draw, code: str, panels: list[dict], ethnic_cum: 
     """Membership as "seats": each seat is held by one member after another.
 
     Seat 0 is the chair's, always handed over on the day, so exactly one chair is active at a
-    time; seats 0-5 are refilled the same day, so a panel never drops below six members.
+    time; seats 1-5 are refilled the same day, so a panel never drops below six members while it
+    meets. Once a panel stops meeting nobody joins, and most members drift away within a year.
     """
     E = ctx.E
     found: list[tuple] = []  # (joined, panel, seat, sector, is_chair, left)
     for p_index, p in enumerate(panels):
-        est, closed = p["est"], p["closed"]
+        est, closed, lapse = p["est"], p["closed"], p["lapse"]
         life_end = closed if closed is not None else E
         seats = draw.between(8, 16) if p["state"] == "healthy" else draw.between(6, 10) if p["state"] != "closed" else draw.between(7, 12)
         chair_sector = _chair_sector(draw, p["chair_type"])
@@ -613,18 +813,20 @@ def _members(ctx: _Ctx, draw: _Draw, code: str, panels: list[dict], ethnic_cum: 
                     sector = _SECTORS[draw.weighted(sector_cum)]
                 tenure = 200 + int(-1300 * math.log1p(-draw.u()))  # ~4 years on average
                 left = t + tenure
+                if lapse is not None and left > lapse and seat > 0 and draw.chance(0.8):
+                    left = min(left, lapse + draw.between(30, 400))  # meetings stopped: they drift away
                 if left >= life_end:
                     found.append((t, p_index, seat, sector, seat == 0, closed))
                     break
                 found.append((t, p_index, seat, sector, seat == 0, left))
                 t = left if seat < 6 else left + draw.between(0, 90)
-                if t >= life_end:
-                    break
+                if t >= life_end or (lapse is not None and t > lapse and seat > 0):
+                    break  # nobody joins a panel that no longer meets
     found.sort(key=lambda m: (m[0], m[1], m[2]))
     rows = ctx.rows["panel_member"]
     for n, (joined, _, _, sector, is_chair, left) in enumerate(found, start=1):
         rows.append(
-            (f"M-{code}-{n:03d}", code, sector, is_chair, _ethnic(draw, ethnic_cum), _age(draw, age_cum), _sex(draw), joined, left)
+            (f"M-{ctx.then(code, joined)}-{n:03d}", code, sector, is_chair, _ethnic(draw, ethnic_cum), _age(draw, age_cum), _sex(draw), joined, left)
         )
 
 
@@ -668,12 +870,16 @@ def _promises(ctx: _Ctx, draw: _Draw, code: str, name: str, panels: list[dict], 
     """
     E = ctx.E
     cats = v.CATEGORIES
-    favourites = [int(draw.u() * len(cats))]
+    # A ward's favourites are drawn from London's mix, so most favour anti-social behaviour or drugs.
+    favourites = [draw.weighted(_CATEGORY_CUM)]
     if draw.chance(0.5):
-        favourites.append((favourites[0] + 1 + int(draw.u() * (len(cats) - 1))) % len(cats))
-    base_w = [1.0] * len(cats)
+        second = draw.weighted(_CATEGORY_CUM)
+        while second == favourites[0]:
+            second = draw.weighted(_CATEGORY_CUM)
+        favourites.append(second)
+    base_w = list(_CATEGORY_W)
     for f in favourites:
-        base_w[f] = 2.0
+        base_w[f] *= 2.0
     base_cum = _cum(base_w)
     sticky = draw.chance(0.32)
     origin_cum = _ORIGIN_IMPOSED_CUM if imposing else _ORIGIN_USUAL_CUM
@@ -722,7 +928,7 @@ def _promises(ctx: _Ctx, draw: _Draw, code: str, name: str, panels: list[dict], 
             category = cats[cat]
             year = _year(set_on)
             seq[year] = seq.get(year, 0) + 1
-            ref = f"P-{code}-{year}-{seq[year]:02d}"
+            ref = f"P-{ctx.then(code, set_on)}-{year}-{seq[year]:02d}"
             aims = _AIMS[category]
             description = f"{draw.pick(aims)} {draw.pick(_PLACES).format(ward=name)}"
             status, closed_on = _promise_status(draw, p, set_on, mode, activity, E)
@@ -736,15 +942,21 @@ def _promises(ctx: _Ctx, draw: _Draw, code: str, name: str, panels: list[dict], 
 
 
 def _promise_status(draw: _Draw, panel: dict, set_on: int, mode: int, activity: str, E: int) -> tuple[str, int | None]:
-    closes = set_on + draw.between(90, 365)  # reviewed and closed 3-12 months on
-    stays_open = draw.chance(0.05) or closes > E
+    """Reviewed and closed 3-12 months on; one in twelve runs on for a second year and is then
+    closed at a review (often withdrawn). Only promises whose review is still ahead are open, so
+    nothing set years ago is listed as current."""
+    long_running = draw.chance(1 / 12)
+    closes = set_on + (draw.between(366, 730) if long_running else draw.between(90, 365))
+    stays_open = closes > E
     closed_panel = panel["closed"]
     if closed_panel is not None and (stays_open or closes > closed_panel):
         # Promises still live when a panel folds are withdrawn with it.
         return "withdrawn", min(max(closed_panel, set_on) + draw.between(0, 60), E)
     if stays_open:
         return v.PROMISE_OPEN, None
-    if activity == "busy":
+    if long_running:
+        cum = _OUTCOME_CUMS["stale"]
+    elif activity == "busy":
         cum = _OUTCOME_CUMS["busy"]
     elif activity == "quiet":
         cum = _OUTCOME_CUMS["quiet"]
@@ -756,12 +968,13 @@ def _promise_status(draw: _Draw, panel: dict, set_on: int, mode: int, activity: 
 
 
 def _feedback(draw: _Draw, set_on: int, closed_on: int | None, mode: int, E: int) -> int | None:
-    """'You said, we did': published for under half of closed promises."""
+    """'You said, we did': published for under half of closed promises, a lag with a long tail
+    (log-normal: half within about three weeks, one in ten after two months)."""
     if closed_on is None or not draw.chance(0.50 if mode == HEALTHY else 0.28):
         return None
     if draw.chance(0.02):  # interim feedback, before the promise closed
         return max(set_on, closed_on - draw.between(7, 60))
-    day = closed_on + draw.between(0, 90)
+    day = closed_on + min(int(math.exp(_LAG_MU + _LAG_SIGMA * draw.normal())), 365)
     return day if day <= E else None
 
 
@@ -798,6 +1011,13 @@ def _engagement(ctx: _Ctx, draw: _Draw, code: str, promises: list[tuple], activi
                 young = int(people * young_max * draw.u())
             ref = _live_promise(draw, promises, set_days, day) if draw.chance(0.28) else None
             found.append((day, kind, people, young, ref))
+    if E == ctx.end and draw.chance(0.12):
+        # Held in the first days of the next year and already entered, as in a real extract.
+        day = E + draw.between(2, 12)
+        kind = _KINDS[draw.weighted(_KIND_CUM)]
+        lo_n, hi_n, young_max = _REACH[kind]
+        people = draw.between(lo_n, hi_n)
+        found.append((day, kind, people, int(people * young_max * draw.u()), None))
     found.sort(key=lambda a: (a[0], a[1]))
     ctx.rows["engagement_activity"].extend((code, d, k, p, y, r) for d, k, p, y, r in found)
 
@@ -821,7 +1041,7 @@ def _remedies(ctx: _Ctx, draw: _Draw, code: str, life: str, panels: list[dict]) 
     rows = ctx.rows["remedy_plan"]
     plans: list[tuple] = []
     current = panels[-1] if panels else None
-    if life == "reformed" and len(panels) == 2:
+    if life in ("reformed", "change") and len(panels) == 2:
         # The plan that got the panel re-formed: completed the day it was re-established.
         closed, re_est = panels[0]["closed"], panels[1]["est"]
         agreed = closed + draw.between(14, 60)
@@ -856,10 +1076,24 @@ def _remedy_action(draw: _Draw, problem: str) -> str:
 # --- Dedicated Ward Officers -----------------------------------------------------------------
 
 
-def _dwo_chain(draw: _Draw, code: str, S: int, E: int) -> list[list]:
-    """One officer after another: 1.5-4 years each, or 4-9 months in high-churn wards."""
-    churn = draw.chance(0.15)
-    vacant_at_end = draw.chance(0.04)
+def _dwo_posts(draw: _Draw, code: str, S: int, E: int, *, ended: int | None) -> list[list]:
+    """The ward's two DWO posts, each filled one officer after another, so the two overlap and
+    each has its gaps. ``ended``: the day every posting ends (an old ward gone at the change)."""
+    churn = draw.chance(0.12)  # a high-churn ward: both posts turn over fast
+    vacant = draw.chance(0.03)  # neither post filled at the end
+    postings = _dwo_chain(draw, code, S, E, churn, vacant, 0)
+    postings += _dwo_chain(draw, code, S, E, churn or draw.chance(0.05), vacant, len(postings))
+    if ended is not None:
+        for posting in postings:
+            if posting[2] is None:
+                posting[2] = ended
+    return postings
+
+
+def _dwo_chain(draw: _Draw, code: str, S: int, E: int, churn: bool, vacant: bool, first: int) -> list[list]:
+    """One post: one officer after another, 1.5-4 years each, or 4-9 months in high-churn wards;
+    a few weeks between them, sometimes several months."""
+    vacant_at_end = vacant or draw.chance(0.04)
     chain: list[list] = []
     t = S  # whoever was in post when the records begin
     while True:
@@ -867,11 +1101,11 @@ def _dwo_chain(draw: _Draw, code: str, S: int, E: int) -> list[list]:
         if not chain:
             tenure = draw.between(30, tenure)  # the first officer had already served a while
         ends = t + tenure
-        following = ends + draw.between(1, 42)  # a few weeks' gap is normal
+        following = ends + (draw.between(60, 200) if draw.chance(0.15) else draw.between(1, 42))
         if ends >= E or following > E:
-            chain.append([(code, len(chain)), t, None])
+            chain.append([(code, first + len(chain)), t, None])
             break
-        chain.append([(code, len(chain)), t, ends])
+        chain.append([(code, first + len(chain)), t, ends])
         t = following
     if vacant_at_end:
         # The last officer left months ago and nobody replaced them.
@@ -884,14 +1118,14 @@ def _dwo_chain(draw: _Draw, code: str, S: int, E: int) -> list[list]:
     return chain
 
 
-def _move_officers(ctx: _Ctx, met: pl.DataFrame, seed: int) -> None:
+def _move_officers(ctx: _Ctx, units: list[tuple[str, str]], seed: int) -> None:
     """Now and then an officer leaving a ward turns up as the next officer of a neighbour.
 
     Neighbours are consecutive wards (by code) of the same borough and code class, so the
     pairing of real wards does not depend on synthetic ones.
     """
     groups: dict[tuple[str, str], list[str]] = {}
-    for code, _, borough in met.iter_rows():
+    for code, borough in units:
         groups.setdefault((borough, code[:3]), []).append(code)
     for codes in groups.values():
         codes.sort()
@@ -900,7 +1134,7 @@ def _move_officers(ctx: _Ctx, met: pl.DataFrame, seed: int) -> None:
             if not draw.chance(0.3):
                 continue
             leavers = [x for x in ctx.dwo[a] if x[2] is not None]
-            arrivals = ctx.dwo[b][1:]  # not the officer already in post at the start
+            arrivals = [x for x in ctx.dwo[b] if x[1] > ctx.start]  # not the officers already in post at the start
             for leaver in leavers:
                 match = next((x for x in arrivals if 1 <= x[1] - leaver[2] <= 120 and x[0][0] == b), None)
                 if match is not None:
@@ -972,7 +1206,8 @@ def _concerns(ctx: _Ctx, seed: int) -> None:
         previous = None
         for set_on in sorted(rounds[code]):
             promised = rounds[code][set_on]
-            lo = max(ctx.S, (previous + 1) if previous is not None else set_on - 180, set_on - 240)
+            lo = max(ctx.S, (previous + 1) if previous is not None else set_on - 180, set_on - 240,
+                     CHANGE if code in ctx.new else ctx.S)  # a ward new in 2022 heard nothing before it existed
             hi = set_on - 1
             previous = set_on
             if hi < lo:
@@ -982,7 +1217,7 @@ def _concerns(ctx: _Ctx, seed: int) -> None:
                 if origin == "panel" or draw.chance(0.35):
                     weights[category] = max(weights.get(category, 0), draw.between(6, 30))
             for _ in range(draw.between(1, 3)):  # what else residents mentioned
-                c = draw.pick(cats)
+                c = cats[draw.weighted(_CATEGORY_CUM)]
                 weights.setdefault(c, draw.between(1, 5))
             if ignoring and draw.chance(0.8):
                 others = [c for c in cats if c not in {p[0] for p in promised}]

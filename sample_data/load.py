@@ -10,6 +10,7 @@ from functools import partial
 
 from sqlalchemy import Engine
 
+from data_access import reference
 from data_access import seed as db_seed
 from sample_data import generator
 
@@ -20,10 +21,12 @@ def seed_sample(engine: Engine, *, seed: int = SEED, scale: int = 1, replace: bo
     """Fill the activity tables with the deterministic sample; returns rows per table.
 
     Refuses (DatabaseProblem) when activity data is already there unless ``replace`` is set;
-    ``scale`` N adds N - 1 synthetic copies of London for benchmarks. All in one transaction.
+    ``scale`` N adds N - 1 synthetic copies of London for benchmarks (their records stay on their
+    own codes throughout). Records dated before 5 May 2022 are kept on the wards of then, from the
+    successor lookup in the reference folder. All in one transaction.
     """
     return db_seed.seed_sample(
-        engine, partial(generator.generate, seed=seed),
+        engine, partial(generator.generate, seed=seed, lookup=reference.ward_successors()),
         label=f"sample data generator (seed {seed}, scale {scale})", scale=scale, replace=replace,
     )
 

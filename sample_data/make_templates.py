@@ -2,9 +2,9 @@
 
 Rows come from the deterministic sample for two wards, so they are realistic but invented
 (the confidence rows are MOPAC's real figures). Only rows whose ward code was in force on their
-date are used: the sample keeps its rows before May 2022 on 2022 codes, which an import refuses,
-so a template left with none of its own (panels, officer postings) keeps its hand-written rows,
-which show codes from before May 2022. Run: python -m sample_data.make_templates
+date are used (the sample keeps its rows before May 2022 on the wards of then, so this is a
+safeguard); the panels and officer postings keep their hand-written rows, which show codes from
+before May 2022. Run: python -m sample_data.make_templates
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sample_data import load as sample_load
 
 OUT = Path(__file__).resolve().parent / "templates"
 WARDS = ("E05014053", "E05009317")  # Abbey (Barking and Dagenham), Bethnal Green (Tower Hamlets)
-HAND_WRITTEN = ("panels", "dwo_assignments")  # the sample has too few rows of these two wards valid on their dates
+HAND_WRITTEN = ("panels", "dwo_assignments")  # examples written by hand, on codes from before May 2022
 # The board templates are a small board worked by hand (tests/app/test_board_page.py checks the Board page against them).
 HAND_WRITTEN += ("board_members", "board_meetings", "borough_commanders", "board_funding")
 

@@ -65,7 +65,7 @@ def counts_as(lookup: pl.DataFrame) -> pl.DataFrame:
 def main_predecessor(lookup: pl.DataFrame) -> pl.DataFrame:
     """The ward before May 2022 that covered most of each 2022 ward's area (new_code, old_code).
 
-    A record dated before 5 May 2022 but kept on a 2022 ward code (as the generated sample's are)
+    A record dated before 5 May 2022 but kept on a 2022 ward code (as a database seeded by an earlier sample holds)
     counts, for a date before the change, for this ward. Example: Northbury (E05014066) was 94%
     old Abbey (E05000026), so old Abbey; the new Abbey (E05014053) was 58% Gascoigne, so Gascoigne.
     """

@@ -43,7 +43,7 @@ def wards_on(day: dt.date, wards: pl.DataFrame, former: pl.DataFrame) -> pl.Data
 def kept_on_wards_of_then(frame: pl.DataFrame, lookup: pl.DataFrame) -> pl.DataFrame:
     """For a quarter ending before 5 May 2022, the coverage trend judges the wards of then, each on
     the records kept on it. A record kept on a 2022 ward's code though dated before the change (as
-    the generated sample's are) counts for the old ward that covered most of that 2022 ward.
+    a database seeded by an earlier sample holds) counts for the old ward that covered most of that 2022 ward.
 
     Example: a meeting kept on old Abbey (E05000026), read as Northbury (E05014066), counts for
     old Abbey; a meeting kept on the new Abbey (E05014053), 58% of which was Gascoigne, counts

@@ -47,7 +47,8 @@ def test_pack_figures_match_the_overview(app_env):
     rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
     assert rows["Panel meetings held"][2].value == int(shown["Panel meetings held"].replace(",", ""))
     achieved = shown["Promises achieved"].split("%")[0]
-    assert round(rows["Promises achieved, of those closed"][2].value) == int(achieved)
+    # The workbook keeps one decimal (54.5), the page a whole percentage (55%): the same figure.
+    assert abs(rows["Promises achieved, of those closed"][2].value - int(achieved)) <= 0.5
 
 
 def test_pack_for_a_borough_with_no_panel_data_says_so_plainly(app_env):

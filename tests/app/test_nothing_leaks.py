@@ -327,6 +327,7 @@ class Reader:
         self.truth = truth
         self.model = truth.model()
         self.problems: list[tuple[str, str]] = []
+        self.seen: dict[tuple[str, str, str], int] = {}  # (ward, table, category) -> a count shown exactly
 
     def problem(self, kind: str, message: str) -> None:
         self.problems.append((kind, message))
@@ -339,6 +340,8 @@ class Reader:
         value = cell_value(raw)
         self.small(out, f"{self.truth.info[ward]['ward_name']} {table} {category}", value)
         key = (ward, table, category)
+        if isinstance(value, int):
+            self.seen[key] = value
         if key in self.model.index and value is not None:
             self.model.shown(self.model.index[key], value)
 
@@ -431,9 +434,10 @@ class Reader:
         dim = DIMENSION_KEYS[rows[0]["Dimension"]] if rows else None
         counts = {r["Group"]: cell_value(r["Members"]) for r in rows}
         stated = [c for c in counts if c != "Not stated"]
-        # How many stated is known where every stated group is shown, or (but for White detail, whose
-        # total is another table's) where "Not stated" is: the panel's size is shown.
-        stated_known = all(isinstance(counts[c], int) for c in stated) or (dim != "white_detail" and isinstance(counts.get("Not stated"), int))
+        # How many stated is known where every stated group is shown, or where "Not stated" is and so
+        # is the total: the panel's size, or for White detail the White count of the ethnic group table.
+        total_shown = dim != "white_detail" or (ward, "ethnic_group", "White") in self.seen
+        stated_known = all(isinstance(counts[c], int) for c in stated) or (total_shown and isinstance(counts.get("Not stated"), int))
         for r in rows:
             self.ward_cell(out, ward, dim, r["Group"], r["Members"])
             # expected members come from how many stated, not from the row's own count

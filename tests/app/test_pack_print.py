@@ -31,7 +31,8 @@ def test_the_hackney_pack_prints_every_table_word_whole(app_env):
             words |= {w for column in _texts(frame, table.percent) for cell in column for w in cell.split()}
             assert words <= tokens, (table.name, sorted(words - tokens)[:10])  # a word split across lines is missing
     plans = next(s for s in pack.sections if s.key == "attention").tables[0].frame
-    assert plans.filter(plans["plan"] == cov.NO_PLAN)["action"].to_list() == [cov.NO_PLAN]  # Hackney has one
+    no_plan = plans.filter(plans["plan"] == cov.NO_PLAN)["action"].to_list()
+    assert no_plan and set(no_plan) == {cov.NO_PLAN}  # Hackney has some: their action says so, not "none"
     assert "none" not in tokens
     summary = next(s for s in pack.sections if s.key == "alignment").tables[0]
     coverage = summary.frame["coverage %"][0]

@@ -66,8 +66,9 @@ def test_2019_records_on_old_codes_import_and_show_in_the_2022_wards_history():
                            "Abbey's area is in this ward, and it made up 94% of this ward.")
     panels = table_with(at, "Recorded on ward")
     old = panels[panels["Recorded on ward"].notna()]
+    # The sample's own panel of old Abbey (set up 3 April 2006, still open as Northbury's) and the imported one.
     assert [(str(day)[:10], kept) for day, kept in old[["Set up on", "Recorded on ward"]].values.tolist()] == [
-        ("2009-06-01", "Abbey (E05000026), before May 2022")]
+        ("2006-04-03", "Abbey (E05000026), before May 2022"), ("2009-06-01", "Abbey (E05000026), before May 2022")]
     after = table_with(at, "Quarter starting")
     in_2019_q1 = after["Quarter starting"].astype(str).str.startswith(str(dt.date(2019, 1, 1)))
     assert int(after[in_2019_q1]["Meetings"].sum()) == held_before + 3

@@ -12,7 +12,7 @@ from dashboard.figures import public_ward as pw
 from data_access import engine as eng
 from data_access import queries
 
-TODAY = dt.date(2024, 6, 1)  # after the sample ends: every ward's whole history is in the past
+TODAY = dt.date(2024, 6, 1)  # after the sample ends and the meetings entered ahead of it: all in the past
 NUMBER = re.compile(r"\b\d+\b")
 
 
@@ -42,7 +42,7 @@ def test_every_ward_shows_only_public_text(seeded_sqlite_url):
         assert page.done.height == mine.filter((pl.col("status") != "open") & pl.col("feedback_published_on").is_not_null()).height
         held = meetings.filter(pl.col("ward_code") == code)["held_on"]
         assert page.last_met == (held.max() if held.len() else None)
-        assert page.next_meeting is None  # the sample holds no meeting after it ends
+        assert page.next_meeting is None  # the sample's diary reaches no further than March 2024
         with_contact += page.contact is not None
         with_promises += page.promises.height > 0
         with_done += page.done.height > 0

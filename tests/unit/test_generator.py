@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from dashboard.domain import vocabulary as v
+from dashboard.domain import wards_in_time
 from data_access import models
 from sample_data import generator as g
 from sample_data import ward_practice
@@ -190,7 +191,10 @@ def test_date_orderings_and_counts(frames):
     assert (pr["closed_on"].is_null() == is_open).all()
     assert (pr["outcome"].is_null() == is_open).all()
     assert pr.filter(is_open)["feedback_published_on"].is_null().all()
-    assert mt["attendees"].is_between(5, 25).all()
+    held = mt["held_on"] <= g.END
+    assert mt.filter(held)["attendees"].is_between(5, 25).all()
+    # Meetings after the end are the next ones in the diary: entered with no attendance yet.
+    assert (mt.filter(~held)["attendees"] == 0).all() and not mt.filter(~held)["minutes_published"].any()
     assert (mt["public_attendees"] >= 0).all()
     assert (mt["public_attendees"] <= mt["attendees"]).all()
     assert en["people_reached"].is_between(5, 400).all()
@@ -198,13 +202,22 @@ def test_date_orderings_and_counts(frames):
     assert (en["young_people_reached"] <= en["people_reached"]).all()
 
 
-def test_no_date_after_end_and_activity_from_start(frames):
+def test_no_date_after_end_but_a_few_entered_ahead_and_activity_from_start(frames):
+    ahead = {("meeting", "held_on"): g.AFTER_END_DAYS, ("engagement_activity", "held_on"): 12}
     for name, frame in frames.items():
         for column, dtype in frame.schema.items():
             if dtype != pl.Date or column == "due_on":  # a due date may lie ahead
                 continue
             latest = frame[column].max()
-            assert latest is None or latest <= g.END, f"{name}.{column}"
+            allowed = g.END + dt.timedelta(days=ahead.get((name, column), 0))
+            assert latest is None or latest <= allowed, f"{name}.{column}"
+    # Too few to make the next quarter look complete (it needs half a usual quarter's rows:
+    # dashboard.domain.periods.worked_out_complete_to), table by table.
+    for name in ("meeting", "engagement_activity"):
+        frame = frames[name]
+        last_quarter = frame.filter(pl.col("held_on").is_between(dt.date(2023, 10, 1), g.END)).height
+        after = frame.filter(pl.col("held_on") > g.END).height
+        assert 0 < after < last_quarter / 2, name
     for name, column in (
         ("meeting", "held_on"),
         ("promise", "set_on"),
@@ -224,7 +237,7 @@ def test_city_of_london_wards_get_nothing(frames, wards):
 
 
 def test_meetings_only_while_a_panel_is_open(frames):
-    panels = frames["panel"].with_columns(pl.col("closed_on").fill_null(g.END))
+    panels = frames["panel"].with_columns(pl.col("closed_on").fill_null(g.END + dt.timedelta(days=g.AFTER_END_DAYS)))
     meetings = frames["meeting"].with_row_index("row")
     inside = meetings.join(panels, on="ward_code").filter(
         pl.col("held_on").is_between(pl.col("established_on"), pl.col("closed_on"))
@@ -247,11 +260,14 @@ def test_an_officer_serves_one_ward_at_a_time_within_one_borough(frames, wards):
         ends = rows["ended_on"].to_list()
         for i in range(1, len(starts)):
             assert ends[i - 1] is not None and ends[i - 1] < starts[i]
-    # Each ward has one officer at a time, and only the last can still be in post.
-    for _, rows in dwo.sort("started_on").group_by("ward_code"):
-        ends = rows["ended_on"].to_list()
-        assert all(e is not None for e in ends[:-1])
-        assert all(e < s for e, s in zip(ends[:-1], rows["started_on"].to_list()[1:]))
+    # Each ward has two posts: never more than two officers at a time, and most wards have two
+    # in post at the end.
+    for _, rows in dwo.group_by("ward_code"):
+        for start in rows["started_on"].to_list():
+            on = rows.filter((pl.col("started_on") <= start) & (pl.col("ended_on").is_null() | (pl.col("ended_on") > start)))
+            assert on.height <= 2
+    in_post = dwo.filter(pl.col("ended_on").is_null()).group_by("ward_code").len()
+    assert (in_post["len"] == 2).mean() > 0.8
 
 
 def test_membership_size_and_one_chair_at_a_time(frames):
@@ -268,10 +284,22 @@ def test_membership_size_and_one_chair_at_a_time(frames):
         )
         per_ward = active.group_by("ward_code").agg(pl.len().alias("n"), pl.col("is_chair").sum().alias("chairs"))
         assert set(per_ward["ward_code"]) == set(open_wards)
-        assert per_ward["n"].is_between(6, 16).all()
+        assert per_ward["n"].is_between(1, 16).all()
+        assert (per_ward["n"] >= 6).mean() > 0.9  # only panels that stopped meeting shrink below six
         assert (per_ward["chairs"] == 1).all()
         checked += per_ward.height
     assert checked > 0
+
+
+def test_panels_that_stop_meeting_lose_members(frames):
+    end = g.END
+    panels = frames["panel"].filter(pl.col("closed_on").is_null())
+    last = frames["meeting"].filter(pl.col("held_on") <= end).group_by("ward_code").agg(pl.col("held_on").max().alias("last"))
+    members = frames["panel_member"].filter(pl.col("left_on").is_null()).group_by("ward_code").len()
+    sized = panels.join(last, on="ward_code", how="left").join(members, on="ward_code", how="left")
+    stopped = sized.filter(pl.col("last").is_null() | (pl.col("last") < end - dt.timedelta(days=365)))
+    meeting = sized.filter(pl.col("last") >= end - dt.timedelta(days=120))
+    assert stopped.height > 0 and stopped["len"].median() < 6 <= meeting["len"].min()
 
 
 def test_the_patterns_the_dashboard_shows(frames, met_codes, population):
@@ -358,3 +386,60 @@ def test_concerns_lie_behind_most_promises_but_some_wards_ignore_their_top_conce
     assert 0 < ignoring < scored.height / 2, ignoring
     assert 0.4 < scored["coverage"].mean() < 0.95
     assert table["unbacked_promises"].sum() > 0  # imposed promises with nothing recorded behind them
+
+
+def test_what_an_officer_would_recognise(frames):
+    """Anti-social behaviour and drugs lead the promises; most panels meet quarterly; feedback
+    follows with a long tail; nothing set years ago is still open."""
+    promises, meetings = frames["promise"], frames["meeting"]
+    shares = promises["category"].value_counts(normalize=True).sort("proportion", descending=True)
+    assert shares["category"].head(2).to_list() == ["anti-social behaviour", "drugs"]
+    assert shares["proportion"].head(2).sum() > 0.35
+    per_panel = meetings.filter(pl.col("held_on").dt.year() == 2019).group_by("ward_code").len()["len"]
+    assert per_panel.mode().to_list() == [4] and (per_panel == 4).mean() > 0.5
+    lag = promises.filter(pl.col("feedback_published_on") >= pl.col("closed_on")).select(
+        (pl.col("feedback_published_on") - pl.col("closed_on")).dt.total_days())[:, 0]
+    median, p90 = lag.quantile(0.5), lag.quantile(0.9)
+    assert 10 <= median <= 40 and p90 > 2.5 * median and lag.max() > 180
+    still_open = promises.filter(pl.col("status") == v.PROMISE_OPEN)
+    assert still_open.height > 0 and still_open["set_on"].min() > g.END - dt.timedelta(days=731)
+
+
+OLD = "E0588"  # codes of invented wards from before May 2022
+
+
+def boundary_lookup(wards: pl.DataFrame) -> pl.DataFrame:
+    """One borough's wards, each the best fit of an old ward of its own, except: Ward 0-1 kept its
+    code; Ward 0-2 is nobody's best fit (its old ward went mostly to Ward 0-3, which so has two)."""
+    rows = []
+    for i, (code, name) in enumerate(wards.select("ward_code", "ward_name").iter_rows()):
+        old = code if i == 1 else f"{OLD}{i:04d}"
+        new, share_new = (wards["ward_code"][3], 0.3) if i == 2 else (code, 0.7 if i == 3 else 1.0)
+        rows.append((old, f"Old {name}", BOROUGHS[0], new, name, 1.0, share_new, True))
+    return pl.DataFrame(rows, schema=wards_in_time.LOOKUP_SCHEMA, orient="row")
+
+
+def test_records_before_may_2022_are_kept_on_the_wards_of_then(wards, population):
+    one = wards.filter(pl.col("borough_code") == BOROUGHS[0])
+    lookup = boundary_lookup(one)
+    frames = g.generate(one, population, lookup=lookup)
+    change = dt.date(2022, 5, 5)
+    old, new = set(lookup["old_code"]), set(one["ward_code"])
+    dated = {"panel": "established_on", "panel_member": "joined_on", "meeting": "held_on", "promise": "set_on",
+             "engagement_activity": "held_on", "concern": "raised_on", "remedy_plan": "agreed_on", "dwo_assignment": "started_on"}
+    for name, column in dated.items():
+        frame = frames[name]
+        before = frame.filter(pl.col(column) < change)
+        assert set(before["ward_code"]) <= old, name  # the importer's rule: a code valid on the row's date
+        assert set(frame.filter(pl.col(column) >= change)["ward_code"]) <= new, name
+    assert set(frames["meeting"].filter(pl.col("held_on") < change)["ward_code"]) > {one["ward_code"][1]}  # kept code, and old ones
+    panels = frames["panel"]
+    # Most panels continue across the change on their old ward's record; some lapse at it; the
+    # 2022 ward no old ward counts for has nothing before the change.
+    on_old = panels.filter(pl.col("ward_code").str.starts_with(OLD))
+    assert on_old.filter(pl.col("closed_on").is_null()).height > on_old.height / 2
+    assert on_old.filter(pl.col("closed_on").is_between(change - dt.timedelta(days=60), change)).height > 0
+    assert panels.filter(pl.col("established_on") >= change).height > 0  # panels set up on 2022 wards since
+    merged = panels.filter(pl.col("ward_code") == f"{OLD}0002")  # Ward 0-3's smaller predecessor
+    assert merged.height == 0 or merged["closed_on"].max() <= change
+    assert frames["promise"].filter(pl.col("ward_code") == f"{OLD}0002")["set_on"].max() < change
