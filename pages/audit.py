@@ -14,4 +14,6 @@ events = state.audit_events()
 if events.is_empty():
     st.info("Nothing has been recorded yet.")
 else:
-    ui.table_with_download(events, file_name="audit_log.csv", key="audit", label="Download the audit log (CSV)")
+    # "action" is a remedy plan's action elsewhere; here it is what was done (import, undo, download).
+    ui.table_with_download(events.rename({"action": "event"}), file_name="audit_log.csv", key="audit",
+                           label="Download the audit log (CSV)")

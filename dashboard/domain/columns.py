@@ -149,7 +149,7 @@ COLUMNS: dict[str, Column] = {
     "tried_at": _c("Tried at", DATETIME), "holds": _c("Holds"), "items_not_imported": _c("Items not imported", COUNT),
     "line": _c("Line"), "row": _c("Row"), "column": _c("Column"), "as UTF-8": _c("As UTF-8"),
     "as Windows-1252": _c("As Windows-1252"),
-    "at": _c("When", DATETIME), "who": _c("Who"), "what": _c("What"), "rows": _c("Rows", COUNT),
+    "at": _c("When", DATETIME), "who": _c("Who"), "event": _c("Event"), "what": _c("What"), "rows": _c("Rows", COUNT),
 }
 
 

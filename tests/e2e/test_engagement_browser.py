@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-PAGES = {"meetings": ("Meetings", 5), "promises": ("Promises", 5), "outcomes": ("Engagement outcomes", 3)}
+PAGES = {"meetings": ("Meetings", 5), "promises": ("Promises", 7), "outcomes": ("Engagement outcomes", 3)}
 
 
 @pytest.mark.parametrize("page_path", list(PAGES))
