@@ -103,6 +103,18 @@ def seeded_postgres_url(seeded_postgres_template) -> Iterator[str]:
         yield url
 
 
+def pytest_collection_modifyitems(config, items):
+    """A page test marked ``sqlite_only`` runs on the SQLite half of ``seeded_url`` only: what it
+    checks is worked out in Python from tables both databases hold alike (tests/db/test_seed.py
+    checks that), so its PostgreSQL twin would spend a minute of the ten-minute budget proving
+    nothing more. Every page still runs on PostgreSQL in tests/app/test_pages.py."""
+    dropped = [item for item in items if item.get_closest_marker("sqlite_only")
+               and getattr(item, "callspec", None) is not None and item.callspec.params.get("seeded_url") == "postgresql"]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in set(dropped)]
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def seeded_url(request) -> str:
     """The seeded sample on SQLite, then on PostgreSQL: the page suite runs on both."""

@@ -63,6 +63,7 @@ def metrics_of(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+@pytest.mark.sqlite_only("the banner comes from a setting, not the database")
 def test_open_mode_says_so_on_every_page(app_env):
     for page in (None, "pages/data.py", "pages/diversity.py"):
         at = start(page)

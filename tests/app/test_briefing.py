@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import openpyxl
+import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
@@ -27,6 +28,7 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
 
 
+@pytest.mark.sqlite_only("the pack and the overview are worked out from the same frames")
 def test_pack_figures_match_the_overview(app_env):
     overview = run_page("pages/overview.py", borough="E09000008", quarter="2023-Q2")  # Croydon
     shown = {m.label: m.value for m in overview.metric}
@@ -100,6 +102,7 @@ def test_pack_shows_member_counts_only_as_published(app_env):
     assert all(str(row[members].value) not in {"1", "2", "3", "4"} for row in panels.iter_rows(min_row=2))
 
 
+@pytest.mark.sqlite_only("the pack and the pages are worked out from the same frames")
 def test_pack_sections_carry_the_meetings_and_promises_pages_figures(app_env):
     """The pack's meetings-below-minimum and promises-past-review figures are the pages' own."""
     import datetime as dt

@@ -44,6 +44,7 @@ def opened_on(at: AppTest) -> tuple[str, str]:
     return line, at.query_params["quarter"][0] if isinstance(at.query_params["quarter"], list) else at.query_params["quarter"]
 
 
+@pytest.mark.sqlite_only("rows are counted by day on both databases in tests/db/test_complete_to_db.py")
 def test_rows_dated_after_the_complete_to_date_move_no_pages_default(own_app):
     before = run()
     meetings_before = {m.label: m.value for m in before.metric}

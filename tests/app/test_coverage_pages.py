@@ -100,6 +100,7 @@ def test_city_of_london_is_outside_the_counts(app_env):
     assert at.subheader[0].value == "City of London: no Met wards"
 
 
+@pytest.mark.sqlite_only("a ward's detail is worked out from the cached frames")
 def test_choosing_a_ward_shows_its_detail(app_env):
     at = open_page("pages/coverage.py", borough="Hackney")
     attention = table(at, "attention")
@@ -182,6 +183,7 @@ def test_map_metric_area_and_date_choices_change_the_spec(app_env):
     assert [f["properties"]["label"] for f in features(earlier)] != labels
 
 
+@pytest.mark.sqlite_only("the map is worked out from the cached frames")
 def test_map_with_a_ward_chosen_outlines_it_and_shows_its_detail(app_env):
     at = open_page("pages/borough_map.py", borough="Hackney")
     code = features(deck(at))[0]["properties"]["ward_code"]

@@ -43,6 +43,7 @@ def expected(seeded_sqlite_url):
     return frames
 
 
+@pytest.mark.sqlite_only("the roll-up is worked out from the cached frames")
 def test_london_shows_the_roll_up_with_a_finding_title(app_env, expected):
     members, panels, population, wards = expected
     d = diversity.build(members, panels, population, dt.date(2023, 12, 31))
@@ -88,6 +89,7 @@ def test_london_shows_the_roll_up_with_a_finding_title(app_env, expected):
     assert any("Restricted" in w.value for w in at.warning)
 
 
+@pytest.mark.sqlite_only("a ward's comparison is worked out from the cached frames")
 def test_one_ward_shows_panel_against_ward_for_ethnic_group_and_age(app_env, expected):
     at = open_page(borough="Hackney", ward="Hackney Downs")
     assert at.subheader[0].value == "Hackney Downs (Hackney): members on 31 December 2023"
@@ -124,6 +126,7 @@ def test_one_ward_shows_panel_against_ward_for_ethnic_group_and_age(app_env, exp
         assert f"aged {worst['Group'].replace('+', ' and over')}" in titles[2]
 
 
+@pytest.mark.sqlite_only("members on a day are worked out from the cached frames")
 def test_choosing_an_earlier_date_changes_the_membership(app_env):
     now = open_page(borough="Hackney")
     before = open_page(borough="Hackney", span="12 months", quarter="April to June 2019")

@@ -45,6 +45,7 @@ def test_every_page_in_the_menu_is_checked_here():
     assert RUBRIC_PAGES <= {p.path for p in PAGES}
 
 
+@pytest.mark.sqlite_only("the rubric is a file, not the database")
 @pytest.mark.parametrize("borough", [None, "E09000012"], ids=["London", "Hackney"])
 @pytest.mark.parametrize("page", [p.path for p in PAGES])
 def test_a_broken_rubric_is_a_plain_message_on_every_page(broken_rubric, page, borough):

@@ -8,11 +8,13 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.sqlite_only("the PDF is made from the cached frames")
 def test_the_hackney_pack_prints_every_table_word_whole(app_env):
     from dashboard.app import views
     from dashboard.domain import periods

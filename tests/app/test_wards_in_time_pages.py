@@ -45,6 +45,7 @@ def northbury_detail() -> AppTest:
     return open_page("pages/coverage.py", borough=BARKING, ward=NORTHBURY)
 
 
+@pytest.mark.sqlite_only("old codes import on both databases in tests/db/test_wards_in_time_db.py")
 @pytest.mark.usefixtures("own_db")  # a private copy of the seeded database: this test writes
 def test_2019_records_on_old_codes_import_and_show_in_the_2022_wards_history():
     before = table_with(northbury_detail(), "Quarter starting")
