@@ -8,7 +8,8 @@ so while the first visitor of the day waited for them every other session of the
 lock; the visitor's thread only waits on a pipe, and the process goes on serving everyone else.
 
 The worker is one process per app process, started the first time it is needed (spawned, not forked:
-forking a threaded server is unsafe), and kept. If it cannot be started or dies, the work is done on
+forking a threaded server is unsafe), and kept; it exits within a second of its app process, however
+that process ends. If it cannot be started or dies, the work is done on
 the visitor's own thread as before, and the log says why; ``WARD_PANEL_WORKER=off`` does that always.
 """
 
@@ -21,6 +22,7 @@ import multiprocessing
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -41,9 +43,23 @@ def _executor() -> cf.ProcessPoolExecutor:
     global _pool
     with _lock:
         if _pool is None:
-            _pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _pool = cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_leave_with, initargs=(os.getpid(),))
             atexit.register(_forget, _pool)  # a clean stop while the interpreter can still run it
         return _pool
+
+
+def _leave_with(parent: int) -> None:
+    """In the worker: exit as soon as the app process that started it is gone. A process stopped
+    cleanly stops its worker (``_forget`` at exit), but one killed outright cannot, and its worker
+    would otherwise live on, holding its memory, for every restart of the app."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="leave with the app").start()
 
 
 def _forget(pool: cf.ProcessPoolExecutor) -> None:

@@ -3,6 +3,11 @@ interpreter (so a long build does not hold up the app's other sessions), and the
 thread when the worker cannot be used."""
 
 import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from dashboard.app import worker
 from dashboard.figures import privacy
@@ -47,3 +52,29 @@ def test_without_a_worker_the_work_is_done_here(monkeypatch, caplog):
     pid, published = worker.run(where_and_what, d)
     assert pid == os.getpid() and published.problem is None
     assert "could not be started" in caplog.text
+
+
+CHILD = """
+import os, sys
+sys.path.insert(0, {root!r})
+from dashboard.app import worker
+if __name__ == "__main__":
+    print(worker.run(os.getpid), flush=True)
+    os.kill(os.getpid(), 9)  # killed outright: no exit handler runs
+"""
+
+
+def test_the_worker_leaves_when_its_app_process_is_killed(tmp_path):
+    """An app process killed outright (a crash, an out-of-memory kill, SIGKILL on restart) must not
+    leave its worker behind holding memory."""
+    script = tmp_path / "app.py"
+    script.write_text(CHILD.format(root=str(Path(__file__).resolve().parents[2])))
+    env = {k: v for k, v in os.environ.items() if k != worker.WORKER_ENV}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    worker_pid = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and Path(f"/proc/{worker_pid}").exists():
+        time.sleep(0.2)
+    assert not Path(f"/proc/{worker_pid}").exists() or "zombie" in Path(f"/proc/{worker_pid}/status").read_text().lower(), \
+        "the worker outlived its app process"
