@@ -79,11 +79,14 @@ def run(fn: Callable[..., T], *args) -> T:
     """
     if not enabled():
         return fn(*args)
+    pool = None
     try:
         pool = _executor()
         future = pool.submit(fn, *args)
-    except (OSError, RuntimeError) as problem:
+    except (OSError, RuntimeError) as problem:  # RuntimeError: a pool already broken, or stopped
         LOG.warning("The worker process could not be started (%s); working on the page's own thread.", problem)
+        if pool is not None:
+            _forget(pool)  # the next call starts a new worker
         return fn(*args)
     try:
         return future.result()

@@ -78,3 +78,13 @@ def test_the_worker_leaves_when_its_app_process_is_killed(tmp_path):
         time.sleep(0.2)
     assert not Path(f"/proc/{worker_pid}").exists() or "zombie" in Path(f"/proc/{worker_pid}/status").read_text().lower(), \
         "the worker outlived its app process"
+
+
+def test_a_worker_that_dies_is_replaced_and_no_answer_is_lost(monkeypatch):
+    monkeypatch.delenv(worker.WORKER_ENV, raising=False)
+    first = worker.run(os.getpid)
+    os.kill(first, signal.SIGKILL)
+    time.sleep(0.5)
+    assert worker.run(abs, -3) == 3  # the broken worker is noticed: worked out here, or by a new worker
+    second = worker.run(os.getpid)
+    assert second not in (first, os.getpid())  # a new worker serves again
