@@ -74,8 +74,8 @@ st.markdown(f"**{led.finding}**")
 if led.completion.height:
     st.plotly_chart(charts.hbar(led.completion["lead"].to_list(), led.completion["completion_pct"].to_list(), led.title, unit="%"),
                     key="pr_leads")
-st.caption("Who leads a promise is its lead_agency (empty: the police). Completion is achieved of those closed in the period, "
-           "as above; \u201call partners\u201d adds up every lead but the police.")
+st.caption("Who leads a promise is the lead agency the board recorded for it (none recorded: the police). Completion is "
+           "achieved of those closed in the period, as above; \u201call partners\u201d adds up every lead but the police.")
 ui.table_with_download(led.by_lead, file_name=f"promises_by_lead_{area.code or 'london'}_{period.end}.csv", key="pr_leads")
 if led.barriers.height:
     with st.expander(f"The barriers named ({led.barriers.height:,} promises)"):
@@ -110,7 +110,7 @@ with st.expander("Every ward: top concerns beside the promises set"):
 st.subheader("Contact sessions linked to promises")
 links = views.view(linked.linked_view, sel)
 st.markdown(f"**{links.finding}**")
-st.caption("An activity is linked to a promise by its promise_ref. Counted: activities held from the day the promise was set to "
+st.caption("An activity is linked to a promise when the board records which promise it served. Counted: activities held from the day the promise was set to "
            "the period's last day, for every promise open at some time in the period. Boards ask that contact sessions be held "
            "where concern is greatest and linked to the ward's promises.")
 ui.table_with_download(links.wards, file_name=f"promises_linked_by_ward_{area.code or 'london'}_{period.end}.csv", key="pr_linked_wards")
@@ -126,8 +126,9 @@ if crimes.types.height:
     st.plotly_chart(charts.hbar(crimes.types["crime_type"].to_list(), crimes.types["recorded"].to_list(),
                                 crimes.types_title), key="pr_crime_types")
     ui.table_with_download(crimes.types, file_name=f"crime_types_{area.code or 'london'}_{period.end}.csv", key="pr_crime_types")
-    st.caption("Promise categories beside the crime recorded in the police.uk crime types matched to them "
-               "(dashboard/figures/crime_categories.toml), the promises set in the period and those open at its end.")
+    st.caption("Promise categories beside the crime recorded in the police.uk crime types matched to them (the matching is "
+               "a plain list a board can read and change, crime_categories.toml), the promises set in the period and those "
+               "open at its end.")
     ui.table_with_download(crimes.categories, file_name=f"crime_by_promise_category_{area.code or 'london'}_{period.end}.csv",
                            key="pr_crime_categories")
     with st.expander(f"Every {crimes.place}: its main crime type and the promises set in its category"):
