@@ -194,6 +194,10 @@ def _kind(name: str, dtype: pl.DataType) -> str:
         return NUMBER
     if kind == TEXT and dtype.is_integer():
         return COUNT
+    if kind == TEXT and dtype == pl.Date:
+        return DATE
+    if kind == TEXT and dtype == pl.Datetime:
+        return DATETIME
     if kind == DATE and dtype == pl.Datetime:
         return DATETIME
     return kind

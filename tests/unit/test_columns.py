@@ -63,3 +63,9 @@ def test_csv_datetimes_lose_their_microseconds_and_unknown_floats_are_rounded():
 def test_two_columns_with_one_heading_stay_apart():
     shown, _ = c.screen(pl.DataFrame({"ward": ["A"], "ward_name": ["B"]}))
     assert shown.columns == ["Ward", "Ward (ward name)"]
+
+
+def test_a_date_column_the_registry_does_not_name_still_reads_as_a_date():
+    """A builder that names its columns for people (the Board page's "Date", "Started") gets UK dates too."""
+    _, settings = c.screen(pl.DataFrame({"Date": [dt.date(2023, 12, 5)], "Started": [dt.datetime(2023, 1, 2, 9, 30)]}))
+    assert settings["Date"].kind == c.DATE and settings["Started"].kind == c.DATETIME
