@@ -12,10 +12,11 @@ def open_page(page: Page, app_url: str, url_path: str, query: str = "") -> None:
 
 
 def settle(page: Page) -> None:
-    # The script has finished: without this, a slow first run could still be going when the
-    # title is up and before the "Running..." widget appears, and the next step would start early.
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(1, timeout=120_000)
+    # The script has started (its title is up), then finished: the app reads "notRunning" before
+    # the first run starts too, so checked first it let a slow page be screenshotted half drawn.
+    # Without the second check a slow run could still be going before the "Running..." widget appears.
     expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible(timeout=60_000)
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(1, timeout=120_000)
     # The status widget shows "Running..." while the script runs; wait until it has gone.
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=60_000)
